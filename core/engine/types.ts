@@ -1,0 +1,97 @@
+import type { JsonValue } from '../model/index.js';
+
+/** OpenFeature resolution reasons, used verbatim. */
+export type Reason = 'STATIC' | 'DEFAULT' | 'TARGETING_MATCH' | 'SPLIT' | 'DISABLED' | 'ERROR';
+
+/** OpenFeature error codes, used verbatim. */
+export type EvaluationErrorCode =
+  | 'FLAG_NOT_FOUND'
+  | 'TARGETING_KEY_MISSING'
+  | 'INVALID_CONTEXT'
+  | 'TYPE_MISMATCH'
+  | 'PARSE_ERROR'
+  | 'GENERAL';
+
+/** OpenFeature-style context: a targeting key plus arbitrary attributes. */
+export interface EvaluationContext {
+  targetingKey?: unknown;
+  [attribute: string]: unknown;
+}
+
+/**
+ * The answer for one flag. On error, `value`/`variant` hold the flag's off
+ * variant when the flag exists (null for FLAG_NOT_FOUND) and `reason` is ERROR.
+ */
+export interface EvaluationResult {
+  flagKey: string;
+  value: JsonValue;
+  variant: string | null;
+  reason: Reason;
+  ruleId?: string;
+  bucket?: number;
+  errorCode?: EvaluationErrorCode;
+  errorMessage?: string;
+  revision: number;
+}
+
+/** The wire shape (HTTP and `ff eval --json`): snake_case as SPEC §3 names it. */
+export interface WireEvaluation {
+  flag_key: string;
+  value: JsonValue;
+  variant: string | null;
+  reason: Reason;
+  rule_id?: string;
+  error_code?: EvaluationErrorCode;
+  error_message?: string;
+  details: { bucket?: number };
+  revision: number;
+}
+
+export interface ConditionTrace {
+  index: number;
+  kind: 'attribute' | 'segment';
+  matched: boolean;
+  /** Human explanation: "plan = \"pro\", expected equals \"enterprise\"", "attribute missing", ... */
+  explanation: string;
+  attribute?: string;
+  operator?: string;
+  expected?: JsonValue;
+  actual?: JsonValue;
+  negate?: boolean;
+  segment?: SegmentTrace;
+}
+
+export interface SegmentTrace {
+  key: string;
+  matched: boolean;
+  via: 'exclude' | 'include' | 'conditions' | 'no-conditions';
+  match?: 'all' | 'any';
+  conditions?: ConditionTrace[];
+}
+
+export interface RuleTrace {
+  index: number;
+  ruleId: string;
+  matched: boolean;
+  /** Conditions evaluated in order; evaluation stops at the first that fails (all-of). */
+  conditions: ConditionTrace[];
+}
+
+/** Everything tried to reach a result, for `--explain` and the preview endpoint. */
+export interface ExplainTrace {
+  flagKey: string;
+  environment: string;
+  revision: number;
+  flagFound: boolean;
+  enabled?: boolean;
+  target?: { matched: boolean; variant?: string };
+  rules: RuleTrace[];
+  /** What finally served the value. */
+  served?: {
+    by: 'off' | 'target' | 'rule' | 'default' | 'error';
+    ruleId?: string;
+    variant?: string | null;
+    rollout?: { bucketBy: string; bucketValue?: string; bucket?: number; weights: Record<string, number> };
+  };
+  result: EvaluationResult;
+}

@@ -1,0 +1,29 @@
+// The flag model. Shapes come from schemas/*.schema.json (generated into
+// schema-types.ts); this file adds the aggregate the rest of the code passes around.
+import type { Condition, Environment, Flag, Segment } from './schema-types.js';
+
+export type {
+  Condition,
+  Environment,
+  EnvironmentConfig,
+  Flag,
+  FlagsFile,
+  Rule,
+  Segment,
+  Serve,
+  TenantFile,
+} from './schema-types.js';
+
+export type Operator = NonNullable<Condition['operator']>;
+export type FlagType = Flag['type'];
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** Everything one tenant declares: what a flags folder loads to and what the server stores. */
+export interface TenantState {
+  tenant: string;
+  name?: string;
+  environments: Environment[];
+  flags: Flag[];
+  segments: Segment[];
+}
