@@ -198,3 +198,98 @@ export interface Environment {
   name?: string;
   description?: string;
 }
+
+/**
+ * What applying a flags folder to the server would change (ff plan --format json, the apply endpoint's dry run). Versioned by format_version; consumers must reject versions they do not know.
+ */
+
+export interface Plan {
+  format_version: 1;
+  tenant: string;
+  scope: {
+    /**
+     * null: every environment and tenant-wide resources; otherwise only these environments of each flag.
+     */
+    environments: null | string[];
+  };
+  /**
+   * Server revision the plan was computed against.
+   */
+  base_revision: number;
+  /**
+   * sha256 of the desired state (set by ff plan --out).
+   */
+  files_hash?: string;
+  commit?: Commit;
+  changes: Change[];
+  summary: {
+    create: number;
+    update: number;
+    delete: number;
+    drift: number;
+  };
+}
+
+export interface Commit {
+  sha: string;
+  author?: string;
+  email?: string;
+  message?: string;
+  branch?: string;
+  remote_url?: string;
+  committed_at?: string;
+  dirty?: boolean;
+}
+
+export interface Change {
+  action: 'create' | 'update' | 'delete';
+  resource: 'environment' | 'segment' | 'flag';
+  key: string;
+  /**
+   * The resource before (absent for create).
+   */
+  before?: {
+    [k: string]: unknown | undefined;
+  };
+  /**
+   * The resource after (absent for delete).
+   */
+  after?: {
+    [k: string]: unknown | undefined;
+  };
+  fields: FieldChange[];
+  risks: Risk[];
+  drift?: Drift;
+}
+
+export interface FieldChange {
+  /**
+   * Readable path, e.g. production.rules[1].serve.rollout.on
+   */
+  path: string;
+  op: 'add' | 'remove' | 'change';
+  before?: unknown;
+  after?: unknown;
+  /**
+   * For lists of keys: entries added.
+   */
+  added?: unknown[];
+  /**
+   * For lists of keys: entries removed.
+   */
+  removed?: unknown[];
+}
+
+export interface Risk {
+  code: 'DELETION' | 'ROLLOUT_DECREASED' | 'DISABLED_IN_PRODUCTION' | 'VARIANT_VALUE_CHANGED' | 'SALT_CHANGED';
+  message: string;
+}
+/**
+ * The server's copy was changed outside Git since the last apply.
+ */
+
+export interface Drift {
+  source: string;
+  actor?: string;
+  at?: string;
+}

@@ -1,0 +1,54 @@
+# Every target installs what it needs: a fresh clone with only Node (>= 20.19)
+# and git runs `make test` or `make run` directly.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+NPM ?= npm
+STAMP := node_modules/.ff-setup-stamp
+DIST_STAMP := dist/.ff-build-stamp
+SOURCES := $(shell find core cli server bench schemas -type f \( -name '*.ts' -o -name '*.json' -o -name '*.sql' -o -name '*.mjs' \) 2>/dev/null) package.json tsconfig.json tsconfig.build.json
+
+.PHONY: help setup build test lint typecheck ci bench run seed clean gen-types
+
+help: ## List targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): package.json package-lock.json
+	@echo "==> installing dependencies (better-sqlite3 compiles from source: ~2 min the first time)"
+	@# Only the npm registry is reachable: build better-sqlite3 from source, never fetch a prebuilt binary.
+	npm_config_build_from_source=true $(NPM) ci --no-audit --no-fund
+	@touch $(STAMP)
+
+setup: $(STAMP) ## Install dependencies (npm ci) when package-lock.json changed
+
+$(DIST_STAMP): $(STAMP) $(SOURCES)
+	$(NPM) run -s build
+	@touch $(DIST_STAMP)
+
+build: $(DIST_STAMP) ## Compile TypeScript to dist/ and generate the oclif manifest
+
+test: build ## Run every test: unit, property, integration and end to end
+	$(NPM) test
+
+lint: setup ## ESLint over the whole repository
+	$(NPM) run -s lint
+
+typecheck: setup ## TypeScript strict type check (including tests), and schema-type drift
+	$(NPM) run -s typecheck
+	node scripts/gen-types.mjs --check
+
+ci: lint typecheck test ## What CI runs
+
+bench: build ## Benchmarks: figures as ratios against baselines measured in the same run
+	node bench/run.mjs
+
+run: build ## Start the server on http://localhost:8000 with an embedded SQLite database (dev mode)
+	FF_DEV=$${FF_DEV:-1} node dist/server/main.js serve
+
+seed: build ## Reload flags/ into the database
+	FF_DEV=$${FF_DEV:-1} node dist/server/main.js seed
+
+gen-types: setup ## Regenerate core/model/schema-types.ts from schemas/
+	node scripts/gen-types.mjs
+
+clean: ## Remove build output (keeps node_modules and data/)
+	rm -rf dist oclif.manifest.json bench-out

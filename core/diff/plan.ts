@@ -1,0 +1,140 @@
+// The plan: what applying a desired state to the current one changes. It is
+// data (schemas/plan.schema.json); renderers in cli/ are views of it. The
+// server computes it for a dry run and the CLI renders exactly that.
+import type { Environment, Flag, Segment, TenantState } from '../model/index.js';
+import type { Change, Drift, FieldChange, Plan } from '../model/schema-types.js';
+import { semanticallyEqual } from './canonical.js';
+import { diffValues, joinPath } from './field-diff.js';
+import { flagRisks } from './risks.js';
+
+export type ResourceKind = Change['resource'];
+
+export interface PlanInput {
+  tenant: string;
+  current: TenantState;
+  /** The desired state, already narrowed with scopeDesiredState when scoped. */
+  desired: TenantState;
+  baseRevision: number;
+  /** null: the whole tenant; otherwise the environments the plan is limited to. */
+  environments?: string[] | null;
+  /** Server-side knowledge of out-of-Git changes, by resource and key. */
+  drift?: (resource: ResourceKind, key: string) => Drift | undefined;
+}
+
+const FLAG_FIELDS = new Set(['key', 'description', 'owner', 'tags', 'type', 'variants', 'offVariant', 'salt', 'environments']);
+
+export function diffFlag(before: Flag | undefined, after: Flag | undefined): FieldChange[] {
+  if (!before || !after) return [];
+  const { environments: envBefore = {}, ...restBefore } = before;
+  const { environments: envAfter = {}, ...restAfter } = after;
+  const changes = diffValues(restBefore, restAfter, '');
+  const envs = [...Object.keys(envAfter), ...Object.keys(envBefore).filter((e) => !(e in envAfter))];
+  for (const env of envs) {
+    // Environment names read better bare (production.rules[1]...) unless one shadows a flag field.
+    const base = FLAG_FIELDS.has(env) ? joinPath('environments', env) : env;
+    changes.push(...diffValues(envBefore[env], envAfter[env], base));
+  }
+  return changes;
+}
+
+function byKey<T extends { key: string }>(items: readonly T[]): Map<string, T> {
+  return new Map(items.map((item) => [item.key, item]));
+}
+
+function diffResources<T extends { key: string }>(
+  resource: ResourceKind,
+  current: readonly T[],
+  desired: readonly T[],
+  fields: (before: T | undefined, after: T | undefined) => FieldChange[],
+  risks: (before: T | undefined, after: T | undefined) => Change['risks'],
+  drift: PlanInput['drift'],
+): Change[] {
+  const was = byKey(current);
+  const now = byKey(desired);
+  const keys = [...new Set([...was.keys(), ...now.keys()])].sort();
+  const changes: Change[] = [];
+  for (const key of keys) {
+    const before = was.get(key);
+    const after = now.get(key);
+    if (before && after && semanticallyEqual(before, after)) continue;
+    const action: Change['action'] = !before ? 'create' : !after ? 'delete' : 'update';
+    const change: Change = { action, resource, key, fields: fields(before, after), risks: risks(before, after) };
+    if (before) change.before = before as unknown as Record<string, unknown>;
+    if (after) change.after = after as unknown as Record<string, unknown>;
+    const drifted = before ? drift?.(resource, key) : undefined;
+    if (drifted) change.drift = drifted;
+    changes.push(change);
+  }
+  return changes;
+}
+
+const noRisks = (before: unknown, after: unknown): Change['risks'] =>
+  before && !after ? [{ code: 'DELETION', message: 'deleted' }] : [];
+
+export function computePlan(input: PlanInput): Plan {
+  const { current, desired, drift } = input;
+  const environments = input.environments ?? null;
+  const envChanges =
+    environments === null
+      ? diffResources<Environment>('environment', current.environments, desired.environments, (a, b) => (a && b ? diffValues(a, b, '') : []), noRisks, drift)
+      : [];
+  const segmentChanges =
+    environments === null
+      ? diffResources<Segment>('segment', current.segments, desired.segments, (a, b) => (a && b ? diffValues(a, b, '') : []), noRisks, drift)
+      : [];
+  const flagChanges = diffResources<Flag>('flag', current.flags, desired.flags, diffFlag, flagRisks, drift);
+  // Creates and updates in dependency order (environments, segments, flags);
+  // deletes in reverse, so nothing is ever left referencing a removed resource.
+  const upserts = [...envChanges, ...segmentChanges, ...flagChanges].filter((c) => c.action !== 'delete');
+  const deletes = [...flagChanges, ...segmentChanges, ...envChanges].filter((c) => c.action === 'delete');
+  const changes = [...upserts, ...deletes];
+  return {
+    format_version: 1,
+    tenant: input.tenant,
+    scope: { environments },
+    base_revision: input.baseRevision,
+    changes,
+    summary: {
+      create: changes.filter((c) => c.action === 'create').length,
+      update: changes.filter((c) => c.action === 'update').length,
+      delete: changes.filter((c) => c.action === 'delete').length,
+      drift: changes.filter((c) => c.drift).length,
+    },
+  };
+}
+
+export function planHasChanges(plan: Plan): boolean {
+  return plan.changes.length > 0;
+}
+
+/**
+ * The state an environment-scoped apply writes: the current state with only
+ * the listed environments of each flag taken from the files. Segments,
+ * environments and flag deletions are tenant-wide, so they stay as they are;
+ * a flag new to the server is created with only the scoped environments.
+ */
+export function scopeDesiredState(current: TenantState, desired: TenantState, environments: readonly string[]): TenantState {
+  const wanted = byKey(desired.flags);
+  const flags = current.flags.map((flag) => {
+    const next = wanted.get(flag.key);
+    if (!next) return flag;
+    const envs = { ...(flag.environments ?? {}) };
+    for (const env of environments) {
+      const config = next.environments?.[env];
+      if (config) envs[env] = config;
+      else delete envs[env];
+    }
+    return { ...flag, environments: envs };
+  });
+  const existing = new Set(current.flags.map((f) => f.key));
+  for (const flag of desired.flags) {
+    if (existing.has(flag.key)) continue;
+    const envs: NonNullable<Flag['environments']> = {};
+    for (const env of environments) {
+      const config = flag.environments?.[env];
+      if (config) envs[env] = config;
+    }
+    flags.push({ ...flag, environments: envs });
+  }
+  return { ...current, flags };
+}
