@@ -1,4 +1,4 @@
-import type { JsonValue } from '../model/index.js';
+import type { FlagType, JsonValue } from '../model/index.js';
 
 /** OpenFeature resolution reasons, used verbatim. */
 export type Reason = 'STATIC' | 'DEFAULT' | 'TARGETING_MATCH' | 'SPLIT' | 'DISABLED' | 'ERROR';
@@ -94,4 +94,15 @@ export interface ExplainTrace {
     rollout?: { bucketBy: string; bucketValue?: string; bucket?: number; weights: Record<string, number> };
   };
   result: EvaluationResult;
+}
+
+/** What a compiled snapshot tells about itself (the class is `Snapshot` in core/engine). */
+export interface SnapshotInfo {
+  readonly tenant: string;
+  readonly environment: string;
+  readonly revision: number;
+  /** Every flag key, in code-unit order. */
+  flagKeys(): readonly string[];
+  hasFlag(key: string): boolean;
+  flagType(key: string): FlagType | undefined;
 }

@@ -1,0 +1,202 @@
+// buildSnapshot: compiles one environment of a tenant, once, into the structure
+// evaluate walks without parsing anything. A semantically broken definition
+// (unknown variant or segment, bad operand) still compiles: the broken part
+// serves the off variant with an error or never matches, and the validator
+// reports it. Only a caller mistake (an environment the tenant does not declare) throws.
+import { CoreError } from '../errors.js';
+import type { EnvironmentConfig, Flag, JsonValue, Rule, Serve, TenantState } from '../model/index.js';
+import { bucketPrefix, normalizeRollout } from './bucketing.js';
+import { compileCondition } from './compile-condition.js';
+import { compileSegments } from './compile-segments.js';
+import { ServeKind } from './compiled.js';
+import type { CompiledFlag, CompiledRule, CompiledSegment, CompiledServe, Outcome } from './compiled.js';
+import { INVALID_CONTEXT_MESSAGE, makeResult, outcomeResult } from './results.js';
+import type { EvaluationResult, Reason } from './types.js';
+import { toFrozenJson } from './frozen-json.js';
+import { Snapshot } from './snapshot.js';
+
+const hasOwn = Object.hasOwn;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The default bucketing attribute. */
+export const TARGETING_KEY = 'targetingKey';
+
+/** Compiles `environment` of `state`; throws CoreError UNKNOWN_ENVIRONMENT if the tenant does not declare it. */
+export function buildSnapshot(state: TenantState, environment: string, revision: number): Snapshot {
+  if (!state.environments.some((env) => env.key === environment)) {
+    throw new CoreError('UNKNOWN_ENVIRONMENT', `tenant "${state.tenant}" has no environment "${environment}"`);
+  }
+  const segments = compileSegments(state.segments ?? []);
+  const flags = new Map<string, CompiledFlag>();
+  for (const flag of state.flags ?? []) {
+    // A duplicated key keeps its first definition (the validator reports the duplicate).
+    if (!isObject(flag) || typeof flag.key !== 'string' || flags.has(flag.key)) continue;
+    flags.set(flag.key, compileFlag(state.tenant, flag, environment, segments, revision));
+  }
+  return new Snapshot(state.tenant, environment, revision, flags);
+}
+
+/** Builds outcomes for one flag, sharing one object per variant. */
+class Outcomes {
+  readonly off: Outcome;
+  readonly #flagKey: string;
+  readonly #revision: number;
+  readonly #values = new Map<string, JsonValue>();
+  readonly #byVariant = new Map<string, Outcome>();
+
+  constructor(flag: Flag, offVariant: string, revision: number) {
+    this.#flagKey = flag.key;
+    this.#revision = revision;
+    if (isObject(flag.variants)) {
+      for (const name of Object.keys(flag.variants)) this.#values.set(name, toFrozenJson(flag.variants[name]));
+    }
+    this.off = this.#values.has(offVariant)
+      ? this.of(offVariant, 'off variant')
+      : Object.freeze({ variant: null, value: null, errorMessage: `off variant "${offVariant}" is not defined` });
+  }
+
+  /** The outcome serving `name`; for an unknown variant, the off variant with an error. */
+  of(name: unknown, where: string): Outcome {
+    if (typeof name === 'string' && this.#values.has(name)) {
+      let outcome = this.#byVariant.get(name);
+      if (outcome === undefined) {
+        outcome = Object.freeze({ variant: name, value: this.#values.get(name)!, errorMessage: undefined });
+        this.#byVariant.set(name, outcome);
+      }
+      return outcome;
+    }
+    return this.broken(`${where} serves unknown variant "${String(name)}"`);
+  }
+
+  /** The off variant (or nothing, if that is undefined too) served with an error. */
+  broken(message: string): Outcome {
+    return Object.freeze({ variant: this.off.variant, value: this.off.value, errorMessage: message });
+  }
+
+  /** The frozen answer serving an outcome (ERROR / GENERAL if the outcome is broken). */
+  result(outcome: Outcome, reason: Reason, ruleId: string | undefined): EvaluationResult {
+    return Object.freeze(outcomeResult(this.#flagKey, outcome, reason, ruleId, undefined, this.#revision));
+  }
+
+  /** The frozen answer when a rollout's bucketing attribute is missing. */
+  missing(ruleId: string | undefined, message: string): EvaluationResult {
+    const off = this.off;
+    return Object.freeze(
+      makeResult(this.#flagKey, off.value, off.variant, 'ERROR', ruleId, undefined, 'TARGETING_KEY_MISSING', message, this.#revision),
+    );
+  }
+}
+
+function compileFlag(
+  tenant: string,
+  flag: Flag,
+  environment: string,
+  segments: ReadonlyMap<string, CompiledSegment>,
+  revision: number,
+): CompiledFlag {
+  const config: EnvironmentConfig | undefined =
+    isObject(flag.environments) && hasOwn(flag.environments, environment) && isObject(flag.environments[environment])
+      ? flag.environments[environment]
+      : undefined;
+  const outcomes = new Outcomes(flag, config?.offVariant ?? flag.offVariant, revision);
+  const rules = Array.isArray(config?.rules) ? config.rules : [];
+  const off = outcomes.off;
+  return Object.freeze({
+    key: flag.key,
+    type: flag.type,
+    enabled: config?.enabled === true,
+    off,
+    disabledResult: outcomes.result(off, 'DISABLED', undefined),
+    invalidContextResult: Object.freeze(
+      makeResult(flag.key, off.value, off.variant, 'ERROR', undefined, undefined, 'INVALID_CONTEXT', INVALID_CONTEXT_MESSAGE, revision),
+    ),
+    targets: compileTargets(config?.targets, outcomes),
+    rules: Object.freeze(rules.map((rule, index) => compileRule(rule, index, outcomes, segments))),
+    fallback:
+      config?.default === undefined
+        ? fixedServe(outcomes.off, undefined, outcomes)
+        : compileServe(config.default, 'default', undefined, outcomes),
+    prefix: Object.freeze(bucketPrefix(tenant, flag.key, typeof flag.salt === 'string' ? flag.salt : undefined)),
+  });
+}
+
+function compileTargets(
+  targets: EnvironmentConfig['targets'],
+  outcomes: Outcomes,
+): ReadonlyMap<string, EvaluationResult> | null {
+  if (!isObject(targets)) return null;
+  const byKey = new Map<string, EvaluationResult>();
+  // Sorted so that a key listed under two variants (a validation error) resolves the same way whatever the file order.
+  for (const variant of Object.keys(targets).sort()) {
+    const keys = targets[variant];
+    if (!Array.isArray(keys)) continue;
+    const outcome = outcomes.result(outcomes.of(variant, 'a target'), 'TARGETING_MATCH', undefined);
+    for (const key of keys) if (typeof key === 'string' && !byKey.has(key)) byKey.set(key, outcome);
+  }
+  return byKey.size > 0 ? byKey : null;
+}
+
+function compileRule(
+  rule: Rule,
+  index: number,
+  outcomes: Outcomes,
+  segments: ReadonlyMap<string, CompiledSegment>,
+): CompiledRule {
+  const id = isObject(rule) && typeof rule.id === 'string' ? rule.id : `#${index + 1}`;
+  const conditions = isObject(rule) && Array.isArray(rule.conditions) ? rule.conditions : [];
+  return Object.freeze({
+    id,
+    conditions: Object.freeze(conditions.map((condition) => compileCondition(condition, segments))),
+    serve: compileServe(isObject(rule) ? rule.serve : undefined, `rule "${id}"`, id, outcomes),
+  });
+}
+
+const NO_WEIGHTS: Readonly<Record<string, number>> = Object.freeze({});
+const NO_OUTCOMES: readonly Outcome[] = Object.freeze([]);
+const NO_THRESHOLDS: readonly number[] = Object.freeze([]);
+
+function fixedServe(outcome: Outcome, ruleId: string | undefined, outcomes: Outcomes): CompiledServe {
+  return Object.freeze({
+    kind: ServeKind.FIXED,
+    ruleId,
+    result: outcomes.result(outcome, ruleId === undefined ? 'DEFAULT' : 'TARGETING_MATCH', ruleId),
+    outcomes: NO_OUTCOMES,
+    thresholds: NO_THRESHOLDS,
+    bucketBy: '',
+    weights: NO_WEIGHTS,
+    emptyOutcome: outcomes.off,
+  });
+}
+
+function compileServe(serve: Serve | undefined, where: string, ruleId: string | undefined, outcomes: Outcomes): CompiledServe {
+  if (!isObject(serve)) return fixedServe(outcomes.broken(`${where} has no serve`), ruleId, outcomes);
+  const hasVariant = serve.variant !== undefined;
+  const hasRollout = serve.rollout !== undefined;
+  if (hasVariant === hasRollout) {
+    return fixedServe(outcomes.broken(`${where} must serve exactly one of variant or rollout`), ruleId, outcomes);
+  }
+  if (hasVariant) return fixedServe(outcomes.of(serve.variant, where), ruleId, outcomes);
+  const weights: Record<string, number> = {};
+  if (isObject(serve.rollout)) {
+    for (const name of Object.keys(serve.rollout)) {
+      const weight = serve.rollout[name];
+      weights[name] = typeof weight === 'number' ? weight : NaN;
+    }
+  }
+  const rollout = normalizeRollout(weights);
+  const bucketBy = typeof serve.bucketBy === 'string' && serve.bucketBy.length > 0 ? serve.bucketBy : TARGETING_KEY;
+  const missing = `${where} buckets by "${bucketBy}", which the context lacks or is not a non-empty string or finite number`;
+  return Object.freeze({
+    kind: ServeKind.ROLLOUT,
+    ruleId,
+    result: outcomes.missing(ruleId, missing),
+    outcomes: Object.freeze(rollout.variants.map((name) => outcomes.of(name, `${where} rollout`))),
+    thresholds: Object.freeze([...rollout.thresholds]),
+    bucketBy,
+    weights: Object.freeze(weights),
+    emptyOutcome: outcomes.broken(`${where} rollout has no variant with a positive weight`),
+  });
+}
