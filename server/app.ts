@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyInstance, type RawServerDefault, type RouteOptions } from 'fastify';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { DestinationStream } from 'pino';
+import { createJwtVerifier } from './auth/jwt.js';
+import { registerAuthentication } from './auth/authenticate.js';
+import { ApiKeyIndex } from './auth/key-index.js';
+import type { ServerConfig } from './config.js';
+import { openDatabase, type Db } from './db/open.js';
+import { registerApiKeyRoutes } from './features/api-keys/routes.js';
+import { registerAuditRoutes } from './features/audit/routes.js';
+import { registerEnvironmentRoutes } from './features/environments/routes.js';
+import { registerOfrepRoutes } from './features/evaluate/ofrep-routes.js';
+import { registerEvaluateRoutes } from './features/evaluate/routes.js';
+import { registerFlagRoutes } from './features/flags/routes.js';
+import { registerHealthRoutes } from './features/health/routes.js';
+import { registerSegmentRoutes } from './features/segments/routes.js';
+import type { StateListener } from './features/state/state-listener.js';
+import { installErrorHandling } from './http/error-handler.js';
+import { installRouteDocs } from './http/route-docs.js';
+import { installValidation } from './http/validation.js';
+import { EvaluationIndex } from './index/evaluation-index.js';
+import { indexUpdater, loadIndexes } from './index/load-index.js';
+import { IndexRefresher, type RefreshReport } from './index/refresh.js';
+import { createLogger } from './observability/logger.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
+import { installRequestHooks } from './observability/request-hooks.js';
+import { seedFromDirectory, type SeedReport } from './seed.js';
+import { createServices, type Services } from './services.js';
+import { createStores, type Stores } from './stores.js';
+
+export interface AppDeps {
+  /** Where JSON log lines go (default stdout). */
+  logDestination?: DestinationStream;
+  /** Sees every route as it is registered (the route-table authorization test enumerates them). */
+  onRoute?: (route: RouteOptions) => void;
+  /** Awaited before the index loads (tests use it to observe /readyz = 503). */
+  beforeIndexLoad?: () => Promise<void>;
+}
+
+/** What the app holds beyond Fastify: for the launcher, tests, and the later watcher (issue 5). */
+export interface FfContext {
+  config: ServerConfig;
+  db: Db;
+  stores: Stores;
+  services: Services;
+  index: EvaluationIndex;
+  keys: ApiKeyIndex;
+  metrics: Metrics;
+  listener: StateListener;
+  /** Loads (or reloads) every tenant into the in-memory indexes and marks the app ready. */
+  loadIndexes(): Promise<void>;
+  /** Resolves once the index load started at listen time has finished. */
+  whenReady(): Promise<void>;
+  /** Reloads whatever another process changed in the database (issue 5's watcher calls this). */
+  refreshFromDatabase(): RefreshReport;
+  /** Makes the stored state of every tenant in `dir` equal to its files (source `seed`). */
+  seed(dir: string): Promise<SeedReport>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ff: FfContext;
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * The ONE factory of the HTTP app, used by the launcher and the tests. Opens
+ * (and migrates) the database; the index loads when the server starts
+ * listening (or when `app.ff.loadIndexes()` is called), so /readyz is 503
+ * until then. Closing the app closes the database.
+ */
+export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const logger = createLogger(config.logLevel, deps.logDestination);
+  const db = openDatabase(config.dbPath);
+  const stores = createStores(db);
+  const metrics = createMetrics();
+  const index = new EvaluationIndex({
+    loaded: (tenant, revision) => metrics.indexRevision.set({ tenant }, revision),
+    failed: (tenant, err) => {
+      metrics.indexReloadFailures.inc({ tenant });
+      logger.error({ err, tenant }, 'building the evaluation snapshot failed; the previous one keeps serving');
+    },
+  });
+  const keys = new ApiKeyIndex();
+  const refresher = new IndexRefresher(stores, index, keys);
+  const listener = indexUpdater(index, refresher);
+  const services = createServices(stores, listener);
+
+  const app = Fastify<RawServerDefault>({
+    loggerInstance: logger,
+    // One line per request is written by observability/request-hooks.ts instead of fastify's two.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
+    bodyLimit: config.bodyLimit,
+    exposeHeadRoutes: false,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    routerOptions: { maxParamLength: 256 },
+  }) as unknown as FastifyInstance;
+
+  let loading: Promise<void> | undefined;
+  const load = async () => {
+    await deps.beforeIndexLoad?.();
+    await loadIndexes(refresher, index);
+  };
+  // At listen time nobody awaits the load: log a failure (readiness stays 503).
+  const loadInBackground = () =>
+    load().catch((err: unknown) => logger.error({ err }, 'loading the evaluation index failed'));
+  app.decorate('ff', {
+    config,
+    db,
+    stores,
+    services,
+    index,
+    keys,
+    metrics,
+    listener,
+    loadIndexes: () => (loading = load()),
+    whenReady: () => loading ?? (loading = loadInBackground()),
+    refreshFromDatabase: () => refresher.refresh(),
+    seed: (dir: string) => seedFromDirectory(stores, listener, dir),
+  } satisfies FfContext);
+
+  if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
+  // JSON only: any other request media type is 415.
+  app.removeContentTypeParser('text/plain');
+  installValidation(app);
+  installErrorHandling(app);
+  installRouteDocs(app);
+  // Request id, metrics, log line and security headers before authentication,
+  // so a 401/403 carries them too.
+  installRequestHooks(app, metrics);
+  await app.register(helmet, { global: true });
+  registerAuthentication(app, { verifyJwt: createJwtVerifier(config), keys });
+  await app.register(swagger, {
+    // Name shared schemas after their title (Flag, Segment, Environment) rather than def-N.
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.title === 'string' ? json.title : `def-${i}`),
+    },
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'ff', version: '0.1.0', description: 'GitOps feature flags: management REST API, evaluation and OFREP.' },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          apiKeyAuth: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  registerHealthRoutes(app, { index, metrics });
+  registerFlagRoutes(app, { service: services.flags, stores, config });
+  registerSegmentRoutes(app, { service: services.segments, stores, config });
+  registerEnvironmentRoutes(app, { service: services.environments, stores, config });
+  registerApiKeyRoutes(app, { service: services.apiKeys, stores, config });
+  registerAuditRoutes(app, { audit: stores.audit, config });
+  registerEvaluateRoutes(app, { index, metrics });
+  registerOfrepRoutes(app, { index, metrics });
+
+  app.addHook('onListen', async () => {
+    // Listening first, then loading: liveness answers while a large index builds.
+    loading ??= loadInBackground();
+  });
+  app.addHook('onClose', async () => {
+    await loading?.catch(() => {});
+    db.close();
+    await new Promise<void>((resolve) => logger.flush(() => resolve()));
+  });
+  return app;
+}

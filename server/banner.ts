@@ -1,0 +1,30 @@
+export interface BannerInfo {
+  url: string;
+  dev: boolean;
+  token?: string;
+  generatedSecret?: string;
+  seeded?: { dir: string; tenants: number };
+  example?: { tenant: string; environment?: string; flag?: string };
+}
+
+/** The start-up text for humans (stdout); logs stay JSON on their own stream. */
+export function renderBanner(info: BannerInfo): string {
+  const lines = [`ff server listening on ${info.url}`];
+  if (info.seeded) lines.push(`loaded ${info.seeded.tenants} tenant(s) from ${info.seeded.dir}`);
+  lines.push(`API docs: ${info.url}/docs`);
+  if (!info.dev || info.token === undefined) return lines.join('\n') + '\n';
+  lines.push('', 'DEV MODE — do not use in production.');
+  if (info.generatedSecret) {
+    lines.push(`Generated JWT secret (export it as FF_JWT_SECRET to keep tokens valid across restarts):`, `  ${info.generatedSecret}`);
+  }
+  lines.push('Dev token (HS256, every scope, every tenant, valid 12h):', `  export TOKEN=${info.token}`);
+  const tenant = info.example?.tenant ?? 'acme';
+  lines.push('', 'Try:', `  curl -s ${info.url}/v1/flags -H "Authorization: Bearer $TOKEN" -H "X-Tenant-ID: ${tenant}"`);
+  if (info.example?.environment && info.example.flag) {
+    const body = JSON.stringify({ flag_key: info.example.flag, environment: info.example.environment, context: { targetingKey: 'user-1' } });
+    lines.push(
+      `  curl -s -X POST ${info.url}/v1/evaluate -H "Authorization: Bearer $TOKEN" -H "X-Tenant-ID: ${tenant}" -H "Content-Type: application/json" -d '${body}'`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}

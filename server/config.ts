@@ -1,0 +1,138 @@
+// Server configuration: read from environment variables ONCE at start-up and
+// validated against a schema; nothing else in server/ reads process.env.
+import { randomBytes } from 'node:crypto';
+import { Ajv } from 'ajv';
+
+export interface JwksConfig {
+  url: string;
+  issuer: string;
+  audience: string;
+}
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dbPath: string;
+  dev: boolean;
+  jwtSecret: string;
+  /** True when the secret was generated at start-up (dev mode only): print it. */
+  jwtSecretGenerated: boolean;
+  jwks: JwksConfig | null;
+  clockToleranceS: number;
+  seedDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  bodyLimit: number;
+  defaultPageSize: number;
+  maxPageSize: number;
+  idempotencyTtlHours: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Every variable, its default and what it does (docs/operations.md mirrors this). */
+const envSchema = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    FF_HOST: { type: 'string', minLength: 1, default: '127.0.0.1' },
+    FF_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 8000 },
+    FF_DB_PATH: { type: 'string', minLength: 1, default: './data/ff.db' },
+    FF_DEV: { type: 'string', enum: ['', '0', '1', 'true', 'false'], default: '' },
+    FF_JWT_SECRET: { type: 'string', default: '' },
+    FF_JWKS_URL: { type: 'string', default: '' },
+    FF_JWT_ISSUER: { type: 'string', default: '' },
+    FF_JWT_AUDIENCE: { type: 'string', default: '' },
+    FF_JWT_CLOCK_TOLERANCE_S: { type: 'integer', minimum: 0, maximum: 300, default: 30 },
+    FF_SEED_DIR: { type: 'string', minLength: 1, default: './flags' },
+    FF_LOG_LEVEL: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+    FF_BODY_LIMIT: { type: 'integer', minimum: 1024, maximum: 104_857_600, default: 1_048_576 },
+    FF_DEFAULT_PAGE_SIZE: { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
+    FF_MAX_PAGE_SIZE: { type: 'integer', minimum: 1, maximum: 1000, default: 200 },
+    FF_IDEMPOTENCY_TTL_HOURS: { type: 'integer', minimum: 1, maximum: 720, default: 24 },
+  },
+} as const;
+
+interface RawEnv {
+  FF_HOST: string;
+  FF_PORT: number;
+  FF_DB_PATH: string;
+  FF_DEV: string;
+  FF_JWT_SECRET: string;
+  FF_JWKS_URL: string;
+  FF_JWT_ISSUER: string;
+  FF_JWT_AUDIENCE: string;
+  FF_JWT_CLOCK_TOLERANCE_S: number;
+  FF_SEED_DIR: string;
+  FF_LOG_LEVEL: ServerConfig['logLevel'];
+  FF_BODY_LIMIT: number;
+  FF_DEFAULT_PAGE_SIZE: number;
+  FF_MAX_PAGE_SIZE: number;
+  FF_IDEMPOTENCY_TTL_HOURS: number;
+}
+
+// Environment values are strings: this Ajv instance (and only this one) coerces.
+const validateEnv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true }).compile(envSchema);
+
+export const MIN_SECRET_BYTES = 32;
+
+export interface LoadOptions {
+  /** `seed` never verifies tokens: it may run without FF_JWT_SECRET. */
+  requireSecret?: boolean;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): ServerConfig {
+  const requireSecret = options.requireSecret ?? true;
+  const raw: Record<string, unknown> = {};
+  for (const name of Object.keys(envSchema.properties)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') raw[name] = value;
+  }
+  if (!validateEnv(raw)) {
+    const problems = (validateEnv.errors ?? []).map((e) => `${e.instancePath.slice(1) || 'env'} ${e.message ?? ''}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const v = raw as unknown as RawEnv;
+  const dev = v.FF_DEV === '1' || v.FF_DEV === 'true';
+
+  let jwtSecret = v.FF_JWT_SECRET;
+  let jwtSecretGenerated = false;
+  if (jwtSecret === '') {
+    if (!dev && requireSecret) throw new ConfigError(`FF_JWT_SECRET is required outside dev mode (at least ${MIN_SECRET_BYTES} bytes)`);
+    jwtSecret = randomBytes(32).toString('base64url');
+    jwtSecretGenerated = true;
+  }
+  if (requireSecret && Buffer.byteLength(jwtSecret, 'utf8') < MIN_SECRET_BYTES) {
+    throw new ConfigError(`FF_JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes`);
+  }
+
+  let jwks: JwksConfig | null = null;
+  if (v.FF_JWKS_URL !== '') {
+    if (v.FF_JWT_ISSUER === '' || v.FF_JWT_AUDIENCE === '') {
+      throw new ConfigError('FF_JWKS_URL requires FF_JWT_ISSUER and FF_JWT_AUDIENCE');
+    }
+    if (!/^https?:\/\//.test(v.FF_JWKS_URL)) throw new ConfigError('FF_JWKS_URL must be an http(s) URL');
+    jwks = { url: v.FF_JWKS_URL, issuer: v.FF_JWT_ISSUER, audience: v.FF_JWT_AUDIENCE };
+  }
+  if (v.FF_DEFAULT_PAGE_SIZE > v.FF_MAX_PAGE_SIZE) {
+    throw new ConfigError('FF_DEFAULT_PAGE_SIZE must not exceed FF_MAX_PAGE_SIZE');
+  }
+
+  return {
+    host: v.FF_HOST,
+    port: v.FF_PORT,
+    dbPath: v.FF_DB_PATH,
+    dev,
+    jwtSecret,
+    jwtSecretGenerated,
+    jwks,
+    clockToleranceS: v.FF_JWT_CLOCK_TOLERANCE_S,
+    seedDir: v.FF_SEED_DIR,
+    logLevel: v.FF_LOG_LEVEL,
+    bodyLimit: v.FF_BODY_LIMIT,
+    defaultPageSize: v.FF_DEFAULT_PAGE_SIZE,
+    maxPageSize: v.FF_MAX_PAGE_SIZE,
+    idempotencyTtlHours: v.FF_IDEMPOTENCY_TTL_HOURS,
+  };
+}

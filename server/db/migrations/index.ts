@@ -1,0 +1,5 @@
+import type { Migration } from '../migrate.js';
+import { m001Initial } from './001_initial.js';
+
+/** Append-only: never edit a shipped migration, add the next one. */
+export const MIGRATIONS: readonly Migration[] = [m001Initial];

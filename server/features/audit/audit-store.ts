@@ -1,0 +1,142 @@
+import type { Database as Db } from 'better-sqlite3';
+import type { ChangeSource, CommitMeta } from '../state/revision-store.js';
+
+export type AuditResource = 'environment' | 'flag' | 'segment' | 'api_key' | 'tenant';
+export type AuditAction = 'create' | 'update' | 'archive' | 'restore' | 'delete' | 'revoke';
+
+export interface AuditEntry {
+  tenant: string;
+  ts: string;
+  actor: string;
+  source: ChangeSource;
+  environment: string | null;
+  resource: AuditResource;
+  key: string;
+  action: AuditAction;
+  before: unknown;
+  after: unknown;
+  revision: number | null;
+  commitSha: string | null;
+  requestId: string | null;
+}
+
+export interface AuditRecord extends AuditEntry {
+  id: number;
+  /** Commit metadata of the revision, when the change came from Git. */
+  commit: CommitMeta | null;
+}
+
+export interface AuditQuery {
+  resource?: AuditResource;
+  key?: string;
+  actor?: string;
+  environment?: string;
+  action?: AuditAction;
+  source?: ChangeSource;
+  commit?: string;
+  from?: string;
+  to?: string;
+  /** Keyset pagination, newest first: ids strictly lower than this. */
+  beforeId?: number;
+  limit: number;
+}
+
+export interface AuditStore {
+  record(entry: AuditEntry): void;
+  query(tenant: string, q: AuditQuery): AuditRecord[];
+}
+
+interface Row {
+  id: number;
+  tenant: string;
+  ts: string;
+  actor: string;
+  source: ChangeSource;
+  environment: string | null;
+  resource: AuditResource;
+  key: string;
+  action: AuditAction;
+  before: string | null;
+  after: string | null;
+  revision: number | null;
+  commit_sha: string | null;
+  request_id: string | null;
+  commit_meta: string | null;
+}
+
+const parse = (s: string | null): unknown => (s === null ? null : JSON.parse(s));
+
+export class SqliteAuditStore implements AuditStore {
+  private readonly insert;
+  constructor(private readonly db: Db) {
+    this.insert = db.prepare(
+      `INSERT INTO audit (tenant, ts, actor, source, environment, resource, key, action, before, after, revision, commit_sha, request_id)
+       VALUES (@tenant, @ts, @actor, @source, @environment, @resource, @key, @action, @before, @after, @revision, @commitSha, @requestId)`,
+    );
+  }
+
+  record(e: AuditEntry): void {
+    this.insert.run({
+      ...e,
+      before: e.before === null || e.before === undefined ? null : JSON.stringify(e.before),
+      after: e.after === null || e.after === undefined ? null : JSON.stringify(e.after),
+    });
+  }
+
+  query(tenant: string, q: AuditQuery): AuditRecord[] {
+    const where = ['a.tenant = @tenant'];
+    const params: Record<string, unknown> = { tenant, limit: q.limit };
+    const eq = (column: string, name: keyof AuditQuery) => {
+      if (q[name] !== undefined) {
+        where.push(`${column} = @${name}`);
+        params[name] = q[name];
+      }
+    };
+    eq('a.resource', 'resource');
+    eq('a.key', 'key');
+    eq('a.actor', 'actor');
+    eq('a.environment', 'environment');
+    eq('a.action', 'action');
+    eq('a.source', 'source');
+    if (q.commit !== undefined) {
+      // A prefix of at least 7 characters finds the full sha, as in git.
+      where.push(`a.commit_sha LIKE @commit`);
+      params.commit = `${q.commit.replace(/[^0-9a-fA-F]/g, '')}%`;
+    }
+    if (q.from !== undefined) {
+      where.push('a.ts >= @from');
+      params.from = q.from;
+    }
+    if (q.to !== undefined) {
+      where.push('a.ts < @to');
+      params.to = q.to;
+    }
+    if (q.beforeId !== undefined) {
+      where.push('a.id < @beforeId');
+      params.beforeId = q.beforeId;
+    }
+    const sql = `SELECT a.*, r.commit_meta FROM audit a
+      LEFT JOIN revisions r ON r.tenant = a.tenant AND r.revision = a.revision
+      WHERE ${where.join(' AND ')} ORDER BY a.id DESC LIMIT @limit`;
+    return this.db
+      .prepare<Record<string, unknown>, Row>(sql)
+      .all(params)
+      .map((r) => ({
+        id: r.id,
+        tenant: r.tenant,
+        ts: r.ts,
+        actor: r.actor,
+        source: r.source,
+        environment: r.environment,
+        resource: r.resource,
+        key: r.key,
+        action: r.action,
+        before: parse(r.before),
+        after: parse(r.after),
+        revision: r.revision,
+        commitSha: r.commit_sha,
+        requestId: r.request_id,
+        commit: r.commit_meta ? (JSON.parse(r.commit_meta) as CommitMeta) : null,
+      }));
+  }
+}

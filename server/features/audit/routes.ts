@@ -1,0 +1,97 @@
+import type { FastifyInstance } from 'fastify';
+import { jwtRoute } from '../../auth/route-auth.js';
+import type { ServerConfig } from '../../config.js';
+import { decodeCursor, page } from '../../http/cursor.js';
+import { tenantOf } from '../../http/request-context.js';
+import { errorResponses, listEnvelope, listQuery } from '../../http/schemas.js';
+import type { AuditAction, AuditRecord, AuditResource, AuditStore } from './audit-store.js';
+import type { ChangeSource } from '../state/revision-store.js';
+
+const auditItem = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    ts: { type: 'string' },
+    actor: { type: 'string' },
+    source: { type: 'string', enum: ['api', 'git', 'seed'] },
+    environment: { type: ['string', 'null'] },
+    resource: { type: 'string' },
+    key: { type: 'string' },
+    action: { type: 'string' },
+    revision: { type: ['integer', 'null'] },
+    before: {},
+    after: {},
+    commit: {
+      anyOf: [
+        { type: 'null' },
+        { type: 'object', additionalProperties: true, properties: { sha: { type: 'string' } } },
+      ],
+    },
+    request_id: { type: ['string', 'null'] },
+  },
+};
+
+interface AuditQuerystring {
+  limit: number;
+  cursor?: string;
+  resource?: AuditResource;
+  key?: string;
+  actor?: string;
+  environment?: string;
+  action?: AuditAction;
+  source?: ChangeSource;
+  commit?: string;
+  from?: string;
+  to?: string;
+}
+
+const toItem = (r: AuditRecord) => ({
+  id: r.id,
+  ts: r.ts,
+  actor: r.actor,
+  source: r.source,
+  environment: r.environment,
+  resource: r.resource,
+  key: r.key,
+  action: r.action,
+  revision: r.revision,
+  before: r.before,
+  after: r.after,
+  commit: r.commit ?? (r.commitSha ? { sha: r.commitSha } : null),
+  request_id: r.requestId,
+});
+
+export function registerAuditRoutes(app: FastifyInstance, deps: { audit: AuditStore; config: ServerConfig }): void {
+  app.get<{ Querystring: AuditQuerystring }>('/v1/audit', {
+    config: { auth: jwtRoute('audit:read') },
+    schema: {
+      tags: ['audit'],
+      summary: 'The audit trail, newest first (keyset-paginated)',
+      querystring: listQuery(deps.config.maxPageSize, deps.config.defaultPageSize, {
+        resource: { type: 'string', enum: ['environment', 'flag', 'segment', 'api_key', 'tenant'] },
+        key: { type: 'string', maxLength: 100 },
+        actor: { type: 'string', maxLength: 200 },
+        environment: { type: 'string', maxLength: 63 },
+        action: { type: 'string', enum: ['create', 'update', 'archive', 'restore', 'delete', 'revoke'] },
+        source: { type: 'string', enum: ['api', 'git', 'seed'] },
+        commit: { type: 'string', pattern: '^[0-9a-fA-F]{4,64}$', description: 'A commit sha or a prefix of it (≥ 4).' },
+        from: { type: 'string', format: 'date-time', description: 'Inclusive lower bound on ts.' },
+        to: { type: 'string', format: 'date-time', description: 'Exclusive upper bound on ts.' },
+      }),
+      response: { 200: listEnvelope(auditItem), ...errorResponses },
+    },
+    handler: async (request) => {
+      const { limit, cursor, from, to, ...filters } = request.query;
+      const rows = deps.audit.query(tenantOf(request), {
+        ...filters,
+        // Stored timestamps are UTC ISO strings: normalise the bounds so string order is time order.
+        ...(from === undefined ? {} : { from: new Date(from).toISOString() }),
+        ...(to === undefined ? {} : { to: new Date(to).toISOString() }),
+        ...(cursor === undefined ? {} : { beforeId: decodeCursor(cursor, 'number') }),
+        limit: limit + 1,
+      });
+      const p = page(rows, limit, (r) => r.id);
+      return { items: p.items.map(toItem), next_cursor: p.next_cursor };
+    },
+  });
+}

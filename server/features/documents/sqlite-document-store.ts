@@ -1,0 +1,167 @@
+import type { Database as Db } from 'better-sqlite3';
+import type {
+  DocumentChange,
+  DocumentKind,
+  DocumentListQuery,
+  DocumentStore,
+  ManagedBy,
+  NewDocumentRow,
+  StoredDocument,
+} from './types.js';
+
+const TABLES: Record<DocumentKind, string> = { environment: 'environments', flag: 'flags', segment: 'segments' };
+
+interface Row {
+  tenant: string;
+  key: string;
+  doc: string;
+  version: number;
+  revision: number;
+  archived_at: string | null;
+  archived_by: string | null;
+  managed_by: ManagedBy;
+  git_commit: string | null;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+const COLUMNS =
+  'tenant, key, doc, version, revision, archived_at, archived_by, managed_by, git_commit, created_at, created_by, updated_at, updated_by';
+
+function toStored<D>(row: Row): StoredDocument<D> {
+  return {
+    tenant: row.tenant,
+    key: row.key,
+    doc: JSON.parse(row.doc) as D,
+    version: row.version,
+    revision: row.revision,
+    archivedAt: row.archived_at,
+    archivedBy: row.archived_by,
+    managedBy: row.managed_by,
+    gitCommit: row.git_commit,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    updatedAt: row.updated_at,
+    updatedBy: row.updated_by,
+  };
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * One store class for the three document tables: they share every column
+ * (environments add a declaration `position`). The table name comes from a
+ * closed map, never from input.
+ */
+export class SqliteDocumentStore<D> implements DocumentStore<D> {
+  private readonly table: string;
+  private readonly order: string;
+  private readonly stmts;
+
+  constructor(
+    private readonly db: Db,
+    readonly kind: DocumentKind,
+  ) {
+    this.table = TABLES[kind];
+    this.order = kind === 'environment' ? 'position, key' : 'key';
+    const t = this.table;
+    this.stmts = {
+      get: db.prepare<[string, string], Row>(`SELECT ${COLUMNS} FROM ${t} WHERE tenant = ? AND key = ?`),
+      all: db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM ${t} WHERE tenant = ? ORDER BY ${this.order}`),
+      insert: db.prepare(
+        kind === 'environment'
+          ? `INSERT INTO ${t} (tenant, key, doc, revision, managed_by, git_commit, created_at, created_by, updated_at, updated_by, position)
+             VALUES (@tenant, @key, @doc, @revision, @managedBy, @gitCommit, @at, @by, @at, @by,
+                     (SELECT COALESCE(MAX(position), -1) + 1 FROM ${t} WHERE tenant = @tenant))`
+          : `INSERT INTO ${t} (tenant, key, doc, revision, managed_by, git_commit, created_at, created_by, updated_at, updated_by)
+             VALUES (@tenant, @key, @doc, @revision, @managedBy, @gitCommit, @at, @by, @at, @by)`,
+      ),
+      remove: db.prepare(`DELETE FROM ${t} WHERE tenant = ? AND key = ?`),
+    };
+  }
+
+  get(tenant: string, key: string): StoredDocument<D> | undefined {
+    const row = this.stmts.get.get(tenant, key);
+    return row ? toStored<D>(row) : undefined;
+  }
+
+  all(tenant: string): StoredDocument<D>[] {
+    return this.stmts.all.all(tenant).map((r) => toStored<D>(r));
+  }
+
+  list(tenant: string, query: DocumentListQuery): StoredDocument<D>[] {
+    const where = ['tenant = @tenant'];
+    const params: Record<string, unknown> = { tenant, limit: query.limit };
+    if (query.state === 'active') where.push('archived_at IS NULL');
+    if (query.state === 'archived') where.push('archived_at IS NOT NULL');
+    if (query.q !== undefined && query.q !== '') {
+      params.q = `%${escapeLike(query.q)}%`;
+      const nameClause = this.kind === 'environment' ? ` OR json_extract(doc, '$.name') LIKE @q ESCAPE '\\'` : '';
+      where.push(`(key LIKE @q ESCAPE '\\' OR json_extract(doc, '$.description') LIKE @q ESCAPE '\\'${nameClause})`);
+    }
+    if (query.tag !== undefined) {
+      params.tag = query.tag;
+      where.push(`EXISTS (SELECT 1 FROM json_each(doc, '$.tags') WHERE json_each.value = @tag)`);
+    }
+    if (query.afterKey !== undefined) {
+      params.afterKey = query.afterKey;
+      where.push('key > @afterKey');
+    }
+    // Lists page by key (the keyset cursor), whatever the declaration order.
+    const sql = `SELECT ${COLUMNS} FROM ${this.table} WHERE ${where.join(' AND ')} ORDER BY key LIMIT @limit`;
+    return this.db
+      .prepare<Record<string, unknown>, Row>(sql)
+      .all(params)
+      .map((r) => toStored<D>(r));
+  }
+
+  insert(row: NewDocumentRow<D>): StoredDocument<D> {
+    this.stmts.insert.run({
+      tenant: row.tenant,
+      key: row.key,
+      doc: JSON.stringify(row.doc),
+      revision: row.revision,
+      managedBy: row.managedBy,
+      gitCommit: row.gitCommit,
+      at: row.at,
+      by: row.by,
+    });
+    return this.mustGet(row.tenant, row.key);
+  }
+
+  update(tenant: string, key: string, change: DocumentChange<D>): StoredDocument<D> {
+    const sets = ['version = version + 1', 'revision = @revision', 'updated_at = @at', 'updated_by = @by'];
+    const params: Record<string, unknown> = { tenant, key, revision: change.revision, at: change.at, by: change.by };
+    if (change.doc !== undefined) {
+      sets.push('doc = @doc');
+      params.doc = JSON.stringify(change.doc);
+    }
+    if (change.archived !== undefined) {
+      sets.push('archived_at = @archivedAt', 'archived_by = @archivedBy');
+      params.archivedAt = change.archived?.at ?? null;
+      params.archivedBy = change.archived?.by ?? null;
+    }
+    if (change.managedBy !== undefined) {
+      sets.push('managed_by = @managedBy');
+      params.managedBy = change.managedBy;
+    }
+    if (change.gitCommit !== undefined) {
+      sets.push('git_commit = @gitCommit');
+      params.gitCommit = change.gitCommit;
+    }
+    this.db.prepare(`UPDATE ${this.table} SET ${sets.join(', ')} WHERE tenant = @tenant AND key = @key`).run(params);
+    return this.mustGet(tenant, key);
+  }
+
+  remove(tenant: string, key: string): void {
+    this.stmts.remove.run(tenant, key);
+  }
+
+  private mustGet(tenant: string, key: string): StoredDocument<D> {
+    const stored = this.get(tenant, key);
+    if (!stored) throw new Error(`${this.kind} row vanished inside its transaction`);
+    return stored;
+  }
+}

@@ -1,0 +1,32 @@
+import type { FastifyRequest } from 'fastify';
+import type { ApiError } from '../../errors.js';
+import type { ErrorFormat } from '../../auth/route-auth.js';
+
+export type OfrepErrorCode = 'PARSE_ERROR' | 'TARGETING_KEY_MISSING' | 'INVALID_CONTEXT' | 'GENERAL' | 'FLAG_NOT_FOUND';
+
+export interface RenderedError {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * OFREP defines its own error bodies for 400, 404 and 500
+ * ({key, errorCode, errorDetails}; bulk without key). 401/403/413/415 keep our
+ * envelope: the protocol gives them no body and providers only read the status.
+ */
+export function renderOfrepError(format: Exclude<ErrorFormat, 'api'>, err: ApiError, request: FastifyRequest): RenderedError | undefined {
+  let status = err.statusCode;
+  let errorCode: OfrepErrorCode;
+  if (err.code === 'INVALID_JSON') errorCode = 'PARSE_ERROR';
+  else if (err.code === 'SCHEMA_VALIDATION_FAILED') {
+    errorCode = 'INVALID_CONTEXT';
+    status = 400;
+  } else if (err.code === 'FLAG_NOT_FOUND') errorCode = 'FLAG_NOT_FOUND';
+  else if (status === 400) errorCode = 'GENERAL';
+  else if (status >= 500) return { status, body: { errorDetails: 'internal error' } };
+  else return undefined;
+  const errorDetails = err.message;
+  if (format === 'ofrep-bulk') return { status, body: { errorCode, errorDetails } };
+  const key = (request.params as { key?: unknown } | undefined)?.key;
+  return { status, body: { key: typeof key === 'string' ? key : '', errorCode, errorDetails } };
+}

@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { evaluate, evaluateAll, type EvaluationResult } from '../../../core/engine/index.js';
+import { evaluationRoute } from '../../auth/route-auth.js';
+import { ApiError } from '../../errors.js';
+import { noneMatch } from '../../http/etag.js';
+import type { EvaluationIndex } from '../../index/evaluation-index.js';
+import type { Metrics } from '../../observability/metrics.js';
+import { countEvaluations } from './count-evaluations.js';
+import type { OfrepErrorCode } from './ofrep-errors.js';
+import { resolveSnapshot } from './resolve-snapshot.js';
+
+// OpenFeature Remote Evaluation Protocol (https://openfeature.dev/specification/appendix-c).
+
+const requestBody = {
+  type: 'object',
+  description: 'OFREP evaluation request. Other members are ignored, as the protocol may add some.',
+  properties: { context: { type: 'object', description: 'Evaluation context: targetingKey plus attributes.' } },
+} as const;
+
+const metadata = {
+  type: 'object',
+  additionalProperties: true,
+  description: 'revision, and ruleId / bucket when a rule or rollout decided',
+} as const;
+
+const success = {
+  type: 'object',
+  required: ['key', 'value', 'reason'],
+  properties: {
+    key: { type: 'string' },
+    value: {},
+    reason: { type: 'string' },
+    variant: { type: 'string' },
+    metadata,
+  },
+} as const;
+
+const failure = {
+  type: 'object',
+  required: ['key', 'errorCode'],
+  properties: { key: { type: 'string' }, errorCode: { type: 'string' }, errorDetails: { type: 'string' } },
+} as const;
+
+const bulkFailure = {
+  type: 'object',
+  required: ['errorCode'],
+  properties: { errorCode: { type: 'string' }, errorDetails: { type: 'string' } },
+} as const;
+
+/** OFREP knows fewer error codes than OpenFeature: the rest travel as GENERAL. */
+const OFREP_CODES: ReadonlySet<string> = new Set(['PARSE_ERROR', 'TARGETING_KEY_MISSING', 'INVALID_CONTEXT', 'GENERAL', 'FLAG_NOT_FOUND']);
+
+function toOfrep(r: EvaluationResult) {
+  if (r.reason === 'ERROR') {
+    const code = (r.errorCode !== undefined && OFREP_CODES.has(r.errorCode) ? r.errorCode : 'GENERAL') as OfrepErrorCode;
+    return { ok: false as const, body: { key: r.flagKey, errorCode: code, errorDetails: r.errorMessage ?? code } };
+  }
+  const meta: Record<string, string | number> = { revision: r.revision };
+  if (r.ruleId !== undefined) meta.ruleId = r.ruleId;
+  if (r.bucket !== undefined) meta.bucket = r.bucket;
+  const body: Record<string, unknown> = { key: r.flagKey, value: r.value, reason: r.reason, metadata: meta };
+  if (r.variant !== null) body.variant = r.variant;
+  return { ok: true as const, body };
+}
+
+const environmentHeader = (request: FastifyRequest): string | undefined => {
+  const v = request.headers['x-environment'];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+};
+
+/** OFREP contexts must be objects; the engine answers INVALID_CONTEXT otherwise, we answer 400 before. */
+function contextOf(body: { context?: unknown } | undefined): unknown {
+  return body?.context ?? {};
+}
+
+export function registerOfrepRoutes(app: FastifyInstance, deps: { index: EvaluationIndex; metrics: Metrics }): void {
+  const { index, metrics } = deps;
+
+  app.post<{ Params: { key: string }; Body: { context?: unknown } | undefined }>('/ofrep/v1/evaluate/flags/:key', {
+    config: { auth: evaluationRoute, errorFormat: 'ofrep-single' },
+    schema: {
+      tags: ['ofrep'],
+      summary: 'OFREP single flag evaluation (JWT callers name the environment in X-Environment)',
+      params: { type: 'object', required: ['key'], properties: { key: { type: 'string', minLength: 1, maxLength: 100 } } },
+      body: requestBody,
+      response: { 200: success, 400: failure, 404: failure },
+    },
+    handler(request, reply) {
+      const snapshot = resolveSnapshot(index, request, environmentHeader(request));
+      const result = evaluate(snapshot, request.params.key, contextOf(request.body));
+      if (result.errorCode === 'FLAG_NOT_FOUND') throw new ApiError(404, 'FLAG_NOT_FOUND', 'flag not found');
+      countEvaluations(metrics, snapshot.tenant, [result]);
+      const out = toOfrep(result);
+      void reply.code(out.ok ? 200 : 400).send(out.body);
+    },
+  });
+
+  app.post<{ Body: { context?: unknown } | undefined }>('/ofrep/v1/evaluate/flags', {
+    config: { auth: evaluationRoute, errorFormat: 'ofrep-bulk' },
+    schema: {
+      tags: ['ofrep'],
+      summary: 'OFREP bulk evaluation: every flag, per-flag errors inline; ETag / If-None-Match',
+      body: requestBody,
+      response: {
+        200: {
+          type: 'object',
+          required: ['flags'],
+          // One merged item schema (not anyOf): successes and per-flag failures
+          // share `key`; fast-json-stringify skips the absent members.
+          properties: {
+            flags: { type: 'array', items: { type: 'object', properties: { ...success.properties, ...failure.properties } } },
+            metadata,
+          },
+        },
+        304: { type: 'null', description: 'Not modified' },
+        400: bulkFailure,
+      },
+    },
+    handler(request, reply) {
+      const snapshot = resolveSnapshot(index, request, environmentHeader(request));
+      const context = contextOf(request.body);
+      // The answer depends on the revision, the environment and the context.
+      const contextHash = createHash('sha256').update(JSON.stringify(context)).digest('base64url').slice(0, 22);
+      const etag = `"${snapshot.revision}-${snapshot.environment}-${contextHash}"`;
+      void reply.header('etag', etag);
+      if (!noneMatch(request.headers['if-none-match'], etag)) {
+        void reply.code(304).send();
+        return;
+      }
+      const results = evaluateAll(snapshot, context);
+      countEvaluations(metrics, snapshot.tenant, results);
+      void reply.send({ flags: results.map((r) => toOfrep(r).body), metadata: { revision: snapshot.revision } });
+    },
+  });
+}

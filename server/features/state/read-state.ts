@@ -1,0 +1,26 @@
+import type { TenantState } from '../../../core/model/index.js';
+import type { Stores } from '../../stores.js';
+
+export interface LoadedState {
+  state: TenantState;
+  revision: number;
+}
+
+/**
+ * The tenant's evaluated state as the database holds it: active (not archived)
+ * environments, flags and segments. Undefined when the tenant does not exist.
+ */
+export function readTenantState(stores: Stores, tenant: string): LoadedState | undefined {
+  const row = stores.tenants.get(tenant);
+  if (!row) return undefined;
+  const active = <D>(rows: { doc: D; archivedAt: string | null }[]) =>
+    rows.filter((r) => r.archivedAt === null).map((r) => r.doc);
+  const state: TenantState = {
+    tenant,
+    environments: active(stores.environments.all(tenant)),
+    flags: active(stores.flags.all(tenant)),
+    segments: active(stores.segments.all(tenant)),
+  };
+  if (row.name !== null) state.name = row.name;
+  return { state, revision: row.revision };
+}

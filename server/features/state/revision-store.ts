@@ -1,0 +1,91 @@
+import type { Database as Db } from 'better-sqlite3';
+import type { DocumentKind } from '../documents/types.js';
+
+export type ChangeSource = 'api' | 'git' | 'seed';
+export type ChangeAction = 'create' | 'update' | 'archive' | 'restore' | 'delete';
+
+/** Git commit metadata recorded with a `git` change (issue 4 fills it). */
+export interface CommitMeta {
+  sha: string;
+  author?: string;
+  email?: string;
+  message?: string;
+  branch?: string;
+  remote?: string;
+  time?: string;
+  dirty?: boolean;
+}
+
+/** One resource touched by a revision, and the environments whose evaluation it may change. */
+export interface RevisionChange {
+  resource: DocumentKind;
+  key: string;
+  action: ChangeAction;
+  environments: string[];
+}
+
+export interface RevisionRecord {
+  tenant: string;
+  revision: number;
+  ts: string;
+  actor: string;
+  source: ChangeSource;
+  commit: CommitMeta | null;
+  changes: RevisionChange[];
+}
+
+export interface RevisionStore {
+  record(rev: RevisionRecord): void;
+  /** Revisions after `since`, oldest first (change stream, stale-plan reports). */
+  since(tenant: string, since: number, limit: number): RevisionRecord[];
+}
+
+interface Row {
+  tenant: string;
+  revision: number;
+  ts: string;
+  actor: string;
+  source: ChangeSource;
+  commit_meta: string | null;
+  changes: string;
+}
+
+export class SqliteRevisionStore implements RevisionStore {
+  private readonly stmts;
+  constructor(db: Db) {
+    this.stmts = {
+      insert: db.prepare(
+        `INSERT INTO revisions (tenant, revision, ts, actor, source, commit_sha, commit_meta, changes)
+         VALUES (@tenant, @revision, @ts, @actor, @source, @commitSha, @commitMeta, @changes)`,
+      ),
+      since: db.prepare<[string, number, number], Row>(
+        'SELECT * FROM revisions WHERE tenant = ? AND revision > ? ORDER BY revision LIMIT ?',
+      ),
+    };
+  }
+
+  record(rev: RevisionRecord): void {
+    this.stmts.insert.run({
+      tenant: rev.tenant,
+      revision: rev.revision,
+      ts: rev.ts,
+      actor: rev.actor,
+      source: rev.source,
+      commitSha: rev.commit?.sha ?? null,
+      commitMeta: rev.commit ? JSON.stringify(rev.commit) : null,
+      changes: JSON.stringify(rev.changes),
+    });
+  }
+
+  since(tenant: string, since: number, limit: number): RevisionRecord[] {
+    return this.stmts.since.all(tenant, since, limit).map((r) => ({
+      tenant: r.tenant,
+      revision: r.revision,
+      ts: r.ts,
+      actor: r.actor,
+      source: r.source,
+      commit: r.commit_meta ? (JSON.parse(r.commit_meta) as CommitMeta) : null,
+      changes: JSON.parse(r.changes) as RevisionChange[],
+    }));
+  }
+}

@@ -1,0 +1,11 @@
+import type { ChangeSource, CommitMeta } from './revision-store.js';
+
+/** Who is writing, from where, and when: stamped on rows, revisions and audit. */
+export interface WriteContext {
+  actor: string;
+  source: ChangeSource;
+  requestId: string | null;
+  commit: CommitMeta | null;
+  /** ISO-8601 time of the write; one value for the whole transaction. */
+  now: string;
+}

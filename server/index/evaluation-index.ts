@@ -1,0 +1,92 @@
+import type { TenantState } from '../../core/model/index.js';
+import { buildSnapshot, type Snapshot } from '../../core/engine/index.js';
+import { buildConfigDocument, type ConfigDocument } from './config-document.js';
+
+/** Everything evaluation needs for one tenant at one revision. Never mutated after creation. */
+export class TenantEntry {
+  private readonly configs = new Map<string, ConfigDocument>();
+
+  constructor(
+    readonly tenant: string,
+    readonly revision: number,
+    readonly state: TenantState,
+    readonly snapshots: ReadonlyMap<string, Snapshot>,
+  ) {}
+
+  /** The SDK config download of one environment, serialized once per revision on first use. */
+  config(environment: string): ConfigDocument | undefined {
+    if (!this.snapshots.has(environment)) return undefined;
+    let doc = this.configs.get(environment);
+    if (doc === undefined) {
+      doc = buildConfigDocument(this.state, environment, this.revision);
+      this.configs.set(environment, doc);
+    }
+    return doc;
+  }
+}
+
+export interface IndexEvents {
+  loaded(tenant: string, revision: number): void;
+  failed(tenant: string, err: unknown): void;
+}
+
+/**
+ * The in-memory evaluation index: one immutable TenantEntry per tenant,
+ * replaced by a single Map.set after the new one is completely built. A
+ * request reads the entry once and evaluates against it, so it sees either
+ * the old revision or the new one, never a mix. Evaluation never reads SQLite.
+ */
+export class EvaluationIndex {
+  private readonly tenants = new Map<string, TenantEntry>();
+  private isReady = false;
+
+  constructor(private readonly events: IndexEvents = { loaded: () => {}, failed: () => {} }) {}
+
+  get ready(): boolean {
+    return this.isReady;
+  }
+
+  markReady(): void {
+    this.isReady = true;
+  }
+
+  entry(tenant: string): TenantEntry | undefined {
+    return this.tenants.get(tenant);
+  }
+
+  snapshot(tenant: string, environment: string): Snapshot | undefined {
+    return this.tenants.get(tenant)?.snapshots.get(environment);
+  }
+
+  revision(tenant: string): number | undefined {
+    return this.tenants.get(tenant)?.revision;
+  }
+
+  tenantKeys(): string[] {
+    return [...this.tenants.keys()];
+  }
+
+  /**
+   * Builds every environment's snapshot, then swaps. An older revision than
+   * the one held is ignored (a late notification must not roll back). Returns
+   * false when building failed: the previous entry stays.
+   */
+  load(state: TenantState, revision: number): boolean {
+    const current = this.tenants.get(state.tenant);
+    if (current && current.revision > revision) return true;
+    try {
+      const snapshots = new Map<string, Snapshot>();
+      for (const env of state.environments) snapshots.set(env.key, buildSnapshot(state, env.key, revision));
+      this.tenants.set(state.tenant, new TenantEntry(state.tenant, revision, state, snapshots));
+    } catch (err) {
+      this.events.failed(state.tenant, err);
+      return false;
+    }
+    this.events.loaded(state.tenant, revision);
+    return true;
+  }
+
+  remove(tenant: string): void {
+    this.tenants.delete(tenant);
+  }
+}

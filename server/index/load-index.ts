@@ -1,0 +1,21 @@
+import type { StateListener } from '../features/state/state-listener.js';
+import type { EvaluationIndex } from './evaluation-index.js';
+import type { IndexRefresher } from './refresh.js';
+
+/** Loads every tenant from the database into the indexes, then marks the app ready. */
+export async function loadIndexes(refresher: IndexRefresher, index: EvaluationIndex): Promise<void> {
+  // Let the event loop breathe once before a potentially long synchronous build.
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  refresher.refresh();
+  index.markReady();
+}
+
+/** Keeps the indexes in step with committed writes of this process. */
+export function indexUpdater(index: EvaluationIndex, refresher: IndexRefresher): StateListener {
+  return {
+    stateCommitted: (_tenant, state, revision) => {
+      index.load(state, revision);
+    },
+    keysCommitted: (tenant) => refresher.keysCommitted(tenant),
+  };
+}

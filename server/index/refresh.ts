@@ -1,0 +1,53 @@
+import type { ApiKeyIndex } from '../auth/key-index.js';
+import { readTenantState } from '../features/state/read-state.js';
+import type { Stores } from '../stores.js';
+import type { EvaluationIndex } from './evaluation-index.js';
+
+export interface RefreshReport {
+  /** Tenants whose state was reloaded. */
+  state: string[];
+  /** Tenants whose API keys were reloaded. */
+  keys: string[];
+}
+
+/**
+ * Brings the in-memory indexes up to the database by comparing each tenant's
+ * change marks (revision, keys_version) with what this process holds: one
+ * small query, then reads only the tenants that changed. Start-up uses it;
+ * issue 5's watcher calls it when another process committed.
+ */
+export class IndexRefresher {
+  private readonly keysSeen = new Map<string, number>();
+
+  constructor(
+    private readonly stores: Stores,
+    private readonly index: EvaluationIndex,
+    private readonly keys: ApiKeyIndex,
+  ) {}
+
+  refresh(): RefreshReport {
+    const report: RefreshReport = { state: [], keys: [] };
+    const marks = this.stores.tenants.changeMarks();
+    for (const mark of marks) {
+      if (this.index.revision(mark.tenant) !== mark.revision) {
+        const loaded = readTenantState(this.stores, mark.tenant);
+        if (loaded && this.index.load(loaded.state, loaded.revision)) report.state.push(mark.tenant);
+      }
+      if (this.keysSeen.get(mark.tenant) !== mark.keysVersion) {
+        this.keys.loadTenant(mark.tenant, this.stores.apiKeys.all(mark.tenant));
+        this.keysSeen.set(mark.tenant, mark.keysVersion);
+        report.keys.push(mark.tenant);
+      }
+    }
+    const present = new Set(marks.map((m) => m.tenant));
+    for (const tenant of this.index.tenantKeys()) if (!present.has(tenant)) this.index.remove(tenant);
+    return report;
+  }
+
+  /** This process committed a key change itself: remember the version it wrote. */
+  keysCommitted(tenant: string): void {
+    this.keys.loadTenant(tenant, this.stores.apiKeys.all(tenant));
+    const mark = this.stores.tenants.get(tenant);
+    if (mark) this.keysSeen.set(tenant, mark.keysVersion);
+  }
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// The server launcher: `node dist/server/main.js serve | seed`.
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { Command } from 'commander';
+import { CoreError } from '../core/errors.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/open.js';
+import { formatDiagnostic, seedFromDirectory, SeedError } from './seed.js';
+import { closeOnSignals, startServer } from './start.js';
+import { createStores } from './stores.js';
+
+async function serve(): Promise<void> {
+  const config = loadConfig();
+  const started = await startServer(config);
+  // Handlers first: whoever reads the banner may signal at once.
+  closeOnSignals(started);
+  // Humans read the banner on stderr; stdout stays a pure JSON log stream.
+  process.stderr.write(started.banner);
+}
+
+async function seed(options: { dir?: string }): Promise<void> {
+  const config = loadConfig(process.env, { requireSecret: false });
+  const dir = options.dir ?? config.seedDir;
+  const db = openDatabase(config.dbPath);
+  try {
+    // No in-memory index to update here: a running server picks the change up
+    // on restart (issue 5 adds cross-process reload).
+    const report = await seedFromDirectory(createStores(db), { stateCommitted: () => {}, keysCommitted: () => {} }, dir);
+    for (const t of report.tenants) {
+      process.stdout.write(`${t.tenant}: ${t.changes} change(s), revision ${t.revision}\n`);
+    }
+  } finally {
+    db.close();
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command('ff-server').description('The ff feature-flag server.');
+  program
+    .command('serve')
+    .description('Serve the API (configuration from FF_* environment variables; see docs/operations.md)')
+    .action(serve);
+  program
+    .command('seed')
+    .description('Make the database hold exactly the tenants of a flags directory (audited with source "seed")')
+    .option('--dir <dir>', 'flags directory (default: FF_SEED_DIR or ./flags)')
+    .action(seed);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof ConfigError) process.stderr.write(`configuration error: ${err.message}\n`);
+    else if (err instanceof SeedError) {
+      process.stderr.write(`${err.message}\n${err.diagnostics.map(formatDiagnostic).join('\n')}\n`);
+    } else if (err instanceof CoreError) process.stderr.write(`error: ${err.message}\n`);
+    else process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+if (invokedDirectly) await main(process.argv);
