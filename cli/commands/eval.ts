@@ -1,0 +1,85 @@
+import { Args, Flags } from '@oclif/core';
+import { evaluateLocally, type EvalView } from '../actions/eval.js';
+import { FfCommand } from '../base-command.js';
+import { CliError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { dirFlag, envFlag, tenantFlag } from '../flags.js';
+import { readContext } from '../io/context-input.js';
+import { messages } from '../messages.js';
+import { renderDiagnosticLines } from '../render/diagnostic-line.js';
+import { renderEvalJson } from '../render/eval-json.js';
+import { renderEvalText } from '../render/eval-text.js';
+
+export default class Eval extends FfCommand {
+  static override summary = 'Evaluate a flag from the local files with the engine the server runs.';
+  static override description = [
+    'Validates the repository first: if it has errors they are printed and nothing is evaluated.',
+    'Prints value, variant, reason, rule id, bucket and error code. Exits 1 when the answer carries an error code (for example FLAG_NOT_FOUND or TARGETING_KEY_MISSING), 0 otherwise.',
+  ].join('\n\n');
+
+  static override examples = [
+    {
+      description: 'Evaluate for one user.',
+      command:
+        '<%= config.bin %> <%= command.id %> new-checkout --tenant acme --env production --context \'{"targetingKey":"user-1","plan":"enterprise"}\'',
+    },
+    {
+      description: 'Read the context from a file and show why each rule matched or not.',
+      command: '<%= config.bin %> <%= command.id %> new-checkout -t acme -e staging --context @ctx.json --explain',
+    },
+    {
+      description: 'The wire answer as JSON, context from standard input.',
+      command: '<%= config.bin %> <%= command.id %> new-checkout -t acme -e production --context - --json < ctx.json',
+    },
+  ];
+
+  static override args = {
+    flag: Args.string({ description: 'Key of the flag to evaluate.', required: true }),
+  };
+
+  static override flags = {
+    tenant: tenantFlag,
+    env: envFlag,
+    context: Flags.string({
+      char: 'c',
+      description: 'Evaluation context: inline JSON, @file for a JSON file, or - for standard input.',
+      default: '{}',
+      helpValue: '<json|@file|->',
+    }),
+    dir: dirFlag,
+    explain: Flags.boolean({
+      char: 'x',
+      description: 'Also print the trace: every rule and condition tried, segment membership, rollout bucket.',
+      default: false,
+    }),
+    json: Flags.boolean({
+      description: 'Print the answer as JSON (the server\'s wire shape; with --explain, plus "trace").',
+      default: false,
+    }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Eval);
+    const context = await readContext(flags.context);
+    const outcome = await evaluateLocally({
+      dir: flags.dir,
+      tenant: flags.tenant,
+      environment: flags.env,
+      flagKey: args.flag,
+      context,
+      explain: flags.explain,
+    });
+    if (!outcome.ok) {
+      const errors = outcome.report.diagnostics.filter((d) => d.severity === 'error');
+      this.printError(renderDiagnosticLines(errors, this.errorColors, flags.dir));
+      throw new CliError('REPO_INVALID', messages.repoInvalid(flags.dir, outcome.report.errors));
+    }
+    this.show(outcome.view, flags.json);
+  }
+
+  /** Shared with `ff eval --remote`: same view, same renderers, same exit status. */
+  protected show(view: EvalView, json: boolean): void {
+    this.print(json ? renderEvalJson(view) : renderEvalText(view, this.colors));
+    this.finish(view.evaluation.error_code === undefined ? ExitCode.ok : ExitCode.failure);
+  }
+}

@@ -1,0 +1,25 @@
+import type { Diagnostic } from '../../core/validation/types.js';
+import type { Palette } from '../io/colors.js';
+
+/**
+ * `file:line:col`, the form editors and terminals turn into links. Core names
+ * files relative to the working directory already; a diagnostic about no file
+ * in particular is placed at `fallback` (the repository directory).
+ */
+export function diagnosticLocation(d: Diagnostic, fallback: string): string {
+  if (d.file === undefined) return fallback;
+  if (d.line === undefined) return d.file;
+  return d.column === undefined ? `${d.file}:${d.line}` : `${d.file}:${d.line}:${d.column}`;
+}
+
+/** `file:line:col  severity  CODE  message`; continuation lines of a message are indented. */
+export function renderDiagnosticLine(d: Diagnostic, colors: Palette, fallback = '.'): string {
+  const severity = d.severity.padEnd('warning'.length);
+  const paint = d.severity === 'error' ? colors.red : colors.yellow;
+  const message = d.message.replace(/\r?\n/g, '\n    ');
+  return `${diagnosticLocation(d, fallback)}  ${paint(severity)}  ${colors.bold(d.code)}  ${message}`;
+}
+
+export function renderDiagnosticLines(diagnostics: readonly Diagnostic[], colors: Palette, fallback = '.'): string {
+  return diagnostics.map((d) => `${renderDiagnosticLine(d, colors, fallback)}\n`).join('');
+}
