@@ -1,0 +1,115 @@
+// Item 14: wall time of `ff validate` on the example repository and on a
+// generated 10,000-flag repository, as ratios to a bare `node -e 0` and to a
+// bare oclif start (`ff --version`), all measured in the same run.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { timeCommands, type CommandTiming, type TimedCommand } from './timing.js';
+
+export interface CliBenchOptions {
+  root: string;
+  /** Flags in the generated repository (issue 2 asks for 10,000). */
+  generatedFlags: number;
+  /** Timed runs of the quick commands, and of validate on the generated repository. */
+  runs: number;
+  bigRuns: number;
+  seed: number;
+  onStep?: (message: string) => void;
+}
+
+export interface CliRow extends CommandTiming {
+  /** Median ÷ median of the baseline. */
+  ratioToNode: number;
+  ratioToOclif: number;
+  /** Minimum ÷ minimum of the baseline: closest to the cost on an idle machine. */
+  minRatioToNode: number;
+  minRatioToOclif: number;
+}
+
+export interface CliFigures {
+  generatedRepository: { flags: number; generator: string; summary: string };
+  rows: CliRow[];
+  /** Commands not measured because the CLI cannot run them yet, with the reason. */
+  pending: { name: string; reason: string }[];
+  /** Median of `ff --version` minus `node -e 0`: what starting oclif costs. */
+  oclifOverNodeMs: number;
+  /** Median of `ff validate flags` minus the median of `ff --version`: what our command adds to oclif. */
+  validateOverOclifMs: number;
+  /** The same two differences on the minimum times. */
+  oclifOverNodeMinMs: number;
+  validateOverOclifMinMs: number;
+}
+
+export const NODE_BASELINE = 'node -e 0';
+export const OCLIF_BASELINE = 'ff --version (bare oclif)';
+
+function cliCan(root: string, args: readonly string[]): { ok: boolean; reason: string } {
+  const r = spawnSync(process.execPath, ['bin/run.js', ...args], { cwd: root, encoding: 'utf8' });
+  return r.status === 0 ? { ok: true, reason: '' } : { ok: false, reason: (r.stderr || r.stdout || r.error?.message || '').trim().split('\n')[0] ?? '' };
+}
+
+export function runCliBench(options: CliBenchOptions): CliFigures {
+  const { root } = options;
+  const node = process.execPath;
+  const work = mkdtempSync(path.join(os.tmpdir(), 'ff-bench-cli-'));
+  try {
+    const generatedDir = path.join(work, 'repo');
+    options.onStep?.(`generating a ${options.generatedFlags}-flag repository`);
+    const gen = spawnSync(node, ['scripts/gen-repo.mjs', '--out', generatedDir, '--flags', String(options.generatedFlags), '--seed', String(options.seed)], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    if (gen.status !== 0) throw new Error(`scripts/gen-repo.mjs failed: ${gen.stderr}`);
+
+    const quick = (name: string, args: string[]): TimedCommand => ({ name, command: node, args, cwd: root, runs: options.runs });
+    const commands: TimedCommand[] = [quick(NODE_BASELINE, ['-e', '0'])];
+    const pending: CliFigures['pending'] = [];
+    const version = cliCan(root, ['--version']);
+    if (version.ok) {
+      commands.push(quick(OCLIF_BASELINE, ['bin/run.js', '--version']), quick('ff --help', ['bin/run.js', '--help']));
+    } else {
+      pending.push({ name: OCLIF_BASELINE, reason: version.reason });
+    }
+    const validate = cliCan(root, ['validate', '--help']);
+    if (validate.ok) {
+      commands.push(quick('ff validate flags', ['bin/run.js', 'validate', 'flags']));
+      commands.push({
+        name: `ff validate <${options.generatedFlags} flags>`,
+        command: node,
+        args: ['bin/run.js', 'validate', generatedDir],
+        cwd: root,
+        runs: options.bigRuns,
+      });
+    } else {
+      pending.push({ name: 'ff validate', reason: validate.reason || 'the validate command is not available' });
+    }
+
+    options.onStep?.(`timing ${commands.length} commands`);
+    const timings = timeCommands(commands, options.seed);
+    const byName = (name: string) => timings.find((t) => t.name === name);
+    const nodeMs = byName(NODE_BASELINE)?.medianMs ?? Number.NaN;
+    const oclifMs = byName(OCLIF_BASELINE)?.medianMs ?? Number.NaN;
+    const nodeMinMs = byName(NODE_BASELINE)?.minMs ?? Number.NaN;
+    const oclifMinMs = byName(OCLIF_BASELINE)?.minMs ?? Number.NaN;
+    const rows = timings.map((t) => ({
+      ...t,
+      commandLine: t.commandLine.replace(generatedDir, `<generated ${options.generatedFlags}-flag repo>`),
+      ratioToNode: t.medianMs / nodeMs,
+      ratioToOclif: t.medianMs / oclifMs,
+      minRatioToNode: t.minMs / nodeMinMs,
+      minRatioToOclif: t.minMs / oclifMinMs,
+    }));
+    return {
+      generatedRepository: { flags: options.generatedFlags, generator: `node scripts/gen-repo.mjs --flags ${options.generatedFlags} --seed ${options.seed}`, summary: gen.stdout.trim().replace(generatedDir, '<tmp>') },
+      rows,
+      pending,
+      oclifOverNodeMs: oclifMs - nodeMs,
+      validateOverOclifMs: (byName('ff validate flags')?.medianMs ?? Number.NaN) - oclifMs,
+      oclifOverNodeMinMs: oclifMinMs - nodeMinMs,
+      validateOverOclifMinMs: (byName('ff validate flags')?.minMs ?? Number.NaN) - oclifMinMs,
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
