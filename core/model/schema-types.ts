@@ -6,12 +6,19 @@
  */
 
 export interface FlagsFile {
+  /**
+   * Version of the file format. Always 1.
+   */
   version: 1;
   /**
+   * Flags; keys are unique across all files of the tenant.
+   *
    * @maxItems 10000
    */
   flags?: Flag[];
   /**
+   * Segments; keys are unique across all files of the tenant.
+   *
    * @maxItems 10000
    */
   segments?: Segment[];
@@ -183,10 +190,21 @@ export interface Segment {
  */
 
 export interface TenantFile {
+  /**
+   * Version of the file format. Always 1.
+   */
   version: 1;
+  /**
+   * Tenant key: lowercase letters, digits and dashes. Must equal the name of the folder holding this file.
+   */
   tenant: string;
+  /**
+   * Display name of the tenant.
+   */
   name?: string;
   /**
+   * The environments flags may be configured in (flag environments not listed here are errors).
+   *
    * @minItems 1
    * @maxItems 50
    */
@@ -194,6 +212,9 @@ export interface TenantFile {
 }
 
 export interface Environment {
+  /**
+   * Environment key, e.g. development, staging, production.
+   */
   key: string;
   name?: string;
   description?: string;
@@ -292,4 +313,49 @@ export interface Drift {
   source: string;
   actor?: string;
   at?: string;
+}
+
+/**
+ * Body of POST /v1/apply: a tenant's whole desired state (or one environment of it), the Git commit it came from and the server revision the plan was computed against (docs/gitops.md).
+ */
+
+export interface ApplyRequest {
+  state: DesiredState;
+  /**
+   * null or absent: the whole tenant. Otherwise an environment-scoped apply: only these environments of each flag change; segments, environments and deletions need a full apply.
+   */
+  environments?: null | [string, ...string[]];
+  /**
+   * The server revision the plan was computed against; any other current revision is 409 STALE_PLAN. Required unless dry_run is true (a dry run without it plans against the current revision).
+   */
+  base_revision?: number;
+  /**
+   * Compute and return the plan; write nothing. Default false.
+   */
+  dry_run?: boolean;
+  /**
+   * Let the apply delete resources absent from the desired state. Default false.
+   */
+  allow_delete?: boolean;
+  commit?: Commit;
+}
+/**
+ * The desired state, as a tenant folder loads. The tenant is the X-Tenant-ID header; `tenant`, when sent, must equal it.
+ */
+
+export interface DesiredState {
+  tenant?: string;
+  name?: string;
+  /**
+   * @maxItems 50
+   */
+  environments: Environment[];
+  /**
+   * @maxItems 100000
+   */
+  flags: Flag[];
+  /**
+   * @maxItems 100000
+   */
+  segments: Segment[];
 }

@@ -1,0 +1,2 @@
+export { formatSource } from './format.js';
+export type { FormatResult } from './format.js';

@@ -1,0 +1,66 @@
+// The canonical key order of each kind of map in a flags repository file, and
+// which kind each nested map is. Maps whose keys are user data (variants,
+// environments, targets, rollout) are not listed: their order is the user's.
+import { isMap, isPair, isScalar, isSeq } from 'yaml';
+import type { Pair, YAMLMap } from 'yaml';
+
+type MapKind = 'root' | 'flag' | 'environmentConfig' | 'rule' | 'condition' | 'serve' | 'segment' | 'environment';
+
+const ORDER: Readonly<Record<MapKind, readonly string[]>> = {
+  root: ['version', 'tenant', 'name', 'environments', 'flags', 'segments'],
+  flag: ['key', 'description', 'owner', 'tags', 'type', 'variants', 'offVariant', 'salt', 'environments'],
+  environmentConfig: ['enabled', 'offVariant', 'targets', 'rules', 'default'],
+  rule: ['id', 'description', 'conditions', 'serve'],
+  condition: ['attribute', 'segment', 'operator', 'value', 'negate', 'caseInsensitive'],
+  serve: ['variant', 'rollout', 'bucketBy'],
+  segment: ['key', 'description', 'match', 'conditions', 'include', 'exclude'],
+  environment: ['key', 'name', 'description'],
+};
+
+/** What a key's value holds, by the kind of map the key is in. */
+type Child = { list: MapKind } | { map: MapKind } | { mapOf: MapKind };
+const CHILDREN: Readonly<Partial<Record<MapKind, Readonly<Record<string, Child>>>>> = {
+  root: { environments: { list: 'environment' }, flags: { list: 'flag' }, segments: { list: 'segment' } },
+  flag: { environments: { mapOf: 'environmentConfig' } },
+  environmentConfig: { rules: { list: 'rule' }, default: { map: 'serve' } },
+  rule: { conditions: { list: 'condition' }, serve: { map: 'serve' } },
+  segment: { conditions: { list: 'condition' } },
+};
+
+function keyOf(pair: Pair): string | undefined {
+  return isScalar(pair.key) ? String(pair.key.value) : undefined;
+}
+
+function sortPairs(map: YAMLMap, order: readonly string[]): void {
+  const rank = (pair: unknown): number => {
+    const key = isPair(pair) ? keyOf(pair) : undefined;
+    const index = key === undefined ? -1 : order.indexOf(key);
+    return index === -1 ? order.length : index;
+  };
+  // Array.prototype.sort is stable: unknown keys keep their relative order, last.
+  map.items.sort((a, b) => rank(a) - rank(b));
+}
+
+function orderMap(node: unknown, kind: MapKind): void {
+  if (!isMap(node)) return; // aliases and malformed values are left as they are
+  sortPairs(node, ORDER[kind]);
+  const children = CHILDREN[kind] ?? {};
+  for (const pair of node.items) {
+    const key = isPair(pair) ? keyOf(pair) : undefined;
+    const child = key === undefined ? undefined : children[key];
+    if (child === undefined) continue;
+    const value = pair.value;
+    if ('list' in child) {
+      if (isSeq(value)) for (const item of value.items) orderMap(item, child.list);
+    } else if ('map' in child) {
+      orderMap(value, child.map);
+    } else if (isMap(value)) {
+      for (const entry of value.items) if (isPair(entry)) orderMap(entry.value, child.mapOf);
+    }
+  }
+}
+
+/** Puts every known map of the document (from its root map) in canonical key order. */
+export function orderKeys(contents: unknown): void {
+  orderMap(contents, 'root');
+}

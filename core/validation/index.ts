@@ -1,0 +1,12 @@
+export { validateDocument, validateTenantState } from './validate.js';
+export { getSchema, getValidator, SCHEMA_KINDS, schemaFileName, schemasDir } from './schemas.js';
+export type { SchemaKind } from './schemas.js';
+export { DIAGNOSTIC_CODES, severityOf } from './codes.js';
+export type { DiagnosticCode } from './codes.js';
+export { hasErrors } from './types.js';
+export type { Diagnostic, Severity } from './types.js';
+export { schemaIssues } from './schema-check.js';
+export { issueToDiagnostic } from './issue.js';
+export type { Issue } from './issue.js';
+export { checkSemantics } from './semantic/index.js';
+export type { Describe, Located, SemanticIssue, SemanticModel } from './semantic/index.js';

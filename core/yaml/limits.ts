@@ -1,0 +1,13 @@
+// Default bounds of the YAML safety profile. Each can be lowered or raised per
+// call; they exist so a hostile or accidental file costs little time and memory.
+
+/** Largest file read, in bytes (checked before the file is read). */
+export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+/** Largest repository read, in bytes of YAML (checked before any file is parsed). */
+export const DEFAULT_MAX_REPO_BYTES = 128 * 1024 * 1024;
+/** Deepest nesting of collections (maps and sequences) in one document. */
+export const DEFAULT_MAX_DEPTH = 64;
+/** Most alias nodes (`*name`) in one document. */
+export const DEFAULT_MAX_ALIASES = 100;
+/** Most nodes all aliases of one document may expand to together (stops "billion laughs"). */
+export const DEFAULT_MAX_ALIAS_EXPANSION = 100_000;
