@@ -3,6 +3,8 @@
 // bucketed in variant-name order) and lists of scalars are sorted because every
 // such list is a set (tags, targets, include/exclude, `in` values). Lists of
 // objects (rules, conditions, environments) keep their order: it matters.
+// An empty list or map means the same as an absent one (no rules, no tags, no
+// environments), so both canonicalize to absent.
 import { createHash } from 'node:crypto';
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -19,6 +21,10 @@ function compareScalars(a: unknown, b: unknown): number {
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
+function isEmptyContainer(value: unknown): boolean {
+  return (Array.isArray(value) && value.length === 0) || (isPlainObject(value) && Object.keys(value).length === 0);
+}
+
 export function canonicalize(value: unknown): unknown {
   if (Array.isArray(value)) {
     const items = value.map(canonicalize);
@@ -28,7 +34,10 @@ export function canonicalize(value: unknown): unknown {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value).sort()) {
       const v = value[key];
-      if (v !== undefined) out[key] = canonicalize(v);
+      if (v === undefined) continue;
+      const c = canonicalize(v);
+      if (isEmptyContainer(c)) continue;
+      out[key] = c;
     }
     return out;
   }

@@ -61,7 +61,8 @@ function diffResources<T extends { key: string }>(
     const change: Change = { action, resource, key, fields: fields(before, after), risks: risks(before, after) };
     if (before) change.before = before as unknown as Record<string, unknown>;
     if (after) change.after = after as unknown as Record<string, unknown>;
-    const drifted = before ? drift?.(resource, key) : undefined;
+    // A create can be drift too: the server may hold an archived copy changed outside Git.
+    const drifted = drift?.(resource, key);
     if (drifted) change.drift = drifted;
     changes.push(change);
   }
@@ -124,7 +125,7 @@ export function scopeDesiredState(current: TenantState, desired: TenantState, en
       if (config) envs[env] = config;
       else delete envs[env];
     }
-    return { ...flag, environments: envs };
+    return withEnvironments(flag, envs);
   });
   const existing = new Set(current.flags.map((f) => f.key));
   for (const flag of desired.flags) {
@@ -134,7 +135,14 @@ export function scopeDesiredState(current: TenantState, desired: TenantState, en
       const config = flag.environments?.[env];
       if (config) envs[env] = config;
     }
-    flags.push({ ...flag, environments: envs });
+    flags.push(withEnvironments(flag, envs));
   }
   return { ...current, flags };
+}
+
+/** Keeps a flag without an environments block without one, so scoping alone never reads as a change. */
+function withEnvironments(flag: Flag, environments: NonNullable<Flag['environments']>): Flag {
+  if (Object.keys(environments).length > 0) return { ...flag, environments };
+  const { environments: _dropped, ...rest } = flag;
+  return rest;
 }

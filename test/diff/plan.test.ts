@@ -149,3 +149,15 @@ describe('diff laws', () => {
     expect(contentHash([{ id: 'a' }, { id: 'b' }])).not.toBe(contentHash([{ id: 'b' }, { id: 'a' }]));
   });
 });
+
+describe('empty containers', () => {
+  it('an empty list or map equals an absent one, so scoping a flag without environments changes nothing', () => {
+    const bare = flag({ key: 'bare' });
+    delete bare.environments;
+    expect(semanticallyEqual(bare, { ...bare, environments: {}, tags: [] })).toBe(true);
+    const current = state([bare]);
+    const scoped = scopeDesiredState(current, state([bare]), ['production']);
+    expect(computePlan({ tenant: 'acme', current, desired: scoped, baseRevision: 1, environments: ['production'] }).changes).toEqual([]);
+    expect('environments' in scoped.flags[0]!).toBe(false);
+  });
+});
