@@ -2,17 +2,22 @@
 // written to bench-out/server.json. Figures, never pass/fail: the exit status
 // is 0 unless the harness itself breaks. Needs the compiled tree (npm run build).
 //
-//   node dist/bench/server/main.js [--quick] [--rounds N] [--duration S] [--warmup S]
-//     [--connections N] [--users N] [--log-level LEVEL] [--profile] [--out DIR] [--only server]
+//   node dist/bench/server/main.js [--quick] [--out DIR] [--only server]
+//     [--server-rounds N] [--server-duration S] [--server-warmup S] [--server-connections N]
+//     [--server-contexts N] [--server-log-level LEVEL] [--server-profile]
 //
-// Unknown options are ignored, so bench/run.mjs may pass its own arguments
-// through; `--only X` with X other than "server" skips the run.
+// Unknown options are ignored and this harness's own are prefixed, so
+// bench/run.mjs may pass all of its arguments through; `--only X` with X other
+// than "server" skips the run. --server-profile writes a V8 CPU profile of the
+// ff server to <out>/server-profile/ and prints where its CPU went.
+import { readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeMachine, machineInfo } from '../lib/machine.js';
 import { writeResult } from '../lib/output.js';
 import { projectRoot } from '../lib/root.js';
+import { renderProfileSummary } from './profile-summary.js';
 import { renderServerReport } from './report.js';
 import { runServerBench } from './run-server-bench.js';
 
@@ -21,13 +26,13 @@ const { values } = parseArgs({
   options: {
     only: { type: 'string' },
     quick: { type: 'boolean', default: false },
-    rounds: { type: 'string' },
-    duration: { type: 'string' },
-    warmup: { type: 'string' },
-    connections: { type: 'string' },
-    users: { type: 'string' },
-    profile: { type: 'boolean', default: false },
-    'log-level': { type: 'string' },
+    'server-rounds': { type: 'string' },
+    'server-duration': { type: 'string' },
+    'server-warmup': { type: 'string' },
+    'server-connections': { type: 'string' },
+    'server-contexts': { type: 'string' },
+    'server-log-level': { type: 'string' },
+    'server-profile': { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench-out' },
   },
 });
@@ -50,17 +55,25 @@ const log = (message: string) => process.stderr.write(`bench server: ${message}\
 console.log(`machine: ${describeMachine(machine)}`);
 console.log(`load average at start: ${loadText(loadAtStart)} (1/5/15 min; figures are only comparable on an otherwise idle machine)`);
 
+const profileDir = values['server-profile'] === true ? path.join(outDir, 'server-profile') : undefined;
+if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+
 const figures = await runServerBench({
   root,
-  rounds: num(values.rounds, defaults.rounds),
-  durationS: num(values.duration, defaults.duration),
-  warmupS: num(values.warmup, defaults.warmup),
-  connections: num(values.connections, defaults.connections),
-  users: num(values.users, defaults.users),
-  ...(typeof values['log-level'] === 'string' ? { logLevel: values['log-level'] } : {}),
-  ...(values.profile === true ? { profileDir: path.join(outDir, 'server-profile') } : {}),
+  rounds: num(values['server-rounds'], defaults.rounds),
+  durationS: num(values['server-duration'], defaults.duration),
+  warmupS: num(values['server-warmup'], defaults.warmup),
+  connections: num(values['server-connections'], defaults.connections),
+  users: num(values['server-contexts'], defaults.users),
+  ...(typeof values['server-log-level'] === 'string' ? { logLevel: values['server-log-level'] } : {}),
+  ...(profileDir ? { profileDir } : {}),
   onStep: log,
 });
 console.log(`\n${renderServerReport(figures)}`);
 log(`wrote ${writeResult(outDir, 'server', machine, loadAtStart, figures)}`);
+if (profileDir) {
+  for (const file of readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))) {
+    console.log(`\n${renderProfileSummary(path.join(profileDir, file))}`);
+  }
+}
 console.log(`\nload average at end: ${loadText(os.loadavg())}`);

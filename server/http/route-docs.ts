@@ -11,13 +11,12 @@ const DOCS_PREFIX = '/docs';
  * derives the OpenAPI security requirement and tenant header from it.
  */
 export function installRouteDocs(app: FastifyInstance): void {
-  app.addHook('onRoute', (route: RouteOptions & { helmet?: unknown }) => {
+  app.addHook('onRoute', (route: RouteOptions) => {
     const url = route.url;
     if (route.config?.auth === undefined) {
       if (url === DOCS_PREFIX || url.startsWith(`${DOCS_PREFIX}/`)) {
-        route.config = { ...(route.config ?? {}), auth: PUBLIC };
         // Swagger UI sets its own static CSP (staticCSP: true); helmet's strict one would block it.
-        route.helmet = { contentSecurityPolicy: false };
+        route.config = { ...(route.config ?? {}), auth: PUBLIC, contentSecurityPolicy: false };
         return;
       }
       throw new Error(`route ${String(route.method)} ${url} declares no config.auth`);

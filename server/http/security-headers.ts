@@ -1,0 +1,37 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import helmet, { type HelmetOptions } from 'helmet';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** false: send no Content-Security-Policy of ours (the route sets its own, e.g. Swagger UI). */
+    contentSecurityPolicy?: false;
+  }
+}
+
+/**
+ * helmet's response headers, computed once. @fastify/helmet calls helmet()
+ * — building every middleware and re-parsing the CSP — on each request, which
+ * cost about a fifth of an evaluation's server CPU in `make bench`; the
+ * headers never change, so they are worked out here at start-up by running
+ * helmet's own middleware against a recording response.
+ */
+export function helmetHeaders(options: Readonly<HelmetOptions> = {}): Readonly<Record<string, string>> {
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader: (name: string, value: unknown) => void (headers[name.toLowerCase()] = String(value)),
+    removeHeader: () => {},
+  };
+  helmet(options)({} as IncomingMessage, recorder as unknown as ServerResponse, () => {});
+  return Object.freeze(headers);
+}
+
+/** Security headers on every response, 401/403/404 included (an onRequest hook). */
+export function installSecurityHeaders(app: FastifyInstance): void {
+  const strict = helmetHeaders();
+  const withoutCsp = helmetHeaders({ contentSecurityPolicy: false });
+  app.addHook('onRequest', (request, reply, done) => {
+    void reply.headers(request.routeOptions.config.contentSecurityPolicy === false ? withoutCsp : strict);
+    done();
+  });
+}
