@@ -19,6 +19,42 @@ export const CLI_ERROR_EXIT = {
   UNKNOWN_ENVIRONMENT: ExitCode.failure,
   /** A file could not be read or written. */
   IO: ExitCode.failure,
+  /** No answer from the server: connection refused, unknown host, timeout. */
+  SERVER_UNREACHABLE: ExitCode.failure,
+  /** No token, or the server refused it (401). */
+  UNAUTHENTICATED: ExitCode.failure,
+  /** The token lacks the scope or does not cover the tenant (403). */
+  FORBIDDEN: ExitCode.failure,
+  /** The server failed (5xx) or answered something that is not its API. */
+  SERVER_ERROR: ExitCode.failure,
+  /** The server refused the request (a 4xx with no more specific code below). */
+  SERVER_REJECTED: ExitCode.failure,
+  /** The server has no such resource (404). */
+  NOT_FOUND: ExitCode.failure,
+  /** The plan was computed against a revision that is no longer current (409 STALE_PLAN). */
+  STALE_PLAN: ExitCode.failure,
+  /** The plan deletes resources and --allow-delete was not given (409 DELETES_NOT_ALLOWED). */
+  DELETES_NOT_ALLOWED: ExitCode.failure,
+  /** The server found the resulting state invalid (422). */
+  INVALID_STATE: ExitCode.failure,
+  /** The flags directory is not inside a Git repository, or the repository has no commit. */
+  NOT_A_GIT_REPOSITORY: ExitCode.failure,
+  /** A git command failed (unknown revision, corrupt repository...). */
+  GIT: ExitCode.failure,
+  /** The flags directory has uncommitted changes and --allow-dirty was not given. */
+  DIRTY_TREE: ExitCode.failure,
+  /** `--plan FILE` is not a saved plan this version reads. */
+  PLAN_FILE_INVALID: ExitCode.failure,
+  /** The files changed since `ff plan --out` saved the plan. */
+  PLAN_FILES_CHANGED: ExitCode.failure,
+  /** `ff apply` cannot ask (no terminal) and --auto-approve was not given. */
+  APPROVAL_REQUIRED: ExitCode.failure,
+  /** The person at the terminal answered no. */
+  APPLY_CANCELLED: ExitCode.failure,
+  /** `ff export`: the server holds nothing for the tenant, or the output folder is in use. */
+  EXPORT_REFUSED: ExitCode.failure,
+  /** `ff token`: FF_JWT_SECRET is missing or too short. */
+  MISSING_SECRET: ExitCode.failure,
   /** A bug: anything we did not expect. */
   INTERNAL: ExitCode.failure,
 } as const satisfies Record<string, ExitCode>;

@@ -31,3 +31,38 @@ export const envFlag = Flags.string({
   required: true,
   helpValue: '<env>',
 });
+
+/** The server commands that talk to it use; FF_SERVER when the flag is absent. */
+export const serverFlag = Flags.string({
+  description: 'URL of the ff server (default http://localhost:8000).',
+  env: 'FF_SERVER',
+  helpValue: '<url>',
+});
+
+/** A JWT for the server; FF_TOKEN when the flag is absent (`ff token` mints one for development). */
+export const tokenFlag = Flags.string({
+  description: 'Bearer token (JWT) for the server.',
+  env: 'FF_TOKEN',
+  helpValue: '<jwt>',
+});
+
+/** --env for commands that may be limited to some environments (repeatable). */
+export const scopeEnvFlag = Flags.string({
+  char: 'e',
+  description: 'Limit to this environment of each flag (repeatable). Segments, environments and deletions are tenant-wide and need a full plan.',
+  multiple: true,
+  helpValue: '<env>',
+});
+
+/** The three renderings of a plan. */
+export const planFormatFlag = Flags.string({
+  char: 'f',
+  description: 'text: for a terminal; markdown: a pull-request comment; json: the plan document (schemas/plan.schema.json).',
+  options: ['text', 'markdown', 'json'] as const,
+  default: 'text',
+});
+
+export const detailedExitcodeFlag = Flags.boolean({
+  description: 'Exit 0 when there is nothing to change, 2 when there are changes, 1 on error.',
+  default: false,
+});

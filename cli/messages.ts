@@ -36,4 +36,76 @@ export const messages = {
   fmtCheckDirty: (files: number) => `${plural(files, 'file')} would be reformatted; run \`ff fmt\`.`,
   fmtRefused: (files: number) => `${plural(files, 'file')} could not be formatted and ${files === 1 ? 'was' : 'were'} left unchanged.`,
   fmtNoFiles: (dir: string) => `No YAML files found in ${dir}.`,
+
+  // Talking to the server (cli/http).
+  badServerUrl: (value: string) => `--server ${value} is not an http(s) URL`,
+  badTimeout: (value: string) => `FF_TIMEOUT=${value} is not a positive number of seconds`,
+  noToken: 'no token: pass --token or set FF_TOKEN (`ff token` mints a development token from FF_JWT_SECRET)',
+  serverUnreachable: (server: string, reason: string) =>
+    `cannot reach the ff server at ${server} (${reason}): is it running? Point --server or FF_SERVER at it`,
+  serverTimeout: (server: string, seconds: number) =>
+    `the ff server at ${server} did not answer within ${seconds} s (FF_TIMEOUT sets the limit)`,
+  tokenRefused: (server: string) =>
+    `the server at ${server} refused the token (401): it is malformed, expired or signed with another secret`,
+  forbidden: (request: string, reason: string | undefined) =>
+    `the token may not do this: ${request} was refused (403${reason ? `: ${reason}` : ''}); check its scopes and tenants`,
+  serverFailed: (server: string, request: string, status: number, code: string | undefined, requestId: string | undefined) =>
+    `the server at ${server} failed on ${request} (${status}${code ? ` ${code}` : ''}${requestId ? `, request id ${requestId}` : ''}); its log has the cause`,
+  notOurApi: (server: string, status: number, contentType: string | null) =>
+    `the server at ${server} answered ${status} with something that is not the ff API (${contentType ?? 'no content type'}); check --server`,
+  serverRefused: (request: string, status: number, code: string, message: string) => `${request} was refused (${status} ${code}): ${message}`,
+
+  // Git (cli/git).
+  notAGitRepository: (dir: string) => `${dir} is not inside a Git repository: ff apply records the commit the files come from`,
+  noCommitYet: (top: string) => `the Git repository ${top} has no commit yet: commit the flags first`,
+  outsideRepository: (dir: string, top: string) => `${dir} is outside the Git repository ${top}`,
+  gitFailed: (command: string, reason: string) => `${command} failed${reason ? `: ${reason}` : ''}`,
+  badRevision: (rev: string) => `"${rev}" is not a revision`,
+  unknownRevision: (rev: string) => `unknown revision "${rev}" (a branch, tag or commit of the repository)`,
+  badRange: (spec: string) => `"${spec}" is not a range: write A..B (two revisions; either side may be empty for HEAD)`,
+
+  // ff plan / ff apply.
+  remoteUnknownEnvironment: (tenant: string, env: string) => `the server has no environment "${env}" for tenant "${tenant}"`,
+  planInvalidRepo: (dir: string, errors: number) =>
+    `${dir} has ${plural(errors, 'error')}; fix them (see \`ff validate ${dir}\`): nothing is planned or applied from invalid files`,
+  planVersionUnknown: (server: string, version: unknown) =>
+    `the server at ${server} answered with a plan of format_version ${JSON.stringify(version)}; this ff reads version 1: upgrade ff`,
+  planSaved: (file: string) => `Saved the plan to ${file}: apply it with \`ff apply --plan ${file}\`.`,
+  stalePlan: (base: number, current: number) =>
+    `the plan is stale: it was computed against revision ${base}, the server is at revision ${current}; re-run ff plan`,
+  deletesNotAllowed: (count: number) =>
+    `the plan deletes ${plural(count, 'resource')}; re-run with --allow-delete to apply deletions`,
+  invalidState: (problems: number) => `the server refused the state as invalid (${plural(problems, 'problem')}); nothing was changed`,
+  dirtyTree: (dir: string, files: number) =>
+    `${dir} has ${plural(files, 'uncommitted change')}: commit them, or pass --allow-dirty to apply anyway (recorded as dirty)`,
+  planFileInvalid: (file: string, reason: string) => `${file} is not a saved plan ff can apply: ${reason}`,
+  planFilesChanged: (file: string, dir: string) =>
+    `the files in ${dir} changed since the plan in ${file} was saved; run ff plan again`,
+  planTenantMismatch: (file: string, saved: string, given: string) => `${file} is a plan for tenant "${saved}", not "${given}"`,
+  planServerMismatch: (file: string, saved: string, given: string) =>
+    `${file} was planned against ${saved}, not ${given}; plan again against this server`,
+  tenantRequired: 'give --tenant (or --plan FILE, which names its tenant)',
+  approvalRequired:
+    'ff apply needs approval and there is no terminal to ask on: review the plan, then pass --auto-approve (CI) or run it in a terminal',
+  applyPrompt: (tenant: string, server: string) => `Apply these changes to tenant ${tenant} on ${server}? Only "yes" is accepted: `,
+  applyCancelled: 'apply cancelled: nothing was changed',
+  applied: (tenant: string, previous: number, revision: number) =>
+    `Applied to tenant ${tenant}: revision ${previous} → ${revision}.`,
+  appliedNothing: (tenant: string, revision: number) =>
+    `No changes: tenant ${tenant} already matches the files; the revision stays ${revision}.`,
+  dirtyApplied: (files: number) => `Warning: applying with ${plural(files, 'uncommitted change')} (--allow-dirty): recorded as dirty.`,
+
+  // ff export.
+  exportEmpty: (tenant: string) => `the server holds nothing for tenant "${tenant}" (revision 0): nothing to export`,
+  exportTargetInUse: (dir: string) => `${dir} already exists and is not empty: export into a new folder`,
+  exported: (files: number, dir: string, revision: number) => `Exported ${plural(files, 'file')} to ${dir} (revision ${revision}).`,
+
+  // ff token / ff keys.
+  missingSecret: 'FF_JWT_SECRET is not set (or shorter than 32 bytes): ff token signs with the secret the server verifies with',
+  badTtl: (value: string) => `--ttl ${value} is not a duration between 1s and 30d (for example 15m, 1h, 7d)`,
+  keyCreated: (id: string, environment: string) =>
+    `Created API key ${id} for environment ${environment}. The key above is shown once: store it now.`,
+  keyRevoked: (id: string) => `Revoked API key ${id}.`,
+  noKeys: 'No API keys.',
+  noAudit: 'No audit entries.',
 } as const;

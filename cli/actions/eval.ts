@@ -1,7 +1,5 @@
 import type { ExplainTrace, WireEvaluation } from '../../core/engine/types.js';
-import type { TenantState } from '../../core/model/index.js';
-import { CliError } from '../errors.js';
-import { messages } from '../messages.js';
+import { assertEnvironment, findTenant } from './tenant-lookup.js';
 import { loadAndValidate, type ValidationReport } from './validate.js';
 
 /**
@@ -31,21 +29,6 @@ export type LocalEvalOutcome = { ok: true; view: EvalView } | { ok: false; repor
 
 /** Local files carry no server revision; snapshots built from them are revision 0. */
 export const LOCAL_REVISION = 0;
-
-function findTenant(tenants: readonly TenantState[], tenant: string): TenantState {
-  const found = tenants.find((t) => t.tenant === tenant);
-  if (!found) {
-    throw new CliError('UNKNOWN_TENANT', messages.unknownTenant(tenant, tenants.map((t) => t.tenant).sort()));
-  }
-  return found;
-}
-
-function assertEnvironment(state: TenantState, environment: string): void {
-  const known = state.environments.map((e) => e.key);
-  if (!known.includes(environment)) {
-    throw new CliError('UNKNOWN_ENVIRONMENT', messages.unknownEnvironment(state.tenant, environment, known));
-  }
-}
 
 /**
  * Validates the whole repository (an invalid one is never evaluated, as the

@@ -1,9 +1,12 @@
 import { Args, Flags } from '@oclif/core';
 import { evaluateLocally, type EvalView } from '../actions/eval.js';
+import { evaluateRemotely } from '../actions/remote-eval.js';
 import { FfCommand } from '../base-command.js';
 import { CliError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { dirFlag, envFlag, tenantFlag } from '../flags.js';
+import { dirFlag, envFlag, serverFlag, tenantFlag, tokenFlag } from '../flags.js';
+import { ApiClient } from '../http/client.js';
+import { resolveConnection } from '../http/connection.js';
 import { readContext } from '../io/context-input.js';
 import { messages } from '../messages.js';
 import { renderDiagnosticLines } from '../render/diagnostic-line.js';
@@ -15,6 +18,7 @@ export default class Eval extends FfCommand {
   static override description = [
     'Validates the repository first: if it has errors they are printed and nothing is evaluated.',
     'Prints value, variant, reason, rule id, bucket and error code. Exits 1 when the answer carries an error code (for example FLAG_NOT_FOUND or TARGETING_KEY_MISSING), 0 otherwise.',
+    'With --remote the server evaluates (its preview endpoint, with the state it holds now) and the answer prints exactly as a local one; only --json\'s "revision" differs: the server\'s revision instead of 0 for local files.',
   ].join('\n\n');
 
   static override examples = [
@@ -30,6 +34,10 @@ export default class Eval extends FfCommand {
     {
       description: 'The wire answer as JSON, context from standard input.',
       command: '<%= config.bin %> <%= command.id %> new-checkout -t acme -e production --context - --json < ctx.json',
+    },
+    {
+      description: 'Ask the server (FF_SERVER, FF_TOKEN) instead of the local files.',
+      command: '<%= config.bin %> <%= command.id %> new-checkout -t acme -e production -c \'{"targetingKey":"user-1"}\' --remote --explain',
     },
   ];
 
@@ -56,11 +64,23 @@ export default class Eval extends FfCommand {
       description: 'Print the answer as JSON (the server\'s wire shape; with --explain, plus "trace").',
       default: false,
     }),
+    remote: Flags.boolean({
+      description: 'Evaluate on the server (its preview endpoint) instead of from the local files.',
+      default: false,
+    }),
+    server: serverFlag,
+    token: tokenFlag,
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Eval);
     const context = await readContext(flags.context);
+    if (flags.remote) {
+      const client = new ApiClient(resolveConnection(flags));
+      const request = { tenant: flags.tenant, environment: flags.env, flagKey: args.flag, context, explain: flags.explain };
+      this.show(await evaluateRemotely(client, request), flags.json);
+      return;
+    }
     const outcome = await evaluateLocally({
       dir: flags.dir,
       tenant: flags.tenant,

@@ -1,0 +1,78 @@
+import { writeFile } from 'node:fs/promises';
+import { Flags } from '@oclif/core';
+import { planRemote } from '../actions/remote-plan.js';
+import { FfCommand } from '../base-command.js';
+import { CliError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { detailedExitcodeFlag, dirArg, planFormatFlag, scopeEnvFlag, serverFlag, tenantFlag, tokenFlag } from '../flags.js';
+import { ApiClient } from '../http/client.js';
+import { resolveConnection } from '../http/connection.js';
+import { messages } from '../messages.js';
+import { serializeSavedPlan, toSavedPlan } from '../plan-file/saved-plan.js';
+import { renderDiagnosticLines } from '../render/diagnostic-line.js';
+import { renderPlanJson } from '../render/plan-json.js';
+import { renderPlanMarkdown } from '../render/plan-markdown.js';
+import { renderPlanText } from '../render/plan-text.js';
+
+export default class Plan extends FfCommand {
+  static override summary = 'Show what applying the flags files would change on the server.';
+  static override description = [
+    'Validates the files with the same checks as `ff validate` (invalid files: no plan, exit 1), then asks the server for a dry run against its current revision and prints the answer: creates, updates field by field, deletes, drift (changes made on the server outside Git), and risky changes.',
+    'With --out the plan is saved with the base revision and a hash of the files, for `ff apply --plan FILE`.',
+  ].join('\n\n');
+
+  static override examples = [
+    { description: 'Plan tenant acme from ./flags.', command: '<%= config.bin %> <%= command.id %> --tenant acme' },
+    {
+      description: 'A pull-request comment for one environment.',
+      command: '<%= config.bin %> <%= command.id %> flags --tenant acme --env production --format markdown',
+    },
+    {
+      description: 'Save the plan; exit 2 when there are changes (CI).',
+      command: '<%= config.bin %> <%= command.id %> flags -t acme --out acme.plan.json --detailed-exitcode',
+    },
+  ];
+
+  static override args = { dir: dirArg };
+
+  static override flags = {
+    tenant: tenantFlag,
+    env: scopeEnvFlag,
+    format: planFormatFlag,
+    out: Flags.file({ char: 'o', description: 'Also save the plan to this file, for `ff apply --plan FILE`.', helpValue: '<file>' }),
+    'detailed-exitcode': detailedExitcodeFlag,
+    server: serverFlag,
+    token: tokenFlag,
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Plan);
+    const connection = resolveConnection(flags);
+    const environments = flags.env && flags.env.length > 0 ? [...new Set(flags.env)] : null;
+    const outcome = await planRemote({ dir: args.dir, tenant: flags.tenant, environments, client: new ApiClient(connection) });
+    if (!outcome.ok) {
+      const errors = outcome.report.diagnostics.filter((d) => d.severity === 'error');
+      this.printError(renderDiagnosticLines(errors, this.errorColors, args.dir));
+      throw new CliError('REPO_INVALID', messages.planInvalidRepo(args.dir, outcome.report.errors));
+    }
+    const plan = flags.out === undefined ? outcome.plan : { ...outcome.plan, files_hash: outcome.filesHash };
+    if (flags.out !== undefined) {
+      const saved = toSavedPlan({
+        tenant: flags.tenant,
+        environments,
+        dir: args.dir,
+        server: connection.server,
+        base_revision: outcome.baseRevision,
+        files_hash: outcome.filesHash,
+        plan,
+      });
+      await writeFile(flags.out, serializeSavedPlan(saved));
+    }
+    if (flags.format === 'json') this.print(renderPlanJson(plan));
+    else if (flags.format === 'markdown') this.print(renderPlanMarkdown(plan));
+    else this.print(renderPlanText(plan, this.colors));
+    if (flags.out !== undefined) this.printError(messages.planSaved(flags.out));
+    const changed = plan.changes.length > 0;
+    this.finish(flags['detailed-exitcode'] && changed ? ExitCode.changes : ExitCode.ok);
+  }
+}

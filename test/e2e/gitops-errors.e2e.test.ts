@@ -1,0 +1,84 @@
+// Issue 4, item 6: whatever goes wrong between the CLI and the server is one
+// line on stderr and exit 1, never a stack trace.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ffAgainst, startGitopsServer, tenantFiles, TEST_SECRET, type GitopsServer } from '../cli/support/ff-server.js';
+import { createGitRepo } from '../cli/support/git-repo.js';
+import { runFf } from '../cli/support/run-ff.js';
+import { closedPort, json, startStub, type StubServer } from '../cli/support/stub-server.js';
+import { SMALL_REPO, tempDir, type TempDir } from '../cli/support/temp-repo.js';
+
+let tmp: TempDir;
+let ff: GitopsServer;
+let failing: StubServer;
+let dir: string;
+
+beforeAll(async () => {
+  tmp = await tempDir('ff-errors-e2e-');
+  ff = await startGitopsServer();
+  failing = await startStub((_req, res) => json(res, 503, { error: { code: 'INTERNAL', message: 'internal error', details: [] } }, { 'x-request-id': 'abc-123' }));
+  const repo = await createGitRepo(join(tmp.path, 'repo'));
+  await repo.write(tenantFiles(SMALL_REPO, 'shop'));
+  repo.commit('Flags');
+  dir = join(repo.path, 'flags');
+});
+afterAll(async () => {
+  await failing?.close();
+  await ff?.close();
+  await tmp?.remove();
+});
+
+function oneLine(r: { code: number | null; stdout: string; stderr: string }, code: string): string {
+  expect(r.code).toBe(1);
+  expect(r.stdout).toBe('');
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(new RegExp(`^Error ${code}: `));
+  return lines[0]!;
+}
+
+describe('talking to the server', () => {
+  it('reports an unreachable server in one line, for every command that calls it', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const run = ffAgainst(url, 'any-token');
+    const commands = [
+      ['plan', dir, '-t', 'shop'],
+      ['apply', dir, '-t', 'shop', '--auto-approve'],
+      ['audit', '-t', 'shop'],
+      ['eval', 'banner', '-t', 'shop', '-e', 'prod', '--remote'],
+    ];
+    for (const args of commands) {
+      const line = oneLine(await run(args), 'SERVER_UNREACHABLE');
+      expect(line).toContain(`cannot reach the ff server at ${url} (ECONNREFUSED)`);
+    }
+    // --server wins over FF_SERVER.
+    const flag = await runFf(['audit', '-t', 'shop', '--server', url, '--token', 'x'], { env: { FF_SERVER: ff.url } });
+    oneLine(flag, 'SERVER_UNREACHABLE');
+  });
+
+  it('reports a refused, a missing and an under-scoped token in one line', async () => {
+    const expired = await ff.server.token({ tenants: ['shop'], ttlS: 1, now: new Date(Date.now() - 3_600_000) });
+    oneLine(await ffAgainst(ff.url, expired)(['plan', dir, '-t', 'shop']), 'UNAUTHENTICATED');
+    oneLine(await ffAgainst(ff.url, 'not-a-jwt')(['audit', '-t', 'shop']), 'UNAUTHENTICATED');
+    const missing = oneLine(await runFf(['audit', '-t', 'shop'], { env: { FF_SERVER: ff.url } }), 'UNAUTHENTICATED');
+    expect(missing).toContain('no token');
+
+    const readOnly = await ff.token(['shop'], 'reader', ['flags:read']);
+    const line = oneLine(await ffAgainst(ff.url, readOnly)(['plan', dir, '-t', 'shop']), 'FORBIDDEN');
+    expect(line).toContain('POST /v1/apply');
+    const otherTenant = await ff.token(['elsewhere'], 'stranger');
+    oneLine(await ffAgainst(ff.url, otherTenant)(['plan', dir, '-t', 'shop']), 'FORBIDDEN');
+  });
+
+  it('reports a failing server (5xx) in one line with its request id', async () => {
+    const line = oneLine(await ffAgainst(failing.url, 'x')(['plan', dir, '-t', 'shop']), 'SERVER_ERROR');
+    expect(line).toBe(`Error SERVER_ERROR: the server at ${failing.url} failed on GET /v1/state (503 INTERNAL, request id abc-123); its log has the cause`);
+  });
+
+  it('mints with ff token what the server accepts: a token from another secret is refused', async () => {
+    const good = (await runFf(['token', '-t', 'shop'], { env: { FF_JWT_SECRET: TEST_SECRET } })).stdout.trim();
+    expect((await ffAgainst(ff.url, good)(['plan', dir, '-t', 'shop', '--detailed-exitcode'])).code).toBe(2);
+    const bad = (await runFf(['token', '-t', 'shop'], { env: { FF_JWT_SECRET: 'another-secret-that-is-at-least-32-bytes!' } })).stdout.trim();
+    oneLine(await ffAgainst(ff.url, bad)(['plan', dir, '-t', 'shop']), 'UNAUTHENTICATED');
+  });
+});
