@@ -1,5 +1,6 @@
 import type { Migration } from '../migrate.js';
 import { m001Initial } from './001_initial.js';
+import { m002Drift } from './002_drift.js';
 
 /** Append-only: never edit a shipped migration, add the next one. */
-export const MIGRATIONS: readonly Migration[] = [m001Initial];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Drift];

@@ -5,6 +5,7 @@ import { decodeCursor, page } from '../../http/cursor.js';
 import { tenantOf } from '../../http/request-context.js';
 import { errorResponses, listEnvelope, listQuery } from '../../http/schemas.js';
 import type { AuditAction, AuditRecord, AuditResource, AuditStore } from './audit-store.js';
+import { wireCommitOf } from '../state/commit-wire.js';
 import type { ChangeSource } from '../state/revision-store.js';
 
 const auditItem = {
@@ -57,7 +58,8 @@ const toItem = (r: AuditRecord) => ({
   revision: r.revision,
   before: r.before,
   after: r.after,
-  commit: r.commit ?? (r.commitSha ? { sha: r.commitSha } : null),
+  // Git rows: {sha, author, email, message, branch, remote_url, committed_at, dirty}, for commit links.
+  commit: r.commit ? wireCommitOf(r.commit) : r.commitSha ? { sha: r.commitSha } : null,
   request_id: r.requestId,
 });
 

@@ -11,7 +11,7 @@ import type { StateListener } from '../state/state-listener.js';
 import { assertValidState } from '../state/validate-state.js';
 import type { WriteContext } from '../state/write-context.js';
 import type { KindSpec } from './kind-spec.js';
-import type { DocumentKind, DocumentListQuery, DocumentOf, DocumentStore, StoredDocument } from './types.js';
+import type { DocumentKind, DocumentListQuery, DocumentOf, DocumentStore, DriftMark, StoredDocument } from './types.js';
 
 export interface WriteOptions {
   /** If-Match header value, when sent. */
@@ -63,6 +63,7 @@ export class DocumentService<K extends DocumentKind> {
           revision,
           managedBy: 'api',
           gitCommit: null,
+          drift: driftOf(ctx),
           at: ctx.now,
           by: ctx.actor,
         }),
@@ -83,7 +84,7 @@ export class DocumentService<K extends DocumentKind> {
       }
       if (sameJson(current.doc, doc)) return current; // nothing to do: no revision, no audit row
       return this.commit(ctx, tenant, key, 'update', current.doc, doc, (revision) =>
-        this.store.update(tenant, key, { doc, revision, at: ctx.now, by: ctx.actor }),
+        this.store.update(tenant, key, { doc, revision, at: ctx.now, by: ctx.actor, drift: driftOf(ctx) }),
       );
     });
   }
@@ -94,7 +95,7 @@ export class DocumentService<K extends DocumentKind> {
       if (current.archivedAt !== null) return current; // archiving twice is a no-op
       this.spec.beforeArchive?.(this.stores, tenant, key);
       return this.commit(ctx, tenant, key, 'archive', current.doc, null, (revision) =>
-        this.store.update(tenant, key, { archived: { at: ctx.now, by: ctx.actor }, revision, at: ctx.now, by: ctx.actor }),
+        this.store.update(tenant, key, { archived: { at: ctx.now, by: ctx.actor }, revision, at: ctx.now, by: ctx.actor, drift: driftOf(ctx) }),
       );
     });
   }
@@ -104,7 +105,7 @@ export class DocumentService<K extends DocumentKind> {
       const current = this.writable(tenant, key, opts, false);
       if (current.archivedAt === null) return current;
       return this.commit(ctx, tenant, key, 'restore', null, current.doc, (revision) =>
-        this.store.update(tenant, key, { archived: null, revision, at: ctx.now, by: ctx.actor }),
+        this.store.update(tenant, key, { archived: null, revision, at: ctx.now, by: ctx.actor, drift: driftOf(ctx) }),
       );
     });
   }
@@ -152,6 +153,12 @@ export class DocumentService<K extends DocumentKind> {
     return stored;
   }
 }
+
+/**
+ * Every REST write is a change made outside Git, forced onto a Git-managed
+ * resource or to one Git never managed: drift, until the next apply.
+ */
+const driftOf = (ctx: WriteContext): DriftMark => ({ source: ctx.source, actor: ctx.actor, at: ctx.now });
 
 /** The state with one document replaced, added (at the end) or removed (`doc` null). */
 function withDocument(

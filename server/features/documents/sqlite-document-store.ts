@@ -4,8 +4,10 @@ import type {
   DocumentKind,
   DocumentListQuery,
   DocumentStore,
+  DriftMark,
   ManagedBy,
   NewDocumentRow,
+  Ownership,
   StoredDocument,
 } from './types.js';
 
@@ -21,6 +23,9 @@ interface Row {
   archived_by: string | null;
   managed_by: ManagedBy;
   git_commit: string | null;
+  drift_source: string | null;
+  drift_actor: string | null;
+  drift_at: string | null;
   created_at: string;
   created_by: string;
   updated_at: string;
@@ -28,7 +33,16 @@ interface Row {
 }
 
 const COLUMNS =
-  'tenant, key, doc, version, revision, archived_at, archived_by, managed_by, git_commit, created_at, created_by, updated_at, updated_by';
+  'tenant, key, doc, version, revision, archived_at, archived_by, managed_by, git_commit, drift_source, drift_actor, drift_at, created_at, created_by, updated_at, updated_by';
+
+const driftOf = (row: Row): DriftMark | null =>
+  row.drift_source === null ? null : { source: row.drift_source, actor: row.drift_actor ?? '', at: row.drift_at ?? '' };
+
+const driftParams = (drift: DriftMark | null | undefined) => ({
+  driftSource: drift?.source ?? null,
+  driftActor: drift?.actor ?? null,
+  driftAt: drift?.at ?? null,
+});
 
 function toStored<D>(row: Row): StoredDocument<D> {
   return {
@@ -41,6 +55,7 @@ function toStored<D>(row: Row): StoredDocument<D> {
     archivedBy: row.archived_by,
     managedBy: row.managed_by,
     gitCommit: row.git_commit,
+    drift: driftOf(row),
     createdAt: row.created_at,
     createdBy: row.created_by,
     updatedAt: row.updated_at,
@@ -72,11 +87,16 @@ export class SqliteDocumentStore<D> implements DocumentStore<D> {
       all: db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM ${t} WHERE tenant = ? ORDER BY ${this.order}`),
       insert: db.prepare(
         kind === 'environment'
-          ? `INSERT INTO ${t} (tenant, key, doc, revision, managed_by, git_commit, created_at, created_by, updated_at, updated_by, position)
-             VALUES (@tenant, @key, @doc, @revision, @managedBy, @gitCommit, @at, @by, @at, @by,
+          ? `INSERT INTO ${t} (tenant, key, doc, revision, managed_by, git_commit, drift_source, drift_actor, drift_at, created_at, created_by, updated_at, updated_by, position)
+             VALUES (@tenant, @key, @doc, @revision, @managedBy, @gitCommit, @driftSource, @driftActor, @driftAt, @at, @by, @at, @by,
                      (SELECT COALESCE(MAX(position), -1) + 1 FROM ${t} WHERE tenant = @tenant))`
-          : `INSERT INTO ${t} (tenant, key, doc, revision, managed_by, git_commit, created_at, created_by, updated_at, updated_by)
-             VALUES (@tenant, @key, @doc, @revision, @managedBy, @gitCommit, @at, @by, @at, @by)`,
+          : `INSERT INTO ${t} (tenant, key, doc, revision, managed_by, git_commit, drift_source, drift_actor, drift_at, created_at, created_by, updated_at, updated_by)
+             VALUES (@tenant, @key, @doc, @revision, @managedBy, @gitCommit, @driftSource, @driftActor, @driftAt, @at, @by, @at, @by)`,
+      ),
+      setOwnership: db.prepare(
+        `UPDATE ${t} SET managed_by = @managedBy, git_commit = @gitCommit,
+           drift_source = @driftSource, drift_actor = @driftActor, drift_at = @driftAt
+         WHERE tenant = @tenant AND key = @key`,
       ),
       remove: db.prepare(`DELETE FROM ${t} WHERE tenant = ? AND key = ?`),
     };
@@ -125,6 +145,7 @@ export class SqliteDocumentStore<D> implements DocumentStore<D> {
       revision: row.revision,
       managedBy: row.managedBy,
       gitCommit: row.gitCommit,
+      ...driftParams(row.drift),
       at: row.at,
       by: row.by,
     });
@@ -151,8 +172,16 @@ export class SqliteDocumentStore<D> implements DocumentStore<D> {
       sets.push('git_commit = @gitCommit');
       params.gitCommit = change.gitCommit;
     }
+    if (change.drift !== undefined) {
+      sets.push('drift_source = @driftSource', 'drift_actor = @driftActor', 'drift_at = @driftAt');
+      Object.assign(params, driftParams(change.drift));
+    }
     this.db.prepare(`UPDATE ${this.table} SET ${sets.join(', ')} WHERE tenant = @tenant AND key = @key`).run(params);
     return this.mustGet(tenant, key);
+  }
+
+  setOwnership(tenant: string, key: string, ownership: Ownership): void {
+    this.stmts.setOwnership.run({ tenant, key, managedBy: ownership.managedBy, gitCommit: ownership.gitCommit, ...driftParams(ownership.drift) });
   }
 
   remove(tenant: string, key: string): void {

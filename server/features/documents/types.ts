@@ -11,6 +11,13 @@ export interface DocumentOf {
 
 export type ManagedBy = 'api' | 'git';
 
+/** A change made outside Git since the last apply (issue 4): shown in plans, cleared by an apply. */
+export interface DriftMark {
+  source: string;
+  actor: string;
+  at: string;
+}
+
 /** One row of environments/flags/segments: the schema document plus bookkeeping. */
 export interface StoredDocument<D = unknown> {
   tenant: string;
@@ -23,6 +30,8 @@ export interface StoredDocument<D = unknown> {
   archivedBy: string | null;
   managedBy: ManagedBy;
   gitCommit: string | null;
+  /** Null when the row is what Git (or seed) last wrote. */
+  drift: DriftMark | null;
   createdAt: string;
   createdBy: string;
   updatedAt: string;
@@ -49,6 +58,8 @@ export interface NewDocumentRow<D> {
   revision: number;
   managedBy: ManagedBy;
   gitCommit: string | null;
+  /** Absent: none (a row written from files). */
+  drift?: DriftMark | null;
   at: string;
   by: string;
 }
@@ -58,9 +69,17 @@ export interface DocumentChange<D> {
   archived?: { at: string; by: string } | null;
   managedBy?: ManagedBy;
   gitCommit?: string | null;
+  /** undefined: leave as is; null: clear. */
+  drift?: DriftMark | null;
   revision: number;
   at: string;
   by: string;
+}
+
+export interface Ownership {
+  managedBy: ManagedBy;
+  gitCommit: string | null;
+  drift: DriftMark | null;
 }
 
 /** Storage of one document kind. Synchronous: better-sqlite3 transactions are. */
@@ -72,6 +91,11 @@ export interface DocumentStore<D> {
   all(tenant: string): StoredDocument<D>[];
   insert(row: NewDocumentRow<D>): StoredDocument<D>;
   update(tenant: string, key: string, change: DocumentChange<D>): StoredDocument<D>;
+  /**
+   * Ownership bookkeeping only (managed_by, git_commit, drift): no new
+   * version, revision or updated_at, because the document did not change.
+   */
+  setOwnership(tenant: string, key: string, ownership: Ownership): void;
   /** Hard delete (apply with allow_delete); REST only archives. */
   remove(tenant: string, key: string): void;
 }

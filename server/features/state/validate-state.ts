@@ -1,7 +1,7 @@
 import type { TenantState } from '../../../core/model/index.js';
 import type { Diagnostic } from '../../../core/validation/types.js';
 import { validateTenantState } from '../../../core/validation/index.js';
-import { unprocessable, type ErrorDetail } from '../../errors.js';
+import { unprocessable, type ApiErrorCode, type ErrorDetail } from '../../errors.js';
 import type { DocumentKind } from '../documents/types.js';
 
 const FIELD_KIND: Record<string, DocumentKind> = { flags: 'flag', segments: 'segment', environments: 'environment' };
@@ -16,12 +16,14 @@ export interface Focus {
  * Runs both validation layers over the tenant's whole resulting state and
  * throws 422 when any error remains (warnings do not block). Each detail names
  * the resource and key it is about, and a JSON pointer inside that document.
+ * REST writes answer SEMANTIC_VALIDATION_FAILED; a whole-state replace (apply,
+ * seed, watch) answers INVALID_STATE.
  */
-export function assertValidState(state: TenantState, focus?: Focus): void {
+export function assertValidState(state: TenantState, focus?: Focus, code: ApiErrorCode = 'SEMANTIC_VALIDATION_FAILED'): void {
   const errors = validateTenantState(state).filter((d) => d.severity === 'error');
   if (errors.length === 0) return;
   const details = errors.map((d) => toDetail(d, state, focus));
-  throw unprocessable('SEMANTIC_VALIDATION_FAILED', 'the change would make the tenant state invalid', details);
+  throw unprocessable(code, 'the change would make the tenant state invalid', details);
 }
 
 export function toDetail(d: Diagnostic, state: TenantState, focus?: Focus): ErrorDetail {

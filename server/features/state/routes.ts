@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import { jwtRoute } from '../../auth/route-auth.js';
+import { tenantOf } from '../../http/request-context.js';
+import { errorResponses } from '../../http/schemas.js';
+import type { Stores } from '../../stores.js';
+import { toStateView } from './state-view.js';
+import { readConsistentSnapshot } from './tenant-snapshot.js';
+
+const drift = {
+  type: 'object',
+  properties: { source: { type: 'string' }, actor: { type: 'string' }, at: { type: 'string' } },
+};
+
+const stateResponse = {
+  type: 'object',
+  required: ['tenant', 'revision', 'state', 'resources'],
+  properties: {
+    tenant: { type: 'string' },
+    revision: { type: 'integer', description: '0 for a tenant that does not exist yet.' },
+    state: {
+      type: 'object',
+      additionalProperties: true,
+      description: 'The active state (schemas/tenant-state.schema.json): what plans and exports compare against.',
+    },
+    resources: {
+      type: 'object',
+      description: 'Ownership and drift of every active resource, by `<kind>:<key>`.',
+      additionalProperties: {
+        type: 'object',
+        properties: {
+          managed_by: { type: 'string', enum: ['api', 'git'] },
+          git_commit: { type: ['string', 'null'] },
+          drift,
+        },
+      },
+    },
+  },
+};
+
+export function registerStateRoutes(app: FastifyInstance, deps: { stores: Stores }): void {
+  app.get('/v1/state', {
+    config: { auth: jwtRoute('flags:read') },
+    schema: {
+      tags: ['gitops'],
+      summary: 'The tenant’s current state, revision, and each resource’s ownership and drift',
+      response: { 200: stateResponse, ...errorResponses },
+    },
+    handler: async (request) => toStateView(readConsistentSnapshot(deps.stores, tenantOf(request))),
+  });
+}
