@@ -26,6 +26,10 @@ ENV FF_HOST=0.0.0.0 \
     FF_DB_PATH=/data/ff.db \
     FF_SEED_DIR=/app/flags
 WORKDIR /app
+# git: watch mode (FF_WATCH_DIR) reads the commit of the watched checkout.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends git \
+ && rm -rf /var/lib/apt/lists/*
 COPY --from=build --chown=node:node /app/package.json ./package.json
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist

@@ -189,6 +189,13 @@ OFREP_ETAG="$(header etag)"
 call 304 POST /ofrep/v1/evaluate/flags "${KEY[@]}" "${JSON[@]}" -H "If-None-Match: $OFREP_ETAG" -d "{\"context\":$CONTEXT}"
 call 200 POST /ofrep/v1/evaluate/flags "${JWT[@]}" "${JSON[@]}" -H "X-Environment: $NEW_ENV" -d '{"context":{"targetingKey":"user-42"}}'
 
+echo "== change stream and watch status"
+# Replay the revisions so far and end (follow=false); a live subscriber omits it.
+call 200 GET "/v1/stream?since=0&follow=false" "${KEY[@]}"
+expect_body 'event: revision'
+call 200 GET /v1/watch/status "${JWT[@]}"
+expect_body '"enabled"'
+
 echo "== audit"
 call 200 GET "/v1/audit?resource=flag&key=$FLAG&limit=20" "${JWT[@]}"
 expect_body '"action":"create"'

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type RawServerDefault, type RouteOptions } from 'fastify';
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { DestinationStream } from 'pino';
@@ -10,6 +9,7 @@ import { ApiKeyIndex } from './auth/key-index.js';
 import type { ServerConfig } from './config.js';
 import { openDatabase, type Db } from './db/open.js';
 import { registerApiKeyRoutes } from './features/api-keys/routes.js';
+import { registerApplyRoutes } from './features/apply/routes.js';
 import { registerAuditRoutes } from './features/audit/routes.js';
 import { registerEnvironmentRoutes } from './features/environments/routes.js';
 import { registerOfrepRoutes } from './features/evaluate/ofrep-routes.js';
@@ -17,9 +17,12 @@ import { registerEvaluateRoutes } from './features/evaluate/routes.js';
 import { registerFlagRoutes } from './features/flags/routes.js';
 import { registerHealthRoutes } from './features/health/routes.js';
 import { registerSegmentRoutes } from './features/segments/routes.js';
+import { registerStreamRoutes } from './features/stream/routes.js';
+import { registerStateRoutes } from './features/state/routes.js';
 import type { StateListener } from './features/state/state-listener.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { installRouteDocs } from './http/route-docs.js';
+import { installSecurityHeaders } from './http/security-headers.js';
 import { installValidation } from './http/validation.js';
 import { EvaluationIndex } from './index/evaluation-index.js';
 import { indexUpdater, loadIndexes } from './index/load-index.js';
@@ -30,6 +33,7 @@ import { installRequestHooks } from './observability/request-hooks.js';
 import { seedFromDirectory, type SeedReport } from './seed.js';
 import { createServices, type Services } from './services.js';
 import { createStores, type Stores } from './stores.js';
+import { registerLiveIndex } from './watch/register.js';
 
 export interface AppDeps {
   /** Where JSON log lines go (default stdout). */
@@ -137,7 +141,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   // Request id, metrics, log line and security headers before authentication,
   // so a 401/403 carries them too.
   installRequestHooks(app, metrics);
-  await app.register(helmet, { global: true });
+  installSecurityHeaders(app);
   registerAuthentication(app, { verifyJwt: createJwtVerifier(config), keys });
   await app.register(swagger, {
     // Name shared schemas after their title (Flag, Segment, Environment) rather than def-N.
@@ -163,8 +167,12 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   registerEnvironmentRoutes(app, { service: services.environments, stores, config });
   registerApiKeyRoutes(app, { service: services.apiKeys, stores, config });
   registerAuditRoutes(app, { audit: stores.audit, config });
+  registerStateRoutes(app, { stores });
+  registerApplyRoutes(app, { stores, listener, config });
   registerEvaluateRoutes(app, { index, metrics });
   registerOfrepRoutes(app, { index, metrics });
+  registerStreamRoutes(app, { index, revisions: stores.revisions, metrics, heartbeatMs: config.streamHeartbeatMs, log: logger });
+  registerLiveIndex(app, { config, db, stores, listener, registry: metrics.registry, refresh: () => refresher.refresh() });
 
   app.addHook('onListen', async () => {
     // Listening first, then loading: liveness answers while a large index builds.

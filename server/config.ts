@@ -25,6 +25,16 @@ export interface ServerConfig {
   defaultPageSize: number;
   maxPageSize: number;
   idempotencyTtlHours: number;
+  /** Issue 5: reload other processes' commits to the shared database file (default on). */
+  watchDb: boolean;
+  /** Period of the database watch's safety-net data_version check (ms). */
+  watchDbCheckMs: number;
+  /** Watch mode: a flags directory reconciled into the database on every change (null: off). */
+  watchDir: string | null;
+  /** Quiet time after the last file event before a watch-mode reconcile (ms). */
+  watchDebounceMs: number;
+  /** Interval of comment heartbeats on GET /v1/stream (ms). */
+  streamHeartbeatMs: number;
 }
 
 export class ConfigError extends Error {
@@ -51,6 +61,11 @@ const envSchema = {
     FF_DEFAULT_PAGE_SIZE: { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
     FF_MAX_PAGE_SIZE: { type: 'integer', minimum: 1, maximum: 1000, default: 200 },
     FF_IDEMPOTENCY_TTL_HOURS: { type: 'integer', minimum: 1, maximum: 720, default: 24 },
+    FF_WATCH_DB: { type: 'string', enum: ['', '0', '1', 'true', 'false'], default: '1' },
+    FF_WATCH_DB_CHECK_MS: { type: 'integer', minimum: 100, maximum: 600_000, default: 5000 },
+    FF_WATCH_DIR: { type: 'string', default: '' },
+    FF_WATCH_DEBOUNCE_MS: { type: 'integer', minimum: 0, maximum: 60_000, default: 250 },
+    FF_STREAM_HEARTBEAT_MS: { type: 'integer', minimum: 50, maximum: 600_000, default: 15_000 },
   },
 } as const;
 
@@ -70,6 +85,11 @@ interface RawEnv {
   FF_DEFAULT_PAGE_SIZE: number;
   FF_MAX_PAGE_SIZE: number;
   FF_IDEMPOTENCY_TTL_HOURS: number;
+  FF_WATCH_DB: string;
+  FF_WATCH_DB_CHECK_MS: number;
+  FF_WATCH_DIR: string;
+  FF_WATCH_DEBOUNCE_MS: number;
+  FF_STREAM_HEARTBEAT_MS: number;
 }
 
 // Environment values are strings: this Ajv instance (and only this one) coerces.
@@ -134,5 +154,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     defaultPageSize: v.FF_DEFAULT_PAGE_SIZE,
     maxPageSize: v.FF_MAX_PAGE_SIZE,
     idempotencyTtlHours: v.FF_IDEMPOTENCY_TTL_HOURS,
+    watchDb: v.FF_WATCH_DB !== '0' && v.FF_WATCH_DB !== 'false',
+    watchDbCheckMs: v.FF_WATCH_DB_CHECK_MS,
+    watchDir: v.FF_WATCH_DIR === '' ? null : v.FF_WATCH_DIR,
+    watchDebounceMs: v.FF_WATCH_DEBOUNCE_MS,
+    streamHeartbeatMs: v.FF_STREAM_HEARTBEAT_MS,
   };
 }

@@ -10,8 +10,9 @@ import { formatDiagnostic, seedFromDirectory, SeedError } from './seed.js';
 import { closeOnSignals, startServer } from './start.js';
 import { createStores } from './stores.js';
 
-async function serve(): Promise<void> {
-  const config = loadConfig();
+async function serve(options: { watch?: string } = {}): Promise<void> {
+  // `--watch DIR` is FF_WATCH_DIR given on the command line (it wins over the variable).
+  const config = loadConfig(options.watch === undefined ? process.env : { ...process.env, FF_WATCH_DIR: options.watch });
   const started = await startServer(config);
   // Handlers first: whoever reads the banner may signal at once.
   closeOnSignals(started);
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   program
     .command('serve')
     .description('Serve the API (configuration from FF_* environment variables; see docs/operations.md)')
+    .option('--watch <dir>', 'watch mode: reconcile this flags directory into the database on every change (FF_WATCH_DIR)')
     .action(serve);
   program
     .command('seed')

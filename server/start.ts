@@ -22,7 +22,11 @@ export async function startServer(config: ServerConfig, deps: AppDeps = {}): Pro
   const app = await buildApp(config, deps);
   let seeded: BannerInfo['seeded'];
   try {
-    if (app.ff.stores.tenants.list().length === 0) {
+    // Issue 5: watch the shared database file and, in watch mode, reconcile the
+    // flags directory. A watched directory is the source of truth, so the
+    // first-start seed from FF_SEED_DIR only runs without one.
+    await app.live.start();
+    if (config.watchDir === null && app.ff.stores.tenants.list().length === 0) {
       if (existsSync(config.seedDir)) {
         const report = await app.ff.seed(config.seedDir);
         seeded = { dir: config.seedDir, tenants: report.tenants.length };

@@ -30,6 +30,16 @@ export interface IndexEvents {
   failed(tenant: string, err: unknown): void;
 }
 
+/** One tenant's entry replaced by a newer one: what the change stream turns into events. */
+export interface IndexSwap {
+  tenant: string;
+  /** Undefined when this process had not held the tenant before. */
+  previous: TenantEntry | undefined;
+  current: TenantEntry;
+}
+
+export type SwapListener = (swap: IndexSwap) => void;
+
 /**
  * The in-memory evaluation index: one immutable TenantEntry per tenant,
  * replaced by a single Map.set after the new one is completely built. A
@@ -38,6 +48,7 @@ export interface IndexEvents {
  */
 export class EvaluationIndex {
   private readonly tenants = new Map<string, TenantEntry>();
+  private readonly swapListeners = new Set<SwapListener>();
   private isReady = false;
 
   constructor(private readonly events: IndexEvents = { loaded: () => {}, failed: () => {} }) {}
@@ -67,6 +78,15 @@ export class EvaluationIndex {
   }
 
   /**
+   * Called after every swap, in every process: by this process's own writes
+   * and by reloads of what another process committed. Returns the unsubscribe.
+   */
+  onSwap(listener: SwapListener): () => void {
+    this.swapListeners.add(listener);
+    return () => this.swapListeners.delete(listener);
+  }
+
+  /**
    * Builds every environment's snapshot, then swaps. An older revision than
    * the one held is ignored (a late notification must not roll back). Returns
    * false when building failed: the previous entry stays.
@@ -74,16 +94,30 @@ export class EvaluationIndex {
   load(state: TenantState, revision: number): boolean {
     const current = this.tenants.get(state.tenant);
     if (current && current.revision > revision) return true;
+    let next: TenantEntry;
     try {
       const snapshots = new Map<string, Snapshot>();
       for (const env of state.environments) snapshots.set(env.key, buildSnapshot(state, env.key, revision));
-      this.tenants.set(state.tenant, new TenantEntry(state.tenant, revision, state, snapshots));
+      next = new TenantEntry(state.tenant, revision, state, snapshots);
+      this.tenants.set(state.tenant, next);
     } catch (err) {
       this.events.failed(state.tenant, err);
       return false;
     }
     this.events.loaded(state.tenant, revision);
+    this.notifySwap({ tenant: state.tenant, previous: current, current: next });
     return true;
+  }
+
+  private notifySwap(swap: IndexSwap): void {
+    for (const listener of this.swapListeners) {
+      // A listener (the change stream) must never undo or block a swap that already happened.
+      try {
+        listener(swap);
+      } catch {
+        // Listeners report their own failures; the index has nothing to add.
+      }
+    }
   }
 
   remove(tenant: string): void {

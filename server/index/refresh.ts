@@ -1,7 +1,7 @@
 import type { ApiKeyIndex } from '../auth/key-index.js';
-import { readTenantState } from '../features/state/read-state.js';
 import type { Stores } from '../stores.js';
 import type { EvaluationIndex } from './evaluation-index.js';
+import { readConsistentState } from './read-consistent-state.js';
 
 export interface RefreshReport {
   /** Tenants whose state was reloaded. */
@@ -30,7 +30,7 @@ export class IndexRefresher {
     const marks = this.stores.tenants.changeMarks();
     for (const mark of marks) {
       if (this.index.revision(mark.tenant) !== mark.revision) {
-        const loaded = readTenantState(this.stores, mark.tenant);
+        const loaded = readConsistentState(this.stores, mark.tenant);
         if (loaded && this.index.load(loaded.state, loaded.revision)) report.state.push(mark.tenant);
       }
       if (this.keysSeen.get(mark.tenant) !== mark.keysVersion) {

@@ -124,6 +124,15 @@ const ROUTES: Record<string, Entry> = {
     request: (k) => ({ url: `/v1/audit?key=${k}` }),
   },
 
+  'GET /v1/state': { auth: 'jwt', scope: 'flags:read', object: null, request: () => ({ url: '/v1/state' }) },
+  'POST /v1/apply': {
+    auth: 'jwt',
+    scope: 'apply',
+    object: null,
+    // A dry run: plans (here: deleting most of alpha) and writes nothing.
+    request: () => ({ url: '/v1/apply', body: { state: { environments: [{ key: 'production' }], flags: [], segments: [] }, dry_run: true } }),
+  },
+
   'POST /v1/evaluate': {
     auth: 'evaluation',
     scope: 'evaluate',
@@ -156,6 +165,16 @@ const ROUTES: Record<string, Entry> = {
     object: null,
     request: () => ({ url: '/ofrep/v1/evaluate/flags', body: { context: { targetingKey: 'u' } }, headers: { 'x-environment': 'production' } }),
   },
+
+  // Issue 5. follow=false sends the replay (none without since) and ends the
+  // response, which a live stream never does.
+  'GET /v1/stream': {
+    auth: 'evaluation',
+    scope: 'evaluate',
+    object: null,
+    request: () => ({ url: '/v1/stream?environment=production&follow=false' }),
+  },
+  'GET /v1/watch/status': { auth: 'jwt', scope: 'audit:read', object: null, request: () => ({ url: '/v1/watch/status' }) },
 };
 
 const CANARIES = Object.values(CANARY);

@@ -6,6 +6,7 @@ import { ApiError } from '../../errors.js';
 import { noneMatch } from '../../http/etag.js';
 import type { EvaluationIndex } from '../../index/evaluation-index.js';
 import type { Metrics } from '../../observability/metrics.js';
+import { eventStreamsFor, eventStreamsSchema } from '../stream/event-streams.js';
 import { countEvaluations } from './count-evaluations.js';
 import type { OfrepErrorCode } from './ofrep-errors.js';
 import { resolveSnapshot } from './resolve-snapshot.js';
@@ -111,6 +112,7 @@ export function registerOfrepRoutes(app: FastifyInstance, deps: { index: Evaluat
           properties: {
             flags: { type: 'array', items: { type: 'object', properties: { ...success.properties, ...failure.properties } } },
             metadata,
+            eventStreams: eventStreamsSchema,
           },
         },
         304: { type: 'null', description: 'Not modified' },
@@ -130,7 +132,11 @@ export function registerOfrepRoutes(app: FastifyInstance, deps: { index: Evaluat
       }
       const results = evaluateAll(snapshot, context);
       countEvaluations(metrics, snapshot.tenant, results);
-      void reply.send({ flags: results.map((r) => toOfrep(r).body), metadata: { revision: snapshot.revision } });
+      void reply.send({
+        flags: results.map((r) => toOfrep(r).body),
+        metadata: { revision: snapshot.revision },
+        eventStreams: eventStreamsFor(request, snapshot.environment),
+      });
     },
   });
 }

@@ -1,0 +1,140 @@
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import { Gauge } from 'prom-client';
+import { evaluationRoute } from '../../auth/route-auth.js';
+import { ApiError, forbidden } from '../../errors.js';
+import { tenantOf } from '../../http/request-context.js';
+import { errorResponses } from '../../http/schemas.js';
+import type { EvaluationIndex } from '../../index/evaluation-index.js';
+import type { Metrics } from '../../observability/metrics.js';
+import type { RevisionStore } from '../state/revision-store.js';
+import { ChangeFeed, type StreamFilter } from './change-feed.js';
+import { SseConnection } from './sse-connection.js';
+import { formatComment, formatEvent, formatRetry, RETRY_MS, type StreamFormat } from './sse-format.js';
+import { StreamHub } from './stream-hub.js';
+
+interface StreamQuery {
+  environment?: string;
+  format: StreamFormat;
+  since?: number;
+  follow: boolean;
+}
+
+const streamQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    environment: {
+      type: 'string',
+      pattern: '^[a-z0-9][a-z0-9_-]{0,62}$',
+      description: 'JWT: one environment (absent: all of the tenant). API key: its own environment (another is 403).',
+    },
+    format: { type: 'string', enum: ['ff', 'ofrep'], default: 'ff', description: '`ofrep`: OFREP refetchEvaluation messages.' },
+    since: { type: 'integer', minimum: 0, description: 'Replay revisions after this one first (as the Last-Event-ID header does).' },
+    follow: { type: 'boolean', default: true, description: 'false: send the replay, then end the response.' },
+  },
+} as const;
+
+const LAST_EVENT_ID = /^\d{1,15}$/;
+
+export interface StreamRouteDeps {
+  index: EvaluationIndex;
+  revisions: RevisionStore;
+  metrics: Metrics;
+  heartbeatMs: number;
+  log: FastifyBaseLogger;
+}
+
+/** What the credentials allow: an API key its own environment, a JWT the tenant or one named environment. */
+function filterOf(request: FastifyRequest, named: string | undefined): StreamFilter {
+  const principal = request.principal;
+  if (principal?.kind === 'api_key') {
+    if (named !== undefined && named !== principal.environment) throw forbidden('the API key is bound to another environment');
+    return { tenant: principal.tenant, environment: principal.environment };
+  }
+  return { tenant: tenantOf(request), environment: named ?? null };
+}
+
+function resumeFrom(request: FastifyRequest, since: number | undefined): number | undefined {
+  const header = request.headers['last-event-id'];
+  if (typeof header === 'string' && LAST_EVENT_ID.test(header)) return Number(header);
+  return since;
+}
+
+/**
+ * GET /v1/stream: server-sent events, one per new revision of the caller's
+ * tenant and environment, from this process's index swaps (so a write through
+ * any process reaches subscribers of every process). Comment heartbeats keep
+ * idle connections alive; `Last-Event-ID` (or `?since=`) replays what a
+ * reconnecting client missed; shutdown ends every stream.
+ */
+export function registerStreamRoutes(app: FastifyInstance, deps: StreamRouteDeps): ChangeFeed {
+  const { index, log } = deps;
+  const feed = new ChangeFeed({
+    index,
+    revisions: deps.revisions,
+    onError: (err, tenant) => log.error({ err, tenant }, 'change stream: turning a new revision into events failed'),
+  });
+  const hub = new StreamHub(deps.heartbeatMs);
+  new Gauge({
+    name: 'ff_stream_connections',
+    help: 'Open GET /v1/stream connections',
+    registers: [deps.metrics.registry],
+    collect() {
+      this.set(hub.size);
+    },
+  });
+  // Equal to the connections unless a listener leaked: the disconnect tests compare both.
+  new Gauge({
+    name: 'ff_stream_subscribers',
+    help: 'Change-feed subscribers (one per open stream)',
+    registers: [deps.metrics.registry],
+    collect() {
+      this.set(feed.size);
+    },
+  });
+  feed.start();
+  app.addHook('preClose', async () => {
+    hub.closeAll();
+    feed.stop();
+  });
+
+  app.get<{ Querystring: StreamQuery }>('/v1/stream', {
+    config: { auth: evaluationRoute },
+    schema: {
+      tags: ['evaluation'],
+      summary: 'Server-sent events: one `revision` event per new revision of the tenant and environment',
+      produces: ['text/event-stream'],
+      querystring: streamQuery,
+      response: { 200: { type: 'string', description: 'text/event-stream' }, ...errorResponses },
+    },
+    handler(request, reply) {
+      const filter = filterOf(request, request.query.environment);
+      if (!index.ready) throw new ApiError(503, 'SERVICE_UNAVAILABLE', 'the evaluation index is still loading');
+      if (filter.environment !== null && index.snapshot(filter.tenant, filter.environment) === undefined) {
+        throw new ApiError(404, 'NOT_FOUND', 'environment not found');
+      }
+      const { format, follow } = request.query;
+      // Replay and subscribe in one synchronous run: a swap cannot fall between them.
+      // The replay is read before anything is sent, so a failure is still an error response.
+      const since = resumeFrom(request, request.query.since);
+      const replayed = since === undefined ? [] : feed.replay(filter, since);
+      const revision = index.revision(filter.tenant) ?? 0;
+      const connection = new SseConnection();
+      void reply
+        .header('content-type', 'text/event-stream; charset=utf-8')
+        .header('cache-control', 'no-cache, no-transform')
+        .header('x-accel-buffering', 'no')
+        .send(connection.body);
+      connection.write(formatRetry(RETRY_MS) + formatComment(`connected; revision ${revision}`));
+      for (const event of replayed) connection.write(formatEvent(event, format));
+      if (!follow) {
+        connection.end();
+        return;
+      }
+      const unsubscribe = feed.subscribe({ ...filter, deliver: (event) => connection.write(formatEvent(event, format)) });
+      connection.onClose(unsubscribe);
+      hub.add(connection);
+    },
+  });
+  return feed;
+}

@@ -1,0 +1,29 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+
+export interface WatchMetrics {
+  reconcileFailures: Counter;
+  lastSuccess: Gauge;
+  dbReloads: Counter<'trigger'>;
+}
+
+/** Registered on the app's own registry, beside the metrics of observability/metrics.ts. */
+export function createWatchMetrics(registry: Registry): WatchMetrics {
+  return {
+    reconcileFailures: new Counter({
+      name: 'ff_watch_reconcile_failures_total',
+      help: 'Watch-mode reconciles that left at least one tenant on its last good state (invalid files, unreadable directory, refused write)',
+      registers: [registry],
+    }),
+    lastSuccess: new Gauge({
+      name: 'ff_watch_last_success_timestamp_seconds',
+      help: 'Unix time of the last watch-mode reconcile that applied every tenant folder',
+      registers: [registry],
+    }),
+    dbReloads: new Counter({
+      name: 'ff_index_db_reloads_total',
+      help: 'Reloads of state or API keys committed by another process, by what noticed it (fs_event, or the safety_net check)',
+      labelNames: ['trigger'],
+      registers: [registry],
+    }),
+  };
+}

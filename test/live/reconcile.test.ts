@@ -1,0 +1,148 @@
+// Watch mode's reconcile and commit reading, in process, on real folders, a
+// real Git repository and a real SQLite file.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../server/db/open.js';
+import { readTenantState } from '../../server/features/state/read-state.js';
+import { createStores, type Stores } from '../../server/stores.js';
+import { readCommit, withoutCredentials } from '../../server/watch/git-commit.js';
+import { reconcileDirectory } from '../../server/watch/reconcile.js';
+import { WatchStatus } from '../../server/watch/watch-status.js';
+
+const tenantYaml = (t: string) => `version: 1\ntenant: ${t}\nenvironments:\n  - key: production\n`;
+const flagYaml = (key: string, on: boolean) =>
+  `version: 1\nflags:\n  - key: ${key}\n    type: boolean\n    variants: { on: true, off: false }\n    offVariant: off\n    environments:\n      production:\n        enabled: ${on}\n`;
+const noListener = { stateCommitted: () => {}, keysCommitted: () => {} };
+
+describe('reconcileDirectory', () => {
+  let dir: string;
+  let flags: string;
+  let db: Db;
+  let stores: Stores;
+  const write = (file: string, text: string) => {
+    mkdirSync(path.dirname(path.join(flags, file)), { recursive: true });
+    writeFileSync(path.join(flags, file), text);
+  };
+  const reconcile = () => reconcileDirectory({ stores, listener: noListener, dir: flags, readCommit });
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'ff-reconcile-'));
+    flags = path.join(dir, 'flags');
+    db = openDatabase(path.join(dir, 'ff.db'));
+    stores = createStores(db);
+    write('alpha/tenant.yaml', tenantYaml('alpha'));
+    write('alpha/flags.yaml', flagYaml('checkout', true));
+    write('bravo/tenant.yaml', tenantYaml('bravo'));
+    write('bravo/flags.yaml', flagYaml('search', true));
+  });
+  afterEach(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a plain folder (no Git) is applied as source seed by actor watch, without a commit, managed by files', async () => {
+    const result = await reconcile();
+    expect(result.commit).toBeNull();
+    expect(result.tenants.map((t) => [t.tenant, t.outcome, t.revision])).toEqual([
+      ['alpha', 'applied', 1],
+      ['bravo', 'applied', 1],
+    ]);
+    const audit = stores.audit.query('alpha', { limit: 10 });
+    expect(audit.map((a) => [a.actor, a.source, a.key])).toEqual([['watch', 'seed', 'checkout'], ['watch', 'seed', 'production']]);
+    const row = stores.flags.all('alpha')[0];
+    expect(row?.managedBy).toBe('git');
+    const revision = stores.revisions.since('alpha', 0, 10)[0];
+    expect(revision).toMatchObject({ actor: 'watch', source: 'seed', commit: null });
+    // The same files again: nothing to do, no revision.
+    expect((await reconcile()).tenants.map((t) => t.outcome)).toEqual(['unchanged', 'unchanged']);
+    expect(stores.tenants.get('alpha')?.revision).toBe(1);
+  });
+
+  it('an error in one tenant’s files keeps that tenant; the others apply; deletions follow the files', async () => {
+    await reconcile();
+    write('alpha/flags.yaml', 'version: 1\nflags:\n  - key: checkout\n    type: boolean\n    variants: [oops\n');
+    write('bravo/flags.yaml', flagYaml('search', false));
+    const result = await reconcile();
+    const alpha = result.tenants.find((t) => t.tenant === 'alpha');
+    expect(alpha?.outcome).toBe('invalid');
+    expect(alpha?.errors[0]?.file).toMatch(/alpha\/flags\.yaml$/);
+    expect(alpha?.errors[0]?.line).toBeGreaterThan(0);
+    expect(result.tenants.find((t) => t.tenant === 'bravo')).toMatchObject({ outcome: 'applied', revision: 2 });
+    expect(readTenantState(stores, 'alpha')?.state.flags[0]?.environments?.production?.enabled).toBe(true);
+
+    const status = new WatchStatus(flags);
+    status.record(result);
+    expect(status.view('alpha')).toMatchObject({ enabled: true, state: 'failed', consecutive_failures: 1 });
+    expect(status.view('bravo')).toMatchObject({ state: 'ok' });
+    expect(JSON.stringify(status.view('bravo'))).not.toContain('alpha/flags.yaml');
+    expect(status.view('nobody')).toMatchObject({ enabled: true, state: 'absent' });
+    expect(new WatchStatus(null).view('alpha')).toEqual({ enabled: false });
+
+    // A flag removed from the files is deleted from the store.
+    write('bravo/flags.yaml', 'version: 1\nflags: []\n');
+    const after = await reconcile();
+    expect(after.tenants.find((t) => t.tenant === 'bravo')).toMatchObject({ outcome: 'applied', changes: 1 });
+    expect(stores.flags.all('bravo')).toEqual([]);
+  });
+
+  it('an error no tenant owns blocks every tenant; a missing directory too', async () => {
+    await reconcile();
+    write('alpha/flags.yaml', flagYaml('checkout', false));
+    const gone = await reconcileDirectory({ stores, listener: noListener, dir: path.join(dir, 'nowhere'), readCommit });
+    expect(gone.repositoryErrors[0]?.code).toBe('REPO_NOT_FOUND');
+    const status = new WatchStatus(flags);
+    status.record(await reconcile());
+    status.record(gone);
+    expect(status.view('alpha')).toMatchObject({ state: 'failed', last_attempt: { outcome: 'blocked' } });
+    expect(stores.tenants.get('alpha')?.revision).toBe(2);
+  });
+});
+
+describe('readCommit', () => {
+  let repo: string;
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
+  beforeEach(() => {
+    repo = mkdtempSync(path.join(tmpdir(), 'ff-git-'));
+  });
+  afterEach(() => rmSync(repo, { recursive: true, force: true }));
+
+  it('is null outside a repository and in a repository without a commit', async () => {
+    expect(await readCommit(repo)).toBeNull();
+    git('init', '-q', '-b', 'main');
+    expect(await readCommit(repo)).toBeNull();
+  });
+
+  it('reads sha, author, e-mail, message, branch, remote without credentials, time and dirtiness', async () => {
+    git('init', '-q', '-b', 'trunk');
+    git('config', 'user.name', 'Ada');
+    git('config', 'user.email', 'ada@example.test');
+    git('remote', 'add', 'origin', 'https://bot:ghp_secret@example.test/flags.git');
+    writeFileSync(path.join(repo, 'a.yaml'), 'x: 1\n');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'subject line', '-m', 'body line');
+    const meta = await readCommit(repo);
+    expect(meta).toEqual({
+      sha: git('rev-parse', 'HEAD'),
+      author: 'Ada',
+      email: 'ada@example.test',
+      message: 'subject line\n\nbody line',
+      branch: 'trunk',
+      remote: 'https://example.test/flags.git',
+      time: new Date(git('log', '-1', '--format=%cI')).toISOString(),
+      dirty: false,
+    });
+    writeFileSync(path.join(repo, 'a.yaml'), 'x: 2\n');
+    expect((await readCommit(repo))?.dirty).toBe(true);
+    git('checkout', '-q', '--detach');
+    expect((await readCommit(repo))?.branch).toBeUndefined();
+  });
+
+  it('strips credentials from URLs, leaves scp-like remotes alone', () => {
+    expect(withoutCredentials('https://user:pw@host/x.git')).toBe('https://host/x.git');
+    expect(withoutCredentials('git@github.com:org/flags.git')).toBe('git@github.com:org/flags.git');
+    expect(withoutCredentials('https://host/x.git')).toBe('https://host/x.git');
+  });
+});
