@@ -34,6 +34,12 @@ const loadAll = async (dir: string) => {
 };
 
 describe('ff fmt', () => {
+  it('the example repository flags/ is already in canonical form', async () => {
+    const check = await runFf(['fmt', '--check', join(ROOT, 'flags')]);
+    expect(check.stdout).toBe('');
+    expect(check.code).toBe(0);
+  });
+
   it('fmt, then fmt --check exits 0 with nothing to list, and the meaning is unchanged', async () => {
     const before = await loadAll(repo);
     const first = await runFf(['fmt', repo]);
