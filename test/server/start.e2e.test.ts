@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { transpileTree } from './helpers/transpile.js';
+import { transpileDir, transpileTree } from './helpers/transpile.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const seedDir = ['flags', 'test/fixtures/valid'].map((d) => path.join(repo, d)).find((d) => existsSync(d)) as string;
@@ -50,7 +50,7 @@ describe('server launcher (end to end, child process, clean database)', () => {
   let env: Record<string, string>;
 
   beforeAll(() => {
-    build = mkdtempSync(path.join(repo, 'node_modules', '.cache', 'ff-e2e-'));
+    build = transpileDir(repo, 'ff-e2e-');
     transpileTree(repo, ['server', 'core'], build);
     main = path.join(build, 'server', 'main.js');
     work = mkdtempSync(path.join(tmpdir(), 'ff-e2e-'));

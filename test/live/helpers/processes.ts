@@ -2,7 +2,7 @@
 // transpiled once per test file into a temp folder (as test/server/start.e2e
 // does), then started as child processes sharing one SQLite file.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TenantState } from '../../../core/model/index.js';
@@ -11,7 +11,7 @@ import { openDatabase } from '../../../server/db/open.js';
 import { replaceTenantState } from '../../../server/features/state/replace-state.js';
 import type { ReplaceResult } from '../../../server/features/state/replace-state.js';
 import { createStores } from '../../../server/stores.js';
-import { transpileTree } from '../../server/helpers/transpile.js';
+import { transpileDir, transpileTree } from '../../server/helpers/transpile.js';
 import { until } from './poll.js';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -19,7 +19,7 @@ export const SECRET = 'live-test-secret-that-is-at-least-32-bytes';
 
 /** Transpiles server/ and core/ once; returns the launcher path and a cleanup. */
 export function buildLauncher(): { main: string; remove(): void } {
-  const out = mkdtempSync(path.join(repo, 'node_modules', '.cache', 'ff-live-'));
+  const out = transpileDir(repo, 'ff-live-');
   transpileTree(repo, ['server', 'core'], out);
   return { main: path.join(out, 'server', 'main.js'), remove: () => rmSync(out, { recursive: true, force: true }) };
 }

@@ -1,6 +1,17 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
+
+/**
+ * A fresh folder under the repository's node_modules/.cache, so the emitted
+ * code resolves the project's packages. The cache folder does not exist in a
+ * fresh clone, hence the mkdir.
+ */
+export function transpileDir(repo: string, prefix: string): string {
+  const cache = path.join(repo, 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  return mkdtempSync(path.join(cache, prefix));
+}
 
 /**
  * Emits the JavaScript of `roots` (e.g. server/, core/) into `outDir`, file by
