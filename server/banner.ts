@@ -17,13 +17,13 @@ export function renderBanner(info: BannerInfo): string {
   if (info.generatedSecret) {
     lines.push(`Generated JWT secret (export it as FF_JWT_SECRET to keep tokens valid across restarts):`, `  ${info.generatedSecret}`);
   }
-  lines.push('Dev token (HS256, every scope, every tenant, valid 12h):', `  export TOKEN=${info.token}`);
+  lines.push('Dev token (HS256, every scope, every tenant, valid 12h):', `  export FF_TOKEN=${info.token}`);
   const tenant = info.example?.tenant ?? 'acme';
-  lines.push('', 'Try:', `  curl -s ${info.url}/v1/flags -H "Authorization: Bearer $TOKEN" -H "X-Tenant-ID: ${tenant}"`);
+  lines.push('', 'Try:', `  curl -s ${info.url}/v1/flags -H "Authorization: Bearer $FF_TOKEN" -H "X-Tenant-ID: ${tenant}"`);
   if (info.example?.environment && info.example.flag) {
     const body = JSON.stringify({ flag_key: info.example.flag, environment: info.example.environment, context: { targetingKey: 'user-1' } });
     lines.push(
-      `  curl -s -X POST ${info.url}/v1/evaluate -H "Authorization: Bearer $TOKEN" -H "X-Tenant-ID: ${tenant}" -H "Content-Type: application/json" -d '${body}'`,
+      `  curl -s -X POST ${info.url}/v1/evaluate -H "Authorization: Bearer $FF_TOKEN" -H "X-Tenant-ID: ${tenant}" -H "Content-Type: application/json" -d '${body}'`,
     );
   }
   return lines.join('\n') + '\n';

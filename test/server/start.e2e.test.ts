@@ -65,9 +65,9 @@ describe('server launcher (end to end, child process, clean database)', () => {
     const server = launch(main, ['serve'], env);
     try {
       const [, url] = await waitFor(server, /listening on (http:\/\/\S+)/);
-      const [, token] = await waitFor(server, /export TOKEN=(\S+)/);
+      const [, token] = await waitFor(server, /export FF_TOKEN=(\S+)/);
       expect(server.stderr()).toMatch(/Generated JWT secret/);
-      expect(server.stderr()).toMatch(/curl -s http:\/\/127\.0\.0\.1:\d+\/v1\/flags -H "Authorization: Bearer \$TOKEN" -H "X-Tenant-ID: [a-z0-9-]+"/);
+      expect(server.stderr()).toMatch(/curl -s http:\/\/127\.0\.0\.1:\d+\/v1\/flags -H "Authorization: Bearer \$FF_TOKEN" -H "X-Tenant-ID: [a-z0-9-]+"/);
       expect(existsSync(env.FF_DB_PATH as string)).toBe(true);
       const tenant = server.stderr().match(/X-Tenant-ID: ([a-z0-9-]+)/)?.[1] as string;
 
