@@ -21,7 +21,10 @@ import { describeMachine, machineInfo } from './lib/machine.js';
 import { writeResult } from './lib/output.js';
 import { projectRoot, projectVersion } from './lib/root.js';
 
+// strict: false because bench/run.mjs passes every argument to every suite;
+// each suite ignores the options of the others.
 const { values } = parseArgs({
+  strict: false,
   options: {
     only: { type: 'string' },
     quick: { type: 'boolean', default: false },
@@ -41,10 +44,10 @@ const { values } = parseArgs({
 const defaults = values.quick
   ? { users: 2_000, rounds: 1, warmup: 500, chunk: 500, cliRuns: 1, cliBigRuns: 1, genFlags: 50 }
   : { users: 1_000_000, rounds: 5, warmup: 200_000, chunk: 50_000, cliRuns: 10, cliBigRuns: 5, genFlags: 10_000 };
-const num = (value: string | undefined, fallback: number): number => (value === undefined ? fallback : Number(value));
+const num = (value: unknown, fallback: number): number => (typeof value === 'string' ? Number(value) : fallback);
 
 const root = projectRoot();
-const outDir = path.resolve(root, values.out);
+const outDir = path.resolve(root, typeof values.out === 'string' ? values.out : 'bench-out');
 const seed = num(values.seed, 1);
 const machine = machineInfo();
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
