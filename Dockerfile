@@ -5,12 +5,13 @@
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
-# better-sqlite3 builds from source (.npmrc: build-from-source=true).
+# better-sqlite3 builds from source (npm_config_build_from_source below): only
+# the npm registry is reachable, never a prebuilt binary's download host.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json .npmrc ./
-RUN npm ci --no-audit --no-fund
+RUN npm_config_build_from_source=true npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY schemas ./schemas
 COPY core ./core

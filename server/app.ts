@@ -20,7 +20,7 @@ import { registerSegmentRoutes } from './features/segments/routes.js';
 import { registerStreamRoutes } from './features/stream/routes.js';
 import { registerStateRoutes } from './features/state/routes.js';
 import type { StateListener } from './features/state/state-listener.js';
-import { installErrorHandling } from './http/error-handler.js';
+import { frameworkErrorHandler, installErrorHandling } from './http/error-handler.js';
 import { installRouteDocs } from './http/route-docs.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { installValidation } from './http/validation.js';
@@ -107,6 +107,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     routerOptions: { maxParamLength: 256 },
+    frameworkErrors: frameworkErrorHandler,
   }) as unknown as FastifyInstance;
 
   let loading: Promise<void> | undefined;

@@ -51,6 +51,18 @@ export function buildProgram(): Command {
   return program;
 }
 
+interface ListenError extends Error {
+  code: string;
+  address?: string;
+  port?: number;
+}
+
+/** A port in use or not permitted is an operator's mistake: one line, no stack. */
+function isListenError(err: unknown): err is ListenError {
+  const code = (err as { code?: unknown } | null)?.code;
+  return err instanceof Error && (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL');
+}
+
 export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
@@ -59,6 +71,7 @@ export async function main(argv: string[]): Promise<void> {
     else if (err instanceof SeedError) {
       process.stderr.write(`${err.message}\n${err.diagnostics.map(formatDiagnostic).join('\n')}\n`);
     } else if (err instanceof CoreError) process.stderr.write(`error: ${err.message}\n`);
+    else if (isListenError(err)) process.stderr.write(`error: cannot listen on ${err.address ?? ''}:${err.port ?? ''}: ${err.code === 'EADDRINUSE' ? 'the port is in use (set FF_PORT)' : err.code}\n`);
     else process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exitCode = 1;
   }

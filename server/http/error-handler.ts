@@ -39,6 +39,26 @@ export function toApiError(err: FastifyError | Error): ApiError {
   return new ApiError(500, 'INTERNAL', 'internal error');
 }
 
+function sendApiError(apiError: ApiError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  for (const [name, value] of Object.entries(apiError.headers)) void reply.header(name, value);
+  const format = request.routeOptions?.config?.errorFormat ?? 'api';
+  const ofrep = format === 'api' ? undefined : renderOfrepError(format, apiError, request);
+  if (ofrep) return reply.code(ofrep.status).send(ofrep.body);
+  // 5xx messages are hidden: the log has the cause, the client a request id.
+  return reply.code(apiError.statusCode).send({
+    error: { code: apiError.code, message: apiError.message, details: apiError.details },
+  });
+}
+
+/**
+ * Errors fastify raises before routing (a malformed URL encoding, a path
+ * parameter over maxParamLength) bypass setErrorHandler: the Fastify
+ * constructor's `frameworkErrors` option sends them through the same mapping.
+ */
+export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  void sendApiError(toApiError(err), request, reply);
+}
+
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
     const apiError = toApiError(err);
@@ -47,14 +67,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     } else if (!(err instanceof ApiError)) {
       request.log.debug({ err: { message: err.message, code: (err as FastifyError).code } }, 'request rejected');
     }
-    for (const [name, value] of Object.entries(apiError.headers)) void reply.header(name, value);
-    const format = request.routeOptions.config?.errorFormat ?? 'api';
-    const ofrep = format === 'api' ? undefined : renderOfrepError(format, apiError, request);
-    if (ofrep) return reply.code(ofrep.status).send(ofrep.body);
-    // 5xx messages are hidden: the log has the cause, the client a request id.
-    return reply.code(apiError.statusCode).send({
-      error: { code: apiError.code, message: apiError.message, details: apiError.details },
-    });
+    return sendApiError(apiError, request, reply);
   });
   app.setNotFoundHandler((request, reply) => {
     return reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}`, details: [] } });

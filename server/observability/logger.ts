@@ -1,4 +1,4 @@
-import { destination as pinoDestination, pino, stdTimeFunctions, type DestinationStream, type Logger } from 'pino';
+import { destination as pinoDestination, pino, type DestinationStream, type Logger } from 'pino';
 
 /** Header paths that must never reach a log line. */
 export const REDACTED_PATHS = [
@@ -9,14 +9,16 @@ export const REDACTED_PATHS = [
 ];
 
 /**
- * JSON lines: time (ISO-8601), level (label), msg, plus the per-request
+ * JSON lines with the field names operators' log pipelines expect (and the
+ * seed checklist names): timestamp (ISO-8601), level (label), message, plus the per-request
  * fields the request hook adds (request_id, method, path, route, status, tenant).
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     {
       level,
-      timestamp: stdTimeFunctions.isoTime,
+      timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
+      messageKey: 'message',
       formatters: { level: (label) => ({ level: label }) },
       base: undefined,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },

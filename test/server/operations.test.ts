@@ -34,14 +34,14 @@ describe('operations', () => {
     expect(m.text).toContain('# TYPE ff_evaluations_total counter');
   });
 
-  it('one JSON log line per request with time, level, msg, path, method, status, tenant, request_id', async () => {
+  it('one JSON log line per request with timestamp, level, message, path, method, status, tenant, request_id', async () => {
     const r = await s.call('GET', '/v1/flags?limit=1', { headers: { 'x-request-id': 'trace-42' } });
     expect(r.headers.get('x-request-id')).toBe('trace-42');
     const lines = s.logs.filter((l) => l.request_id === 'trace-42');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
       level: 'info',
-      msg: 'request completed',
+      message: 'request completed',
       method: 'GET',
       path: '/v1/flags',
       route: '/v1/flags',
@@ -49,7 +49,8 @@ describe('operations', () => {
       tenant: 'alpha',
       request_id: 'trace-42',
     });
-    expect(Date.parse(lines[0]?.time as string)).not.toBeNaN();
+    expect(Date.parse(lines[0]?.timestamp as string)).not.toBeNaN();
+    expect(lines[0]).not.toHaveProperty('msg');
   });
 
   it('generates a request id when none (or an unsafe one) is given', async () => {
@@ -113,6 +114,16 @@ describe('operations', () => {
     expect(Object.keys(r.json)).toEqual(['error']);
     expect(r.text).not.toMatch(/at .*\.js:\d+/);
   });
+
+  it('errors fastify raises before routing (bad URL encoding, over-long path parameter) use the one error shape', async () => {
+    for (const urlPath of ['/v1/flags/%E0%A4%A', `/v1/flags/${'k'.repeat(300)}`]) {
+      const r = await s.call('GET', urlPath);
+      expect(r.status, urlPath).toBeGreaterThanOrEqual(400);
+      expect(r.status, urlPath).toBeLessThan(500);
+      expect(Object.keys(r.json), urlPath).toEqual(['error']);
+      expect(r.json.error, urlPath).toMatchObject({ code: expect.any(String), message: expect.any(String), details: [] });
+    }
+  });
 });
 
 describe('readiness and failures', () => {
@@ -144,7 +155,7 @@ describe('readiness and failures', () => {
       const r = await s.call('GET', '/v1/flags', { headers: { 'x-request-id': 'boom-1' } });
       expect(r.status).toBe(500);
       expect(r.json).toEqual({ error: { code: 'INTERNAL', message: 'internal error', details: [] } });
-      const logged = s.logs.find((l) => l.request_id === 'boom-1' && l.msg === 'request failed');
+      const logged = s.logs.find((l) => l.request_id === 'boom-1' && l.message === 'request failed');
       expect(logged).toBeDefined();
       // Evaluation never touches the database, so it keeps working.
       const e = await s.call('POST', '/v1/evaluate', { body: { flag_key: 'banner-text', environment: 'production' } });

@@ -12,7 +12,7 @@ export function commitMetaOf(commit: Commit): CommitMeta {
   if (commit.email !== undefined) meta.email = commit.email;
   if (commit.message !== undefined) meta.message = commit.message;
   if (commit.branch !== undefined) meta.branch = commit.branch;
-  if (commit.remote_url !== undefined) meta.remote = commit.remote_url;
+  if (commit.remote_url !== undefined) meta.remote = withoutCredentials(commit.remote_url);
   if (commit.committed_at !== undefined) meta.time = commit.committed_at;
   if (commit.dirty !== undefined) meta.dirty = commit.dirty;
   return meta;
@@ -28,4 +28,9 @@ export function wireCommitOf(meta: CommitMeta): Commit {
   if (meta.time !== undefined) commit.committed_at = meta.time;
   if (meta.dirty !== undefined) commit.dirty = meta.dirty;
   return commit;
+}
+
+/** A remote URL may carry a token (https://user:token@host/...): never store or show it. */
+export function withoutCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1');
 }
