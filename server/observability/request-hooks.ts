@@ -25,11 +25,17 @@ export function installRequestHooks(app: FastifyInstance, metrics: Metrics): voi
         path: request.url.split('?')[0],
         route,
         status: reply.statusCode,
-        tenant: request.tenant,
+        // Authenticated tenant; for a rejected request, the one it asked for
+        // (a string header only), so a 401/403 line still says whose it was.
+        tenant: request.tenant ?? claimedTenant(request.headers['x-tenant-id']),
         duration_ms: Math.round(reply.elapsedTime * 1000) / 1000,
       },
       'request completed',
     );
     done();
   });
+}
+
+function claimedTenant(header: string | string[] | undefined): string | undefined {
+  return typeof header === 'string' && header.length <= 64 ? header : undefined;
 }

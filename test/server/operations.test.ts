@@ -75,7 +75,7 @@ describe('operations', () => {
     expect(r.status).toBe(401);
     expect(r.headers.get('x-request-id')).toBe('denied-1');
     expect(r.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(s.logs.find((l) => l.request_id === 'denied-1')).toMatchObject({ status: 401, route: '/v1/flags' });
+    expect(s.logs.find((l) => l.request_id === 'denied-1')).toMatchObject({ status: 401, route: '/v1/flags', tenant: 'alpha' });
   });
 
   it('security headers on API responses', async () => {
