@@ -1,21 +1,10 @@
+import { SCOPES } from '../../core/model/scopes.js';
 import { CliError } from '../errors.js';
 import { parseDuration } from '../io/duration.js';
 import { messages } from '../messages.js';
 
-/** The scopes the server knows (docs/auth.md); a test keeps this list equal to the server's. */
-export const TOKEN_SCOPES = [
-  'flags:read',
-  'flags:write',
-  'segments:read',
-  'segments:write',
-  'environments:read',
-  'environments:write',
-  'keys:read',
-  'keys:write',
-  'audit:read',
-  'evaluate',
-  'apply',
-] as const;
+/** The scopes the server knows (docs/auth.md), from the one shared list. */
+export const TOKEN_SCOPES = SCOPES;
 
 /** The server refuses shorter HS256 secrets (docs/auth.md). */
 export const MIN_SECRET_BYTES = 32;
