@@ -4,9 +4,8 @@ import type { ServerConfig } from '../../config.js';
 import { decodeCursor, page } from '../../http/cursor.js';
 import { tenantOf } from '../../http/request-context.js';
 import { errorResponses, listEnvelope, listQuery } from '../../http/schemas.js';
-import type { AuditAction, AuditRecord, AuditResource, AuditStore } from './audit-store.js';
+import type { AuditQuery, AuditRecord, AuditStore } from './audit-store.js';
 import { wireCommitOf } from '../state/commit-wire.js';
-import type { ChangeSource } from '../state/revision-store.js';
 
 const auditItem = {
   type: 'object',
@@ -32,19 +31,8 @@ const auditItem = {
   },
 };
 
-interface AuditQuerystring {
-  limit: number;
-  cursor?: string;
-  resource?: AuditResource;
-  key?: string;
-  actor?: string;
-  environment?: string;
-  action?: AuditAction;
-  source?: ChangeSource;
-  commit?: string;
-  from?: string;
-  to?: string;
-}
+/** The store's filters as query parameters, with the cursor in place of beforeId. */
+type AuditQuerystring = Omit<AuditQuery, 'beforeId'> & { limit: number; cursor?: string };
 
 const toItem = (r: AuditRecord) => ({
   id: r.id,
