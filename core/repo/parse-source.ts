@@ -7,9 +7,16 @@
 // slows the collector; it is kept only while the file's own diagnostics are
 // placed, and re-parsed (deterministically, so at the same positions) in the
 // rare case a later, cross-file check needs it.
+//
+// Most files of a repository are valid, and a valid file needs no position:
+// the fast reader (core/yaml/fast-read.ts) gives its data at a fraction of
+// parseYaml's cost, or declines. Only a file it declines, or whose data breaks
+// the schema, is parsed with positions, exactly as before; so every
+// diagnostic is the one parseYaml and the schema give, at the same place.
 import type { Issue } from '../validation/issue.js';
 import { schemaIssues } from '../validation/schema-check.js';
 import type { Diagnostic } from '../validation/types.js';
+import { fastReadYaml } from '../yaml/fast-read.js';
 import { locatePointer } from '../yaml/locate.js';
 import { parseYaml } from '../yaml/parse.js';
 import type { ParsedYaml, YamlLimits } from '../yaml/parse.js';
@@ -53,6 +60,16 @@ export function describeLocation(source: ParsedSource, pointer: string): string 
 }
 
 export function parseRepositorySource(text: string, file: string, kind: RepoFileKind, limits?: YamlLimits): ParsedSource {
+  const fast = fastReadYaml(text, limits);
+  if (fast !== undefined && schemaIssues(kind, fast.value).length === 0) {
+    let later: ParsedYaml | undefined;
+    return { file, kind, data: fast.value, schemaIssues: [], diagnostics: [], yaml: () => (later ??= parseYaml(text, file, limits)) };
+  }
+  return parseExactly(text, file, kind, limits);
+}
+
+/** The position-keeping path: parseYaml, then the schema, every diagnostic placed. */
+function parseExactly(text: string, file: string, kind: RepoFileKind, limits?: YamlLimits): ParsedSource {
   const first = parseYaml(text, file, limits);
   let kept: ParsedYaml | undefined = first;
   const parsed: ParsedSource = {
