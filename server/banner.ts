@@ -7,6 +7,14 @@ export interface BannerInfo {
   example?: { tenant: string; environment?: string; flag?: string };
 }
 
+/** The line of the banner that carries the dev token: scripts read the token back with devTokenFromBanner. */
+const TOKEN_LINE = (token: string) => `  export FF_TOKEN=${token}`;
+
+/** The dev token a banner printed, or undefined: what benchmarks and scripts use instead of restating the line. */
+export function devTokenFromBanner(text: string): string | undefined {
+  return /^ {2}export FF_TOKEN=(\S+)$/m.exec(text)?.[1];
+}
+
 /** The start-up text for humans (stdout); logs stay JSON on their own stream. */
 export function renderBanner(info: BannerInfo): string {
   const lines = [`ff server listening on ${info.url}`];
@@ -17,7 +25,7 @@ export function renderBanner(info: BannerInfo): string {
   if (info.generatedSecret) {
     lines.push(`Generated JWT secret (export it as FF_JWT_SECRET to keep tokens valid across restarts):`, `  ${info.generatedSecret}`);
   }
-  lines.push('Dev token (HS256, every scope, every tenant, valid 12h):', `  export FF_TOKEN=${info.token}`);
+  lines.push('Dev token (HS256, every scope, every tenant, valid 12h):', TOKEN_LINE(info.token));
   const tenant = info.example?.tenant ?? 'acme';
   lines.push('', 'Try:', `  curl -s ${info.url}/v1/flags -H "Authorization: Bearer $FF_TOKEN" -H "X-Tenant-ID: ${tenant}"`);
   if (info.example?.environment && info.example.flag) {

@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { devTokenFromBanner } from '../../server/banner.js';
 import { median } from '../lib/stats.js';
 import { launchServer, type ServerChild } from './child.js';
 import { runLoad, type LoadResult } from './load.js';
@@ -196,7 +197,7 @@ export async function runServerBench(opts: ServerBenchOptions): Promise<ServerBe
 
 /** An evaluation API key for acme/production, made through the REST API with the dev token the banner prints. */
 async function createApiKey(ff: ServerChild): Promise<string> {
-  const token = /export TOKEN=(\S+)/.exec(ff.stderr())?.[1];
+  const token = devTokenFromBanner(ff.stderr());
   if (token === undefined) throw new Error(`no dev token in the banner:\n${ff.stderr()}`);
   const res = await fetch(`${ff.url}/v1/api-keys`, {
     method: 'POST',
