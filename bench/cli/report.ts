@@ -38,6 +38,15 @@ export function renderCliReport(f: CliFigures): string {
         `  minima:  validate adds ${formatMs(f.validateOverOclifMinMs)}, oclif adds ${formatMs(f.oclifOverNodeMinMs)} — ${met(f.validateOverOclifMinMs, f.oclifOverNodeMinMs)}`,
     );
   }
+  if (Number.isFinite(f.validateVsJsYaml.median)) {
+    const { median, min, goal } = f.validateVsJsYaml;
+    const met = (ratio: number) => (ratio <= goal ? 'met' : 'NOT met');
+    parts.push(
+      `goal: ff validate on the ${f.generatedRepository.flags}-flag repository takes at most ${goal}× what js-yaml alone needs to parse its files (both whole processes).\n` +
+        `  medians: ${formatRatio(median)} — ${met(median)}\n` +
+        `  minima:  ${formatRatio(min)} — ${met(min)}`,
+    );
+  }
   for (const p of f.pending) parts.push(`pending: ${p.name} — ${p.reason}`);
   for (const r of f.rows.filter((x) => x.failureOutput !== undefined)) parts.push(`note: ${r.name} exited ${r.exitCodes.join(',')}; output begins:\n${r.failureOutput}`);
   return parts.join('\n');

@@ -1,6 +1,7 @@
-// Item 14: wall time of `ff validate` on the example repository and on a
-// generated 10,000-flag repository, as ratios to a bare `node -e 0` and to a
-// bare oclif start (`ff --version`), all measured in the same run.
+// Wall time of `ff validate` on the example repository and on a generated
+// 10,000-flag repository, as ratios to a bare `node -e 0` and to a bare oclif
+// start (`ff --version`), and validate at scale against js-yaml alone parsing
+// the same files (js-yaml-parse.ts), all measured in the same run.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -39,10 +40,16 @@ export interface CliFigures {
   /** The same two differences on the minimum times. */
   oclifOverNodeMinMs: number;
   validateOverOclifMinMs: number;
+  /** ff validate on the generated repository ÷ js-yaml alone parsing its files (medians, and minima). */
+  validateVsJsYaml: { median: number; min: number; goal: number };
 }
 
 export const NODE_BASELINE = 'node -e 0';
 export const OCLIF_BASELINE = 'ff --version (bare oclif)';
+/** `ff validate` on the generated repository may take at most this many times js-yaml's parse of its files. */
+export const VALIDATE_VS_JS_YAML_GOAL = 2.5;
+export const jsYamlName = (flags: number) => `js-yaml load <${flags} flags> (baseline)`;
+export const validateBigName = (flags: number) => `ff validate <${flags} flags>`;
 
 function cliCan(root: string, args: readonly string[]): { ok: boolean; reason: string } {
   const r = spawnSync(process.execPath, ['bin/run.js', ...args], { cwd: root, encoding: 'utf8' });
@@ -74,13 +81,11 @@ export function runCliBench(options: CliBenchOptions): CliFigures {
     const validate = cliCan(root, ['validate', '--help']);
     if (validate.ok) {
       commands.push(quick('ff validate flags', ['bin/run.js', 'validate', 'flags']));
-      commands.push({
-        name: `ff validate <${options.generatedFlags} flags>`,
-        command: node,
-        args: ['bin/run.js', 'validate', generatedDir],
-        cwd: root,
-        runs: options.bigRuns,
-      });
+      const big = (name: string, args: string[]): TimedCommand => ({ name, command: node, args, cwd: root, runs: options.bigRuns });
+      commands.push(
+        big(validateBigName(options.generatedFlags), ['bin/run.js', 'validate', generatedDir]),
+        big(jsYamlName(options.generatedFlags), [path.join(root, 'dist', 'bench', 'cli', 'js-yaml-parse.js'), generatedDir]),
+      );
     } else {
       pending.push({ name: 'ff validate', reason: validate.reason || 'the validate command is not available' });
     }
@@ -92,9 +97,11 @@ export function runCliBench(options: CliBenchOptions): CliFigures {
     const oclifMs = byName(OCLIF_BASELINE)?.medianMs ?? Number.NaN;
     const nodeMinMs = byName(NODE_BASELINE)?.minMs ?? Number.NaN;
     const oclifMinMs = byName(OCLIF_BASELINE)?.minMs ?? Number.NaN;
+    const validateBig = byName(validateBigName(options.generatedFlags));
+    const jsYaml = byName(jsYamlName(options.generatedFlags));
     const rows = timings.map((t) => ({
       ...t,
-      commandLine: t.commandLine.replace(generatedDir, `<generated ${options.generatedFlags}-flag repo>`),
+      commandLine: t.commandLine.replace(generatedDir, `<generated ${options.generatedFlags}-flag repo>`).replace(`${root}${path.sep}`, ''),
       ratioToNode: t.medianMs / nodeMs,
       ratioToOclif: t.medianMs / oclifMs,
       minRatioToNode: t.minMs / nodeMinMs,
@@ -108,6 +115,11 @@ export function runCliBench(options: CliBenchOptions): CliFigures {
       validateOverOclifMs: (byName('ff validate flags')?.medianMs ?? Number.NaN) - oclifMs,
       oclifOverNodeMinMs: oclifMinMs - nodeMinMs,
       validateOverOclifMinMs: (byName('ff validate flags')?.minMs ?? Number.NaN) - oclifMinMs,
+      validateVsJsYaml: {
+        median: (validateBig?.medianMs ?? Number.NaN) / (jsYaml?.medianMs ?? Number.NaN),
+        min: (validateBig?.minMs ?? Number.NaN) / (jsYaml?.minMs ?? Number.NaN),
+        goal: VALIDATE_VS_JS_YAML_GOAL,
+      },
     };
   } finally {
     rmSync(work, { recursive: true, force: true });

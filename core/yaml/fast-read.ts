@@ -15,7 +15,7 @@
 // number), merge keys, flow collections and flow scalars over several lines, nesting deeper
 // than the limit, a root that is not a map, files over the size cap, text
 // that is not well-formed UTF-16, empty nodes, `---` or `...` glued to
-// text at the start of a line, a carriage return not followed by a line
+// text at the start of a line, a byte-order mark, a carriage return not followed by a line
 // feed, long lines with a `:` far to the right
 // (yaml's 1,024-character implicit-key bound), and whatever js-yaml itself refuses (syntax, duplicate keys, several
 // documents). Declining is always safe; accepting promises exactly the value
@@ -183,7 +183,10 @@ export function fastReadYaml(source: string, limits: YamlLimits = {}): { value: 
   // Text read from a file is well formed (UTF-8 decoding guarantees it); a lone
   // surrogate from elsewhere is read differently by the two parsers.
   if (!(source as string & { isWellFormed(): boolean }).isWellFormed()) return undefined;
-  // A carriage return alone is a line break to js-yaml, content to yaml.
+  // A carriage return alone is a line break to js-yaml, content to yaml; a
+  // byte-order mark is content to js-yaml past the first character, and
+  // skipped by yaml at the start of any line.
+  if (source.includes('\ufeff')) return undefined;
   // `---x` is a plain scalar to yaml, a document marker and `x` to js-yaml.
   if (/^%/m.test(source) || /^(?:---|\.\.\.)[^ \t\r\n]/m.test(source) || /\r(?!\n)/.test(source) || hasFarColon(source)) return undefined;
   const census: Census = { source, starts: [], collections: 0, nullScalars: 0, declined: false };

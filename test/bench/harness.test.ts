@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCliBench, NODE_BASELINE } from '../../bench/cli/run-cli.js';
+import { jsYamlName, runCliBench, NODE_BASELINE, validateBigName } from '../../bench/cli/run-cli.js';
 import { renderCliReport } from '../../bench/cli/report.js';
 import { timeCommands } from '../../bench/cli/timing.js';
 import type { EngineAdapter } from '../../bench/engine/adapter.js';
@@ -164,6 +164,10 @@ describe('CLI timing harness', () => {
     expect(names.length + figures.pending.length).toBeGreaterThanOrEqual(3);
     expect(figures.rows.find((r) => r.name === NODE_BASELINE)!.ratioToNode).toBe(1);
     expect(renderCliReport(figures)).toContain(NODE_BASELINE);
+    // validate at scale against js-yaml alone on the same files, both exiting 0.
+    for (const name of [validateBigName(20), jsYamlName(20)]) expect(figures.rows.find((r) => r.name === name)?.exitCodes, name).toEqual([0]);
+    expect(figures.validateVsJsYaml.median).toBeGreaterThan(0);
+    expect(renderCliReport(figures)).toMatch(/at most 2\.5× what js-yaml alone needs/);
   }, 120_000);
 });
 
