@@ -238,6 +238,10 @@ export interface Plan {
    */
   base_revision: number;
   /**
+   * Identity of the changes (resource, key, action, and the content hash before and after each). An apply sending it as expected_plan_hash is refused unless the server computes this very plan.
+   */
+  plan_hash?: string;
+  /**
    * sha256 of the desired state (set by ff plan --out).
    */
   files_hash?: string;
@@ -329,6 +333,10 @@ export interface ApplyRequest {
    * The server revision the plan was computed against; any other current revision is 409 STALE_PLAN. Required unless dry_run is true (a dry run without it plans against the current revision).
    */
   base_revision?: number;
+  /**
+   * The plan_hash of the plan that was reviewed (ff apply PLAN sends it): refused with 409 STALE_PLAN unless the server computes exactly that plan.
+   */
+  expected_plan_hash?: string;
   /**
    * Compute and return the plan; write nothing. Default false.
    */
