@@ -5,9 +5,9 @@ SHELL := /bin/bash
 NPM ?= npm
 STAMP := node_modules/.ff-setup-stamp
 DIST_STAMP := dist/.ff-build-stamp
-SOURCES := $(shell find core cli server bench schemas -type f \( -name '*.ts' -o -name '*.json' -o -name '*.sql' -o -name '*.mjs' \) 2>/dev/null) package.json tsconfig.json tsconfig.build.json
+SOURCES := $(shell find core cli server bench schemas -path cli/dist -prune -o -type f \( -name '*.ts' -o -name '*.json' -o -name '*.sql' -o -name '*.mjs' \) -print 2>/dev/null) package.json tsconfig.json tsconfig.build.json scripts/build-cli.mjs
 
-.PHONY: help setup build test lint typecheck ci bench run seed clean gen-types
+.PHONY: help setup build cli-pack test lint typecheck ci bench run seed clean gen-types
 
 help: ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -24,7 +24,10 @@ $(DIST_STAMP): $(STAMP) $(SOURCES)
 	$(NPM) run -s build
 	@touch $(DIST_STAMP)
 
-build: $(DIST_STAMP) ## Compile TypeScript to dist/ and generate the oclif manifest
+build: $(DIST_STAMP) ## Compile TypeScript to dist/, bundle the CLI package into cli/dist/, write the oclif manifest
+
+cli-pack: build ## The installable CLI as an npm tarball: dist/ff-cli-<version>.tgz (docs/cli.md)
+	$(NPM) pack ./cli --pack-destination dist
 
 test: build ## Run every test: unit, property, integration and end to end
 	$(NPM) test
@@ -51,4 +54,4 @@ gen-types: setup ## Regenerate core/model/schema-types.ts from schemas/
 	node scripts/gen-types.mjs
 
 clean: ## Remove build output (keeps node_modules and data/)
-	rm -rf dist oclif.manifest.json bench-out
+	rm -rf dist cli/dist oclif.manifest.json bench-out

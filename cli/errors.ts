@@ -31,8 +31,8 @@ export const CLI_ERROR_EXIT = {
   SERVER_REJECTED: ExitCode.failure,
   /** The server has no such resource (404). */
   NOT_FOUND: ExitCode.failure,
-  /** The plan was computed against a revision that is no longer current (409 STALE_PLAN). */
-  STALE_PLAN: ExitCode.failure,
+  /** The plan was computed against a revision that is no longer current, or no longer plans the reviewed changes (409 STALE_PLAN). */
+  STALE_PLAN: ExitCode.stale,
   /** The plan deletes resources and --allow-delete was not given (409 DELETES_NOT_ALLOWED). */
   DELETES_NOT_ALLOWED: ExitCode.failure,
   /** The server found the resulting state invalid (422). */
@@ -46,7 +46,7 @@ export const CLI_ERROR_EXIT = {
   /** `--plan FILE` is not a saved plan this version reads. */
   PLAN_FILE_INVALID: ExitCode.failure,
   /** The files changed since `ff plan --out` saved the plan. */
-  PLAN_FILES_CHANGED: ExitCode.failure,
+  PLAN_FILES_CHANGED: ExitCode.stale,
   /** `ff apply` cannot ask (no terminal) and --auto-approve was not given. */
   APPROVAL_REQUIRED: ExitCode.failure,
   /** The person at the terminal answered no. */

@@ -70,7 +70,11 @@ export const messages = {
     `${dir} has ${plural(errors, 'error')}; fix them (see \`ff validate ${dir}\`): nothing is planned or applied from invalid files`,
   planVersionUnknown: (server: string, version: unknown) =>
     `the server at ${server} answered with a plan of format_version ${JSON.stringify(version)}; this ff reads version 1: upgrade ff`,
-  planSaved: (file: string) => `Saved the plan to ${file}: apply it with \`ff apply --plan ${file}\`.`,
+  planSaved: (file: string) => `Saved the plan to ${file}: apply it with \`ff apply ${file}\`.`,
+  savedPlanDirty: (file: string) =>
+    `the plan in ${file} was made from uncommitted files: pass --allow-dirty to apply it anyway (recorded as dirty), or plan from a commit`,
+  planChanged: (base: number) =>
+    `the plan is stale: the server is still at revision ${base}, but the files no longer plan the reviewed changes; re-run ff plan`,
   stalePlan: (base: number, current: number) =>
     `the plan is stale: it was computed against revision ${base}, the server is at revision ${current}; re-run ff plan`,
   deletesNotAllowed: (count: number) =>
@@ -84,7 +88,7 @@ export const messages = {
   planTenantMismatch: (file: string, saved: string, given: string) => `${file} is a plan for tenant "${saved}", not "${given}"`,
   planServerMismatch: (file: string, saved: string, given: string) =>
     `${file} was planned against ${saved}, not ${given}; plan again against this server`,
-  tenantRequired: 'give --tenant (or --plan FILE, which names its tenant)',
+  tenantRequired: 'give --tenant (or a saved plan, which names its tenant)',
   approvalRequired:
     'ff apply needs approval and there is no terminal to ask on: review the plan, then pass --auto-approve (CI) or run it in a terminal',
   applyPrompt: (tenant: string, server: string) => `Apply these changes to tenant ${tenant} on ${server}? Only "yes" is accepted: `,

@@ -207,6 +207,9 @@ call 200 GET /v1/state "${JWT[@]}"
 expect_body '"resources"'
 # A dry run returns the plan and writes nothing (here: a state without flags or segments).
 PLAN_STATE="{\"environments\":[{\"key\":\"$ENV\"}],\"flags\":[],\"segments\":[]}"
+call 200 POST /v1/plan "${JWT[@]}" "${JSON[@]}" -d "{\"state\":$PLAN_STATE}"
+expect_body '"plan_hash":"sha256:'
+# The same plan as an apply dry run (the apply scope; ff apply sends base_revision and expected_plan_hash for real).
 call 200 POST /v1/apply "${JWT[@]}" "${JSON[@]}" -d "{\"state\":$PLAN_STATE,\"dry_run\":true}"
 expect_body '"format_version":1'
 # A plan computed against another revision than the current one is refused.

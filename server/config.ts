@@ -2,6 +2,7 @@
 // validated against a schema; nothing else in server/ reads process.env.
 import { randomBytes } from 'node:crypto';
 import { Ajv } from 'ajv';
+import { CiAccessError, loadCiAccess, type CiAccess } from './auth/ci/access-file.js';
 
 export interface JwksConfig {
   url: string;
@@ -18,6 +19,8 @@ export interface ServerConfig {
   /** True when the secret was generated at start-up (dev mode only): print it. */
   jwtSecretGenerated: boolean;
   jwks: JwksConfig | null;
+  /** FF_CI_ACCESS_FILE, read and validated at start-up: CI OIDC tokens and what they may do (null: not accepted). */
+  ciAccess: CiAccess | null;
   clockToleranceS: number;
   seedDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -55,6 +58,7 @@ const envSchema = {
     FF_JWT_ISSUER: { type: 'string', default: '' },
     FF_JWT_AUDIENCE: { type: 'string', default: '' },
     FF_JWT_CLOCK_TOLERANCE_S: { type: 'integer', minimum: 0, maximum: 300, default: 30 },
+    FF_CI_ACCESS_FILE: { type: 'string', default: '' },
     FF_SEED_DIR: { type: 'string', minLength: 1, default: './flags' },
     FF_LOG_LEVEL: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
     FF_BODY_LIMIT: { type: 'integer', minimum: 1024, maximum: 104_857_600, default: 1_048_576 },
@@ -79,6 +83,7 @@ interface RawEnv {
   FF_JWT_ISSUER: string;
   FF_JWT_AUDIENCE: string;
   FF_JWT_CLOCK_TOLERANCE_S: number;
+  FF_CI_ACCESS_FILE: string;
   FF_SEED_DIR: string;
   FF_LOG_LEVEL: ServerConfig['logLevel'];
   FF_BODY_LIMIT: number;
@@ -135,6 +140,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     if (!/^https?:\/\//.test(v.FF_JWKS_URL)) throw new ConfigError('FF_JWKS_URL must be an http(s) URL');
     jwks = { url: v.FF_JWKS_URL, issuer: v.FF_JWT_ISSUER, audience: v.FF_JWT_AUDIENCE };
   }
+  let ciAccess: CiAccess | null = null;
+  if (v.FF_CI_ACCESS_FILE !== '') {
+    try {
+      ciAccess = loadCiAccess(v.FF_CI_ACCESS_FILE);
+    } catch (error) {
+      if (error instanceof CiAccessError) throw new ConfigError(`FF_CI_ACCESS_FILE: ${error.message}`);
+      throw error;
+    }
+  }
   if (v.FF_DEFAULT_PAGE_SIZE > v.FF_MAX_PAGE_SIZE) {
     throw new ConfigError('FF_DEFAULT_PAGE_SIZE must not exceed FF_MAX_PAGE_SIZE');
   }
@@ -147,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     jwtSecret,
     jwtSecretGenerated,
     jwks,
+    ciAccess,
     clockToleranceS: v.FF_JWT_CLOCK_TOLERANCE_S,
     seedDir: v.FF_SEED_DIR,
     logLevel: v.FF_LOG_LEVEL,

@@ -1,19 +1,19 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { TenantState } from '../../core/model/index.js';
-import type { Plan } from '../../core/model/schema-types.js';
+import type { Commit, Plan } from '../../core/model/schema-types.js';
 import { CliError } from '../errors.js';
-import type { CommitInfo } from '../git/read-commit.js';
 import type { ApplyResponse } from '../http/api-types.js';
 import type { ApiClient } from '../http/client.js';
 import { messages } from '../messages.js';
 import { parseSavedPlan, type SavedPlan } from '../plan-file/saved-plan.js';
 import { loadDesiredState } from './desired-state.js';
-import { fetchState, postApply } from './remote-plan.js';
+import { postApply, postPlan } from './remote-plan.js';
 import type { ValidationReport } from './validate.js';
 
 export interface ApplyOptions {
-  /** The flags directory; with a saved plan, defaults to the one it was planned from. */
-  dir: string | undefined;
+  /** The positional argument: a flags directory, or a plan saved by `ff plan --out`. */
+  target: string | undefined;
+  /** --plan FILE (then `target`, if given, is the directory whose files must match it). */
   planFile: string | undefined;
   tenant: string | undefined;
   environments: string[] | null;
@@ -24,12 +24,14 @@ export interface ApplyOptions {
 /** Everything an apply sends, gathered and checked before anything is sent. */
 export interface PreparedApply {
   tenant: string;
-  dir: string;
+  /** The flags directory read, if any (a saved plan applied on its own reads none). */
+  dir: string | undefined;
   environments: string[] | null;
   desired: TenantState;
-  filesHash: string;
-  commit: CommitInfo;
-  baseRevision: number;
+  /** The commit recorded with the apply. */
+  commit: Commit;
+  /** Uncommitted paths that made the commit dirty (empty when unknown: a saved plan's). */
+  dirtyPaths: string[];
   saved?: SavedPlan;
 }
 
@@ -45,66 +47,87 @@ async function readSavedPlan(file: string): Promise<SavedPlan> {
   return parseSavedPlan(text, file);
 }
 
+/** `ff apply X`: X is a saved plan when it is a file, a flags directory otherwise. */
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Checks, in order, everything that can refuse an apply without the server:
- * the saved plan (format, tenant, server), the files (valid, same hash as the
- * saved plan), the Git commit (exists, clean unless allowed). Then reads the
- * base revision: the saved plan's, or the server's current one.
+ * the saved plan (format, tenant, server), the files (valid, and with a saved
+ * plan the same hash as it), the Git commit (exists, clean unless allowed).
+ * A saved plan applied on its own reads no files: it carries the desired state
+ * and the commit it was planned from, so it applies from any directory.
  */
 export async function prepareApply(options: ApplyOptions): Promise<PrepareOutcome> {
-  const saved = options.planFile === undefined ? undefined : await readSavedPlan(options.planFile);
+  let planFile = options.planFile;
+  let dir = options.target;
+  if (planFile === undefined && dir !== undefined && (await isFile(dir))) [planFile, dir] = [dir, undefined];
+  const saved = planFile === undefined ? undefined : await readSavedPlan(planFile);
   if (saved && options.tenant !== undefined && options.tenant !== saved.tenant) {
-    throw new CliError('PLAN_FILE_INVALID', messages.planTenantMismatch(options.planFile!, saved.tenant, options.tenant));
+    throw new CliError('PLAN_FILE_INVALID', messages.planTenantMismatch(planFile!, saved.tenant, options.tenant));
   }
   if (saved && saved.server !== options.client.server) {
-    throw new CliError('PLAN_FILE_INVALID', messages.planServerMismatch(options.planFile!, saved.server, options.client.server));
+    throw new CliError('PLAN_FILE_INVALID', messages.planServerMismatch(planFile!, saved.server, options.client.server));
   }
   const tenant = saved?.tenant ?? options.tenant;
   if (tenant === undefined) throw new CliError('USAGE', messages.tenantRequired);
-  const dir = options.dir ?? saved?.dir ?? 'flags';
   const environments = saved ? saved.environments : options.environments;
 
-  const desired = await loadDesiredState(dir, tenant, environments);
-  if (!desired.ok) return { ok: false, dir, report: desired.report };
-  if (saved && saved.files_hash !== desired.filesHash) {
-    throw new CliError('PLAN_FILES_CHANGED', messages.planFilesChanged(options.planFile!, dir));
+  if (saved && dir === undefined) {
+    if (saved.commit.dirty && !options.allowDirty) throw new CliError('DIRTY_TREE', messages.savedPlanDirty(planFile!));
+    return { ok: true, apply: { tenant, dir, environments, desired: saved.state, commit: saved.commit, dirtyPaths: [], saved } };
   }
-  const { readCommit } = await import('../git/read-commit.js');
-  const commit = await readCommit(dir);
+  const flagsDir = dir ?? 'flags';
+  const desired = await loadDesiredState(flagsDir, tenant, environments);
+  if (!desired.ok) return { ok: false, dir: flagsDir, report: desired.report };
+  if (saved && saved.files_hash !== desired.filesHash) {
+    throw new CliError('PLAN_FILES_CHANGED', messages.planFilesChanged(planFile!, flagsDir));
+  }
+  const { readCommit, toWireCommit } = await import('../git/read-commit.js');
+  const commit = await readCommit(flagsDir);
   if (commit.dirty && !options.allowDirty) {
     const listed = commit.dirtyPaths.slice(0, 20).map((p) => `  ${p}`);
     if (commit.dirtyPaths.length > 20) listed.push(`  … and ${commit.dirtyPaths.length - 20} more`);
-    throw new CliError('DIRTY_TREE', messages.dirtyTree(dir, commit.dirtyPaths.length), `${listed.join('\n')}\n`);
+    throw new CliError('DIRTY_TREE', messages.dirtyTree(flagsDir, commit.dirtyPaths.length), `${listed.join('\n')}\n`);
   }
-  const baseRevision = saved?.base_revision ?? (await fetchState(options.client, tenant)).revision;
   return {
     ok: true,
-    apply: { tenant, dir, environments, desired: desired.state, filesHash: desired.filesHash, commit, baseRevision, ...(saved ? { saved } : {}) },
+    apply: {
+      tenant,
+      dir: flagsDir,
+      environments,
+      desired: desired.state,
+      commit: toWireCommit(commit),
+      dirtyPaths: commit.dirtyPaths,
+      ...(saved ? { saved } : {}),
+    },
   };
 }
 
-/** What the apply would do, as the server computes it, writing nothing. */
-export async function previewApply(client: ApiClient, apply: PreparedApply, allowDelete: boolean): Promise<Plan> {
-  const response = await postApply(client, {
-    tenant: apply.tenant,
-    state: apply.desired,
-    environments: apply.environments,
-    baseRevision: apply.baseRevision,
-    dryRun: true,
-    allowDelete,
-  });
-  return response.plan;
+/**
+ * The plan this apply will perform: the saved one, or one the server computes
+ * now. Either way the apply sends its base revision and plan_hash, so what
+ * was shown (or reviewed) is exactly what is applied, or nothing is.
+ */
+export async function planFor(client: ApiClient, apply: PreparedApply): Promise<Plan> {
+  if (apply.saved) return apply.saved.plan;
+  return postPlan(client, { tenant: apply.tenant, state: apply.desired, environments: apply.environments });
 }
 
-export async function executeApply(client: ApiClient, apply: PreparedApply, allowDelete: boolean): Promise<ApplyResponse> {
-  const { toWireCommit } = await import('../git/read-commit.js');
+export async function executeApply(client: ApiClient, apply: PreparedApply, plan: Plan, allowDelete: boolean): Promise<ApplyResponse> {
+  if (plan.plan_hash === undefined) throw new CliError('SERVER_ERROR', messages.planVersionUnknown(client.server, 'without plan_hash'));
   return postApply(client, {
     tenant: apply.tenant,
     state: apply.desired,
     environments: apply.environments,
-    baseRevision: apply.baseRevision,
-    dryRun: false,
+    baseRevision: plan.base_revision,
+    planHash: plan.plan_hash,
     allowDelete,
-    commit: toWireCommit(apply.commit),
+    commit: apply.commit,
   });
 }

@@ -24,6 +24,7 @@ export function explainRefusal(error: unknown, baseRevision: number, colors: Pal
     case 'STALE_PLAN': {
       const detail = staleDetail(error);
       const current = detail?.current_revision ?? Number.NaN;
+      if (current === baseRevision) return new CliError('STALE_PLAN', messages.planChanged(baseRevision));
       return new CliError('STALE_PLAN', messages.stalePlan(baseRevision, current), renderStaleDetail(detail?.since ?? [], colors) || undefined);
     }
     case 'DELETES_NOT_ALLOWED':

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Flags } from '@oclif/core';
 import { planRemote } from '../actions/remote-plan.js';
+import { savePlan } from '../actions/save-plan.js';
 import { FfCommand } from '../base-command.js';
 import { CliError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
@@ -8,7 +9,7 @@ import { detailedExitcodeFlag, dirArg, planFormatFlag, scopeEnvFlag, serverFlag,
 import { ApiClient } from '../http/client.js';
 import { resolveConnection } from '../http/connection.js';
 import { messages } from '../messages.js';
-import { serializeSavedPlan, toSavedPlan } from '../plan-file/saved-plan.js';
+import { serializeSavedPlan } from '../plan-file/saved-plan.js';
 import { renderDiagnosticLines } from '../render/diagnostic-line.js';
 import { renderPlanJson } from '../render/plan-json.js';
 import { renderPlanMarkdown } from '../render/plan-markdown.js';
@@ -18,7 +19,7 @@ export default class Plan extends FfCommand {
   static override summary = 'Show what applying the flags files would change on the server.';
   static override description = [
     'Validates the files with the same checks as `ff validate` (invalid files: no plan, exit 1), then asks the server for a dry run against its current revision and prints the answer: creates, updates field by field, deletes, drift (changes made on the server outside Git), and risky changes.',
-    'With --out the plan is saved with the base revision and a hash of the files, for `ff apply --plan FILE`.',
+    'With --out the plan is saved with everything its apply needs — the desired state, the Git commit it was made from, the base revision and the plan\'s hash — for `ff apply FILE`, which applies exactly this plan or refuses it as stale (exit 3).',
   ].join('\n\n');
 
   static override examples = [
@@ -39,7 +40,7 @@ export default class Plan extends FfCommand {
     tenant: tenantFlag,
     env: scopeEnvFlag,
     format: planFormatFlag,
-    out: Flags.file({ char: 'o', description: 'Also save the plan to this file, for `ff apply --plan FILE`.', helpValue: '<file>' }),
+    out: Flags.file({ char: 'o', description: 'Also save the plan to this file, for `ff apply FILE` (the directory must be in a Git repository).', helpValue: '<file>' }),
     'detailed-exitcode': detailedExitcodeFlag,
     server: serverFlag,
     token: tokenFlag,
@@ -55,17 +56,10 @@ export default class Plan extends FfCommand {
       this.printError(renderDiagnosticLines(errors, this.errorColors, args.dir));
       throw new CliError('REPO_INVALID', messages.planInvalidRepo(args.dir, outcome.report.errors));
     }
-    const plan = flags.out === undefined ? outcome.plan : { ...outcome.plan, files_hash: outcome.filesHash };
+    let plan = outcome.plan;
     if (flags.out !== undefined) {
-      const saved = toSavedPlan({
-        tenant: flags.tenant,
-        environments,
-        dir: args.dir,
-        server: connection.server,
-        base_revision: outcome.baseRevision,
-        files_hash: outcome.filesHash,
-        plan,
-      });
+      const saved = await savePlan({ outcome, environments, server: connection.server, dir: args.dir });
+      plan = saved.plan;
       await writeFile(flags.out, serializeSavedPlan(saved));
     }
     if (flags.format === 'json') this.print(renderPlanJson(plan));

@@ -18,9 +18,15 @@ export interface ApplyRequest {
   state: Omit<TenantState, 'tenant'> & { tenant?: string };
   environments: string[] | null;
   base_revision: number;
+  expected_plan_hash?: string;
   dry_run: boolean;
   allow_delete: boolean;
   commit?: Commit;
+}
+
+/** POST /v1/plan answer. */
+export interface PlanResponse {
+  plan: Plan;
 }
 
 /** POST /v1/apply answer. */

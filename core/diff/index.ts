@@ -2,5 +2,6 @@ export { canonicalJson, canonicalize, contentHash, semanticallyEqual } from './c
 export { diffValues } from './field-diff.js';
 export { computePlan, diffFlag, planHasChanges, scopeDesiredState } from './plan.js';
 export type { PlanInput, ResourceKind } from './plan.js';
+export { planHash } from './plan-hash.js';
 export { flagRisks, shares } from './risks.js';
 export type { Change, Commit, Drift, FieldChange, Plan, Risk } from '../model/schema-types.js';

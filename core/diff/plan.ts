@@ -5,6 +5,7 @@ import type { Environment, Flag, Segment, TenantState } from '../model/index.js'
 import type { Change, Drift, FieldChange, Plan } from '../model/schema-types.js';
 import { semanticallyEqual } from './canonical.js';
 import { diffValues, joinPath } from './field-diff.js';
+import { planHash } from './plan-hash.js';
 import { flagRisks } from './risks.js';
 
 export type ResourceKind = Change['resource'];
@@ -89,11 +90,13 @@ export function computePlan(input: PlanInput): Plan {
   const upserts = [...envChanges, ...segmentChanges, ...flagChanges].filter((c) => c.action !== 'delete');
   const deletes = [...flagChanges, ...segmentChanges, ...envChanges].filter((c) => c.action === 'delete');
   const changes = [...upserts, ...deletes];
+  const scope = { environments };
   return {
     format_version: 1,
     tenant: input.tenant,
-    scope: { environments },
+    scope,
     base_revision: input.baseRevision,
+    plan_hash: planHash({ tenant: input.tenant, scope, changes }),
     changes,
     summary: {
       create: changes.filter((c) => c.action === 'create').length,

@@ -238,6 +238,10 @@ export interface Plan {
    */
   base_revision: number;
   /**
+   * Identity of the changes (resource, key, action, and the content hash before and after each). An apply sending it as expected_plan_hash is refused unless the server computes this very plan.
+   */
+  plan_hash?: string;
+  /**
    * sha256 of the desired state (set by ff plan --out).
    */
   files_hash?: string;
@@ -330,6 +334,10 @@ export interface ApplyRequest {
    */
   base_revision?: number;
   /**
+   * The plan_hash of the plan that was reviewed (ff apply PLAN sends it): refused with 409 STALE_PLAN unless the server computes exactly that plan.
+   */
+  expected_plan_hash?: string;
+  /**
    * Compute and return the plan; write nothing. Default false.
    */
   dry_run?: boolean;
@@ -358,4 +366,111 @@ export interface DesiredState {
    * @maxItems 100000
    */
   segments: Segment[];
+}
+
+/**
+ * The claim's exact value, or a pattern where * stands for any run of characters except / (** for any run including /), e.g. refs/pull/* /merge.
+ */
+
+export type Pattern = string;
+
+/**
+ * Which CI jobs may do what, without a stored secret: the server accepts the short-lived OIDC tokens GitHub Actions issues (id-token: write) and grants tenants and scopes by the token's claims (FF_CI_ACCESS_FILE, docs/auth.md). Grants add up; a token matching none is refused.
+ */
+
+export interface CiAccessFile {
+  /**
+   * Version of the file format. Always 1.
+   */
+  version: 1;
+  /**
+   * The token issuer (iss). Default: GitHub Actions.
+   */
+  issuer?: string;
+  /**
+   * Where the issuer's signing keys are. Default: <issuer>/.well-known/jwks.
+   */
+  jwks_url?: string;
+  /**
+   * The audience (aud) the workflows request (core.getIDToken(audience)); tokens for any other audience are refused. Use the server's URL.
+   */
+  audience: string;
+  /**
+   * @minItems 1
+   * @maxItems 500
+   */
+  grants: [Grant, ...Grant[]];
+}
+
+export interface Grant {
+  description?: string;
+  /**
+   * Claims of the token, all of which must match. repository is required, so a grant never covers every repository.
+   */
+  match: {
+    /**
+     * owner/name, e.g. acme/flags.
+     */
+    repository: string;
+    repository_owner?: Pattern;
+    /**
+     * The claim's exact value, or a pattern where * stands for any run of characters except / (** for any run including /), e.g. refs/pull/* /merge.
+     */
+    ref?: string;
+    ref_type?: 'branch' | 'tag';
+    /**
+     * The claim's exact value, or a pattern where * stands for any run of characters except / (** for any run including /), e.g. refs/pull/* /merge.
+     */
+    event_name?: string;
+    /**
+     * The claim's exact value, or a pattern where * stands for any run of characters except / (** for any run including /), e.g. refs/pull/* /merge.
+     */
+    environment?: string;
+    /**
+     * The claim's exact value, or a pattern where * stands for any run of characters except / (** for any run including /), e.g. refs/pull/* /merge.
+     */
+    job_workflow_ref?: string;
+    workflow_ref?: Pattern;
+    sub?: Pattern;
+  };
+  /**
+   * The tenants a matching token may act on (no wildcard: name them).
+   *
+   * @minItems 1
+   * @maxItems 1000
+   */
+  tenants: [string, ...string[]];
+  /**
+   * @minItems 1
+   */
+  scopes: [
+    (
+      | 'flags:read'
+      | 'flags:write'
+      | 'segments:read'
+      | 'segments:write'
+      | 'environments:read'
+      | 'environments:write'
+      | 'keys:read'
+      | 'keys:write'
+      | 'audit:read'
+      | 'evaluate'
+      | 'plan'
+      | 'apply'
+    ),
+    ...(
+      | 'flags:read'
+      | 'flags:write'
+      | 'segments:read'
+      | 'segments:write'
+      | 'environments:read'
+      | 'environments:write'
+      | 'keys:read'
+      | 'keys:write'
+      | 'audit:read'
+      | 'evaluate'
+      | 'plan'
+      | 'apply'
+    )[]
+  ];
 }

@@ -1,7 +1,9 @@
 /**
  * Every scope a management token can carry (space-separated in the `scope`
  * claim); docs/auth.md has the table of which route needs which. Shared by the
- * server, which enforces them, and `ff token`, which mints them.
+ * server, which enforces them, and `ff token`, which mints them. `plan` reads
+ * a tenant's state and computes plans, never writes: what a pull request's CI
+ * job gets; `apply` also writes the state, for the job on the main branch.
  */
 export const SCOPES = [
   'flags:read',
@@ -14,6 +16,7 @@ export const SCOPES = [
   'keys:write',
   'audit:read',
   'evaluate',
+  'plan',
   'apply',
 ] as const;
 

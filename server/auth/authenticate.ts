@@ -80,9 +80,11 @@ function authorizeUser(request: FastifyRequest, auth: RouteAuth, user: UserPrinc
   const tenant = tenantHeader(request);
   if (tenant === undefined) throw badRequest('MISSING_TENANT', 'the X-Tenant-ID header is required');
   if (!TENANT_PATTERN.test(tenant)) throw badRequest('BAD_REQUEST', 'X-Tenant-ID is not a valid tenant key');
-  if (auth.kind !== 'public' && !user.scopes.has(auth.scope)) {
-    throw new ApiError(403, 'FORBIDDEN', `the token lacks the scope ${auth.scope}`, [
-      { code: 'MISSING_SCOPE', message: 'required scope', scope: auth.scope },
+  if (auth.kind !== 'public' && !auth.scopes.some((scope) => user.scopes.has(scope))) {
+    const [scope] = auth.scopes;
+    const wanted = auth.scopes.length === 1 ? `the scope ${scope}` : `one of the scopes ${auth.scopes.join(', ')}`;
+    throw new ApiError(403, 'FORBIDDEN', `the token lacks ${wanted}`, [
+      { code: 'MISSING_SCOPE', message: 'required scope', scope, accepted: auth.scopes },
     ]);
   }
   if (!coversTenant(user, tenant)) throw forbidden('the credentials do not cover this tenant');

@@ -1,23 +1,36 @@
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import type { ServerConfig } from '../config.js';
 import { unauthenticated } from '../errors.js';
+import { createCiTokenVerifier } from './ci/verify-ci-token.js';
 import type { UserPrincipal } from './principal.js';
 
 export type JwtVerifier = (token: string) => Promise<UserPrincipal>;
 
 const ASYMMETRIC = ['RS256', 'ES256'];
 
+/** The unverified `iss` of a token: only used to pick the verifier that then checks everything. */
+function issuerOf(token: string): unknown {
+  try {
+    return decodeJwt(token).iss;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * HS256 with the shared secret (algorithm pinned, `exp` and `sub` required);
- * optionally RS256/ES256 from a JWKS with issuer and audience enforced. Every
- * failure is the same 401: the client learns nothing about why.
+ * optionally RS256/ES256 from a JWKS with issuer and audience enforced; and
+ * CI OIDC tokens (FF_CI_ACCESS_FILE) whose claims map to tenants and scopes.
+ * Every failure to verify is the same 401: the client learns nothing about why.
  */
-export function createJwtVerifier(config: Pick<ServerConfig, 'jwtSecret' | 'jwks' | 'clockToleranceS'>): JwtVerifier {
+export function createJwtVerifier(config: Pick<ServerConfig, 'jwtSecret' | 'jwks' | 'clockToleranceS' | 'ciAccess'>): JwtVerifier {
   const secret = new TextEncoder().encode(config.jwtSecret);
   const jwks = config.jwks ? createRemoteJWKSet(new URL(config.jwks.url)) : null;
   const common = { requiredClaims: ['exp', 'sub'], clockTolerance: config.clockToleranceS };
+  const ci = config.ciAccess ? { issuer: config.ciAccess.issuer, verify: createCiTokenVerifier(config.ciAccess, config.clockToleranceS) } : null;
 
   return async (token) => {
+    if (ci && issuerOf(token) === ci.issuer) return ci.verify(token);
     let payload: JWTPayload;
     try {
       const { alg } = decodeProtectedHeader(token);

@@ -65,14 +65,14 @@ describe('talking to the server', () => {
 
     const readOnly = await ff.token(['shop'], 'reader', ['flags:read']);
     const line = oneLine(await ffAgainst(ff.url, readOnly)(['plan', dir, '-t', 'shop']), 'FORBIDDEN');
-    expect(line).toContain('POST /v1/apply');
+    expect(line).toContain('POST /v1/plan');
     const otherTenant = await ff.token(['elsewhere'], 'stranger');
     oneLine(await ffAgainst(ff.url, otherTenant)(['plan', dir, '-t', 'shop']), 'FORBIDDEN');
   });
 
   it('reports a failing server (5xx) in one line with its request id', async () => {
     const line = oneLine(await ffAgainst(failing.url, 'x')(['plan', dir, '-t', 'shop']), 'SERVER_ERROR');
-    expect(line).toBe(`Error SERVER_ERROR: the server at ${failing.url} failed on GET /v1/state (503 INTERNAL, request id abc-123); its log has the cause`);
+    expect(line).toBe(`Error SERVER_ERROR: the server at ${failing.url} failed on POST /v1/plan (503 INTERNAL, request id abc-123); its log has the cause`);
   });
 
   it('mints with ff token what the server accepts: a token from another secret is refused', async () => {

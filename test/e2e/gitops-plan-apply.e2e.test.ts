@@ -178,23 +178,26 @@ describe('ff plan and ff apply', () => {
   it('refuses the second of two plans made from one base as stale', async () => {
     const { repo, run, dir, state } = await setUp('stale');
     await editFlags(repo, 'stale', 'variant: blue\n', 'variant: green\n');
-    repo.commit('Green by default');
+    const sha = repo.commit('Green by default');
     const first = join(tmp.path, 'stale-1.plan.json');
     const second = join(tmp.path, 'stale-2.plan.json');
     expect((await run(['plan', dir, '-t', 'stale', '--out', first])).code).toBe(0);
     const saved = await run(['plan', dir, '-t', 'stale', '--out', second]);
-    expect(saved.stderr).toContain(`Saved the plan to ${second}`);
+    expect(saved.stderr).toContain(`Saved the plan to ${second}: apply it with \`ff apply ${second}\``);
     const savedPlan = JSON.parse(readFileSync(second, 'utf8')) as Record<string, unknown>;
-    expect(savedPlan).toMatchObject({ format: 'ff-saved-plan', version: 1, tenant: 'stale', environments: null, dir, server: ff.url, base_revision: 0 });
+    expect(savedPlan).toMatchObject({ format: 'ff-saved-plan', version: 2, tenant: 'stale', environments: null, server: ff.url, base_revision: 0 });
+    expect(savedPlan).toMatchObject({ commit: { sha, branch: 'main', dirty: false }, state: { tenant: 'stale' } });
     expect(savedPlan.files_hash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(savedPlan.plan_hash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(savedPlan.plan_hash).toBe(JSON.parse(readFileSync(first, 'utf8')).plan_hash);
 
-    const applied = await run(['apply', '--plan', first, '--auto-approve']);
+    const applied = await run(['apply', first, '--auto-approve']);
     expect(applied.code).toBe(0);
     expect(applied.stdout).toContain('Applied to tenant stale: revision 0 → 1.');
     const before = await state();
 
-    const refused = await run(['apply', '--plan', second, '--auto-approve']);
-    expect(refused.code).toBe(1);
+    const refused = await run(['apply', second, '--auto-approve']);
+    expect(refused.code).toBe(3);
     oneErrorLine(refused.stderr, 'STALE_PLAN');
     expect(refused.stderr).toContain('computed against revision 0, the server is at revision 1; re-run ff plan');
     expect(refused.stderr).toContain('revision 1');
@@ -202,14 +205,45 @@ describe('ff plan and ff apply', () => {
     expect((await state()).hash).toBe(before.hash);
   });
 
-  it('refuses a saved plan whose files changed since', async () => {
+  it('applies a saved plan from any directory, with the commit it was planned from', async () => {
+    const { repo, run, dir, token } = await setUp('anywhere');
+    await editFlags(repo, 'anywhere', 'variant: blue\n', 'variant: green\n');
+    const planned = repo.commit('Green by default');
+    const file = join(tmp.path, 'anywhere.plan.json');
+    expect((await run(['plan', dir, '-t', 'anywhere', '--out', file])).code).toBe(0);
+    // The checkout moves on (and even disappears from view): the plan still applies as reviewed.
+    await editFlags(repo, 'anywhere', 'variant: green\n', 'variant: blue\n');
+    repo.commit('Back to blue');
+    const applied = await run(['apply', file, '--auto-approve'], { cwd: tmp.path });
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    const audit = await ff.server.call('GET', '/v1/audit?key=banner', { tenant: 'anywhere', token });
+    expect(audit.json.items[0].commit.sha).toBe(planned);
+  });
+
+  it('applies a saved plan from a checkout with the same files, recording that checkout\'s commit', async () => {
+    const { repo, run, dir, token } = await setUp('merged');
+    await editFlags(repo, 'merged', 'variant: blue\n', 'variant: green\n');
+    repo.commit('Green by default');
+    const file = join(tmp.path, 'merged.plan.json');
+    expect((await run(['plan', dir, '-t', 'merged', '--out', file])).code).toBe(0);
+    // A merge commit holding the same files (here: an empty commit on top).
+    repo.git('commit', '-q', '--allow-empty', '-m', 'Merge pull request #7');
+    const merge = repo.head();
+    const applied = await run(['apply', dir, '--plan', file, '--auto-approve']);
+    expect(applied.code).toBe(0);
+    const audit = await ff.server.call('GET', '/v1/audit?key=banner', { tenant: 'merged', token });
+    expect(audit.json.items[0].commit.sha).toBe(merge);
+  });
+
+  it('refuses a saved plan whose files changed since, when applied from the files', async () => {
     const { repo, run, dir, state } = await setUp('moved');
     const file = join(tmp.path, 'moved.plan.json');
     expect((await run(['plan', dir, '-t', 'moved', '--out', file])).code).toBe(0);
     await editFlags(repo, 'moved', 'variant: blue\n', 'variant: green\n');
     repo.commit('Green by default');
-    const r = await run(['apply', '--plan', file, '--auto-approve']);
-    expect(r.code).toBe(1);
+    const r = await run(['apply', dir, '--plan', file, '--auto-approve']);
+    expect(r.code).toBe(3);
     oneErrorLine(r.stderr, 'PLAN_FILES_CHANGED');
     expect((await state()).revision).toBe(0);
   });

@@ -35,7 +35,7 @@ describe('API key format', () => {
 });
 
 describe('JWT verification', () => {
-  const verify = createJwtVerifier({ jwtSecret: SECRET, jwks: null, clockToleranceS: 30 });
+  const verify = createJwtVerifier({ jwtSecret: SECRET, jwks: null, ciAccess: null, clockToleranceS: 30 });
 
   it('accepts a valid HS256 token and reads sub, tenants and scope', async () => {
     const p = await verify(await mintToken({ secret: SECRET, sub: 'ci', tenants: ['a', 'b'], scopes: ['flags:read', 'apply'] }));
@@ -95,7 +95,7 @@ describe('JWT verification', () => {
     };
 
     it('accepts the identity provider’s token; refuses a wrong issuer or audience', async () => {
-      const v = createJwtVerifier({ jwtSecret: SECRET, jwks: { url, issuer: 'https://idp.test', audience: 'ff' }, clockToleranceS: 30 });
+      const v = createJwtVerifier({ jwtSecret: SECRET, jwks: { url, issuer: 'https://idp.test', audience: 'ff' }, ciAccess: null, clockToleranceS: 30 });
       const p = await v(await sign({ iss: 'https://idp.test', aud: 'ff' }));
       expect(p.sub).toBe('repo:acme/flags');
       await expect(v(await sign({ iss: 'https://evil.test', aud: 'ff' }))).rejects.toMatchObject({ statusCode: 401 });

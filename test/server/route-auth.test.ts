@@ -6,7 +6,9 @@ import type { RouteAuth } from '../../server/auth/route-auth.js';
 import type { Scope } from '../../server/auth/scopes.js';
 import { ALPHA, BRAVO, CANARY } from './helpers/fixtures.js';
 import { startTestServer, type Call, type Reply, type TestServer } from './helpers/server.js';
+import { mintToken } from '../../server/auth/dev-token.js';
 import { badTokens, tokenWithout } from './helpers/tokens.js';
+import { TEST_SECRET } from './helpers/server.js';
 
 type ObjectKind = 'flag' | 'segment' | 'environment' | 'api_key';
 
@@ -21,6 +23,8 @@ type Entry =
   | {
       auth: 'jwt' | 'evaluation';
       scope: Scope;
+      /** Broader scopes the route accepts besides `scope` (config.auth lists them after it). */
+      alsoAccepted?: Scope[];
       /** The request with `key` as the object it names (or ignored when `object` is null). */
       request: (key: string) => Req;
       /** The kind of tenant-owned object the route names; null for lists and creates. */
@@ -124,7 +128,14 @@ const ROUTES: Record<string, Entry> = {
     request: (k) => ({ url: `/v1/audit?key=${k}` }),
   },
 
-  'GET /v1/state': { auth: 'jwt', scope: 'flags:read', object: null, request: () => ({ url: '/v1/state' }) },
+  'GET /v1/state': { auth: 'jwt', scope: 'flags:read', alsoAccepted: ['plan', 'apply'], object: null, request: () => ({ url: '/v1/state' }) },
+  'POST /v1/plan': {
+    auth: 'jwt',
+    scope: 'plan',
+    alsoAccepted: ['apply'],
+    object: null,
+    request: () => ({ url: '/v1/plan', body: { state: { environments: [{ key: 'production' }], flags: [], segments: [] } } }),
+  },
   'POST /v1/apply': {
     auth: 'jwt',
     scope: 'apply',
@@ -224,7 +235,7 @@ describe('route-table authorization', () => {
       const entry = ROUTES[key] as Entry;
       const auth = route.config?.auth as RouteAuth;
       expect(auth.kind, key).toBe(entry.auth);
-      if (entry.auth !== 'public' && auth.kind !== 'public') expect(auth.scope, key).toBe(entry.scope);
+      if (entry.auth !== 'public' && auth.kind !== 'public') expect(auth.scopes, key).toEqual([entry.scope, ...(entry.alsoAccepted ?? [])]);
     }
   });
 
@@ -257,10 +268,20 @@ describe('route-table authorization', () => {
         }
       });
 
-      it(`a token without ${entry.scope} → 403`, async () => {
-        const r = await send(entry.request(someKey()), { token: await tokenWithout(entry.scope, 'alpha') });
+      const accepted = [entry.scope, ...(entry.alsoAccepted ?? [])];
+      it(`a token without ${accepted.join(' or ')} → 403`, async () => {
+        const r = await send(entry.request(someKey()), { token: await tokenWithout(accepted, 'alpha') });
         expect(r.status).toBe(403);
+        expect(r.json.error.details[0]).toMatchObject({ code: 'MISSING_SCOPE', accepted });
       });
+
+      for (const scope of entry.alsoAccepted ?? []) {
+        it(`a token with only ${scope} passes authorization`, async () => {
+          const token = await mintToken({ secret: TEST_SECRET, sub: 'narrow', tenants: ['alpha'], scopes: [scope] });
+          const r = await send(entry.request(someKey()), { token });
+          expect([401, 403]).not.toContain(r.status);
+        });
+      }
 
       it('tenant A’s credentials with X-Tenant-ID: B → 403', async () => {
         const r = await send(entry.request(someKey()), { tenant: 'bravo' });

@@ -1,6 +1,9 @@
 import type { Plan } from '../../../core/diff/index.js';
 import type { TenantState } from '../../../core/model/index.js';
 import type { ApplyRequest } from '../../../core/model/schema-types.js';
+
+/** POST /v1/plan's body: an apply request without its write options. */
+export type PlanRequest = Omit<ApplyRequest, 'dry_run' | 'allow_delete' | 'expected_plan_hash'>;
 import { unprocessable } from '../../errors.js';
 import type { Stores } from '../../stores.js';
 import { commitMetaOf } from '../state/commit-wire.js';
@@ -15,6 +18,12 @@ export interface ApplyResponse {
   /** The tenant revision after the call; equals previous_revision when nothing was applied. */
   revision: number;
   previous_revision: number;
+}
+
+/** POST /v1/plan: what applying `body` would do now, as POST /v1/apply computes it; deletions are planned, never refused. */
+export function planDesiredState(stores: Stores, listener: StateListener, ctx: WriteContext, tenant: string, body: PlanRequest): { plan: Plan } {
+  const { plan } = applyDesiredState(stores, listener, ctx, tenant, { ...body, dry_run: true, allow_delete: true });
+  return { plan };
 }
 
 /**
@@ -39,6 +48,7 @@ export function applyDesiredState(stores: Stores, listener: StateListener, ctx: 
     managedBy: 'git',
     environments: body.environments ?? null,
     ...(body.base_revision === undefined ? {} : { expectedRevision: body.base_revision }),
+    ...(body.expected_plan_hash === undefined ? {} : { expectedPlanHash: body.expected_plan_hash }),
   });
   const plan: Plan = body.commit ? { ...result.plan, commit: body.commit } : result.plan;
   return { plan, applied: result.applied, revision: result.revision, previous_revision: result.previousRevision };

@@ -27,3 +27,19 @@ function inlineRef(value: unknown, ref: string, target: Json): unknown {
   if (obj.$ref === ref) return target;
   return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, inlineRef(v, ref, target)]));
 }
+
+/**
+ * The body of POST /v1/plan: an apply request that can only be a dry run, so
+ * without its write options (dry_run, allow_delete, expected_plan_hash) and
+ * without the rule that a real apply names its base revision and commit.
+ */
+export function planRequestBodySchema(): Json {
+  const { if: _if, else: _else, properties, ...apply } = applyRequestBodySchema();
+  const { dry_run: _dry, allow_delete: _del, expected_plan_hash: _hash, ...kept } = properties as Json;
+  return {
+    ...apply,
+    title: 'PlanRequest',
+    description: 'Body of POST /v1/plan: the desired state to plan against the current one (nothing is written).',
+    properties: kept,
+  };
+}

@@ -6,8 +6,8 @@ import { tenantOf, writeContextOf } from '../../http/request-context.js';
 import { errorResponses } from '../../http/schemas.js';
 import type { Stores } from '../../stores.js';
 import type { StateListener } from '../state/state-listener.js';
-import { applyDesiredState } from './apply-service.js';
-import { applyRequestBodySchema } from './request-schema.js';
+import { applyDesiredState, planDesiredState, type PlanRequest } from './apply-service.js';
+import { applyRequestBodySchema, planRequestBodySchema } from './request-schema.js';
 
 /**
  * A whole tenant's state is far larger than any REST document (5,000 flags ×
@@ -17,11 +17,13 @@ import { applyRequestBodySchema } from './request-schema.js';
  */
 export const APPLY_BODY_LIMIT = 64 * 1024 * 1024;
 
+const plan = { type: 'object', additionalProperties: true, description: 'The plan (schemas/plan.schema.json, format_version 1).' };
+
 const applyResponse = {
   type: 'object',
   required: ['plan', 'applied', 'revision', 'previous_revision'],
   properties: {
-    plan: { type: 'object', additionalProperties: true, description: 'The plan (schemas/plan.schema.json, format_version 1).' },
+    plan,
     applied: { type: 'boolean', description: 'True when a new revision was committed.' },
     revision: { type: 'integer', description: 'The tenant revision after the call.' },
     previous_revision: { type: 'integer' },
@@ -29,9 +31,23 @@ const applyResponse = {
 };
 
 export function registerApplyRoutes(app: FastifyInstance, deps: { stores: Stores; listener: StateListener; config: ServerConfig }): void {
+  const bodyLimit = Math.max(deps.config.bodyLimit, APPLY_BODY_LIMIT);
+  app.post<{ Body: PlanRequest }>('/v1/plan', {
+    // `plan` never writes: a pull request's CI job holds it. An `apply` token may plan too.
+    config: { auth: jwtRoute('plan', 'apply') },
+    bodyLimit,
+    schema: {
+      tags: ['gitops'],
+      summary: 'Plan a tenant’s desired state against its current revision, writing nothing',
+      body: planRequestBodySchema(),
+      response: { 200: { type: 'object', required: ['plan'], properties: { plan } }, ...errorResponses },
+    },
+    handler: async (request) => planDesiredState(deps.stores, deps.listener, writeContextOf(request), tenantOf(request), request.body),
+  });
+
   app.post<{ Body: ApplyRequest }>('/v1/apply', {
     config: { auth: jwtRoute('apply') },
-    bodyLimit: Math.max(deps.config.bodyLimit, APPLY_BODY_LIMIT),
+    bodyLimit,
     schema: {
       tags: ['gitops'],
       summary: 'Plan (dry_run) or apply a tenant’s desired state from a Git commit, all or nothing',

@@ -6,7 +6,7 @@ import type { ManagedBy } from '../documents/types.js';
 import { clearDriftOfUnchanged } from './clear-drift.js';
 import { readTenantState } from './read-state.js';
 import { recordChanges, type AppliedChange } from './record-changes.js';
-import { stalePlanError } from './stale-plan.js';
+import { planChangedError, stalePlanError } from './stale-plan.js';
 import type { StateListener } from './state-listener.js';
 import { driftLookup, readTenantSnapshot } from './tenant-snapshot.js';
 import { assertValidState } from './validate-state.js';
@@ -18,6 +18,8 @@ export interface ReplaceOptions {
   allowDelete: boolean;
   /** Refuse (409 STALE_PLAN) when the tenant's revision is no longer this one. */
   expectedRevision?: number;
+  /** Refuse (409 STALE_PLAN) unless the plan computed now has this plan_hash (the reviewed plan). */
+  expectedPlanHash?: string;
   /** Mark every resource written as owned by this source (apply and watch: 'git'). */
   managedBy?: ManagedBy;
   /** Compute and validate, write nothing. Deletions are reported in the plan, not refused. */
@@ -82,6 +84,9 @@ export function replaceTenantState(
       environments: scope === null ? null : [...scope],
       drift: driftLookup(snapshot.rows),
     });
+    if (opts.expectedPlanHash !== undefined && opts.expectedPlanHash !== plan.plan_hash) {
+      throw planChangedError(opts.expectedPlanHash, plan);
+    }
     const envKeys = next.environments.map((e) => e.key);
     const changes = describeChanges(plan.changes, snapshot.rows, envKeys);
     if (opts.dryRun) return { tenant, revision: previousRevision, previousRevision, changes, plan, applied: false };

@@ -39,7 +39,8 @@ const stateResponse = {
 
 export function registerStateRoutes(app: FastifyInstance, deps: { stores: Stores }): void {
   app.get('/v1/state', {
-    config: { auth: jwtRoute('flags:read') },
+    // Planning reads the state it plans against: `plan` and `apply` tokens may read it too.
+    config: { auth: jwtRoute('flags:read', 'plan', 'apply') },
     schema: {
       tags: ['gitops'],
       summary: 'The tenant’s current state, revision, and each resource’s ownership and drift',

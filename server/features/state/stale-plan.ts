@@ -1,3 +1,4 @@
+import type { Plan } from '../../../core/diff/index.js';
 import { ApiError } from '../../errors.js';
 import type { Stores } from '../../stores.js';
 
@@ -28,6 +29,26 @@ export function stalePlanError(stores: Stores, tenant: string, base: number, cur
       current_revision: current,
       since,
       since_truncated: landed.length > MAX_LISTED,
+    },
+  ]);
+}
+
+/**
+ * 409 STALE_PLAN at an unchanged revision: the desired state sent does not
+ * produce the plan that was reviewed (its plan_hash), e.g. the files of the
+ * commit being applied differ from those the plan was made from. The detail
+ * lists what the plan computed now would change, so the difference is visible.
+ */
+export function planChangedError(expected: string, plan: Plan): ApiError {
+  return new ApiError(409, 'STALE_PLAN', 'the changes to apply differ from the reviewed plan: re-run the plan and review it', [
+    {
+      code: 'PLAN_CHANGED',
+      message: `the reviewed plan is ${expected}; this state plans ${plan.plan_hash ?? 'differently'}`,
+      expected_plan_hash: expected,
+      plan_hash: plan.plan_hash,
+      base_revision: plan.base_revision,
+      current_revision: plan.base_revision,
+      changes: plan.changes.map((c) => `${c.action} ${c.resource}:${c.key}`),
     },
   ]);
 }

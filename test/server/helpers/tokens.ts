@@ -18,5 +18,6 @@ export async function badTokens(tenant: string): Promise<Record<string, string>>
   };
 }
 
-export const tokenWithout = (scope: Scope, tenant: string) =>
-  mintToken({ secret: TEST_SECRET, sub: 'limited', tenants: [tenant], scopes: SCOPES.filter((s) => s !== scope) });
+/** A token with every scope except `without` (one scope or several). */
+export const tokenWithout = (without: Scope | readonly Scope[], tenant: string) =>
+  mintToken({ secret: TEST_SECRET, sub: 'limited', tenants: [tenant], scopes: SCOPES.filter((s) => !([without].flat() as Scope[]).includes(s)) });
