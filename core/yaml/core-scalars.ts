@@ -23,31 +23,36 @@ function coreResolvers(): Resolver[] {
 }
 
 const RESOLVERS = coreResolvers();
+const OPTIONS = { intAsBigInt: false } as const;
+const ignoreError = (): void => {};
+
+/** What resolveCorePlainScalar returns for text that stays a string. */
+export const STRING: unique symbol = Symbol('string');
+
 /**
  * Every core non-string scalar starts with one of these (or is empty):
  * `~`/null, booleans, digits, signs and `.` of numbers. Most strings do not,
  * and skip the regular expressions (a test checks the set against them).
  */
-export const NON_STRING_FIRST = /^[-+.~0-9nNtTfF]/;
-const OPTIONS = { intAsBigInt: false } as const;
-const ignoreError = (): void => {};
+const NON_STRING_FIRST = new Uint8Array(128);
+for (const c of '-+.~0123456789nNtTfF') NON_STRING_FIRST[c.charCodeAt(0)] = 1;
 
 /**
  * The non-string value a plain scalar's text resolves to (null, a boolean or a
- * number), or undefined when it stays a string.
+ * number), or STRING when it stays a string.
  */
-export function resolveCorePlainScalar(text: string): { value: unknown } | undefined {
-  if (text !== '' && !NON_STRING_FIRST.test(text)) return undefined;
+export function resolveCorePlainScalar(text: string): unknown {
+  if (text !== '' && NON_STRING_FIRST[text.charCodeAt(0)] !== 1) return STRING;
   return resolveByTest(text);
 }
 
 /** yaml's own order of tests, without the first-character shortcut. */
-export function resolveByTest(text: string): { value: unknown } | undefined {
+export function resolveByTest(text: string): unknown {
   for (const r of RESOLVERS) {
     if (!r.test.test(text)) continue;
     const resolved: unknown = r.resolve(text, ignoreError, OPTIONS);
     // Some tags (floats) return a Scalar node to keep formatting hints.
-    return { value: isScalar(resolved) ? resolved.value : resolved };
+    return isScalar(resolved) ? resolved.value : resolved;
   }
-  return undefined;
+  return STRING;
 }

@@ -23,7 +23,7 @@
 // the two readers to that.
 import { load, Schema, Type } from 'js-yaml';
 import type { State } from 'js-yaml';
-import { resolveCorePlainScalar } from './core-scalars.js';
+import { resolveCorePlainScalar, STRING } from './core-scalars.js';
 import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES } from './limits.js';
 import type { YamlLimits } from './parse.js';
 
@@ -32,12 +32,12 @@ const CORE_TAG = 'tag:ff/core-non-string';
 /** yaml's bound on an implicit key: the `:` at most 1,024 characters after the key starts. */
 const MAX_IMPLICIT_KEY_SPAN = 1024;
 
-let lastResolved: { value: unknown } | undefined;
+let lastResolved: unknown;
 const coreScalar = new Type(CORE_TAG, {
   kind: 'scalar',
   // js-yaml calls resolve, then construct on the same text: keep the answer in between.
-  resolve: (text: unknown) => typeof text === 'string' && (lastResolved = resolveCorePlainScalar(text)) !== undefined,
-  construct: () => lastResolved?.value,
+  resolve: (text: unknown) => typeof text === 'string' && (lastResolved = resolveCorePlainScalar(text)) !== STRING,
+  construct: () => lastResolved,
 });
 const SCHEMA = new Schema({ implicit: [coreScalar], explicit: [] });
 
@@ -95,12 +95,14 @@ function commentTouches(source: string, at: number, end: number): boolean {
 }
 
 function listenerFor(census: Census): (event: 'open' | 'close', state: State) => void {
+  const { source, starts } = census;
   return (event, state) => {
     if (event === 'open') {
-      census.starts.push(state.position);
+      starts.push(state.position);
       return;
     }
-    const start = census.starts.pop() ?? 0;
+    const start = starts.pop() ?? 0;
+    const end = state.position;
     // Fields js-yaml documents on its listener state, beyond the typings.
     const node = state as State & { tag: string | null; anchor: string | null; kind: string | null };
     if (node.anchor !== null || node.tag === '!') census.declined = true;
@@ -108,14 +110,17 @@ function listenerFor(census: Census): (event: 'open' | 'close', state: State) =>
     // one (`- # note` then `- x`); valid flags files have none. js-yaml stores
     // some empty nodes without composing them, so the value walk also counts
     // nulls against the null scalars (`~`, `null`) seen here.
-    if (node.kind === null) {
+    const kind = node.kind;
+    if (kind === null) {
       census.declined = true;
       return;
     }
-    if (node.kind === 'mapping' || node.kind === 'sequence') census.collections++;
+    if (kind === 'mapping' || kind === 'sequence') census.collections++;
     else if (node.tag === CORE_TAG && node.result === null) census.nullScalars++;
-    const at = contentStart(census.source, start, state.position);
-    if (riskyMultiLine(census.source, node.kind, at, state.position) || commentTouches(census.source, at, state.position)) census.declined = true;
+    // Most nodes sit on one line with no comment glued to them: nothing to look at.
+    if (!spansLines(source, start, end) && source.charCodeAt(end) !== 0x23) return;
+    const at = contentStart(source, start, end);
+    if (riskyMultiLine(source, kind, at, end) || commentTouches(source, at, end)) census.declined = true;
   };
 }
 
@@ -126,36 +131,40 @@ function listenerFor(census: Census): (event: 'open' | 'close', state: State) =>
  * of the three spellings of non-finite numbers.
  */
 function keyFromNonString(key: string): boolean {
-  return key === 'Infinity' || key === '-Infinity' || key === 'NaN' || resolveCorePlainScalar(key) !== undefined;
+  const first = key.charCodeAt(0);
+  if (first === 0x49 || first === 0x4e || first === 0x2d) {
+    if (key === 'Infinity' || key === 'NaN' || key === '-Infinity') return true;
+  }
+  return resolveCorePlainScalar(key) !== STRING;
 }
 
-/** Walks the value: checks keys and depth, counts collections. False to decline. */
+/** Walks the value: checks keys and depth, counts collections and nulls. False to decline. */
 function valueAgrees(root: Record<string, unknown>, census: Census, maxDepth: number): boolean {
   let collections = 0;
   let nulls = 0;
-  const stack: Array<{ value: unknown; depth: number }> = [{ value: root, depth: 1 }];
-  while (stack.length > 0) {
-    const { value, depth } = stack.pop()!;
+  // Recursion is bounded: js-yaml refused anything nested past maxDepth + 2.
+  const visit = (value: object, depth: number): boolean => {
     if (depth > maxDepth) return false;
     collections++;
     if (Array.isArray(value)) {
-      for (const item of value) {
+      for (const item of value as unknown[]) {
         if (item === null) nulls++;
-        else if (typeof item === 'object') stack.push({ value: item, depth: depth + 1 });
+        else if (typeof item === 'object' && !visit(item, depth + 1)) return false;
       }
-      continue;
+      return true;
     }
     const map = value as Record<string, unknown>;
-    for (const key of Object.keys(map)) {
+    for (const key in map) {
       if (key === '<<' || keyFromNonString(key)) return false;
       const item = map[key];
       if (item === null) nulls++;
-      else if (typeof item === 'object') stack.push({ value: item, depth: depth + 1 });
+      else if (typeof item === 'object' && !visit(item, depth + 1)) return false;
     }
-  }
+    return true;
+  };
   // A collection used as a key became a string key: fewer collections in the
   // value. More nulls than null scalars: an empty node.
-  return collections === census.collections && nulls === census.nullScalars;
+  return visit(root, 1) && collections === census.collections && nulls === census.nullScalars;
 }
 
 /** Lines long enough for an implicit key to break yaml's bound, with a `:` past it. */
@@ -183,12 +192,17 @@ export function fastReadYaml(source: string, limits: YamlLimits = {}): { value: 
   // Text read from a file is well formed (UTF-8 decoding guarantees it); a lone
   // surrogate from elsewhere is read differently by the two parsers.
   if (!(source as string & { isWellFormed(): boolean }).isWellFormed()) return undefined;
-  // A carriage return alone is a line break to js-yaml, content to yaml; a
-  // byte-order mark is content to js-yaml past the first character, and
-  // skipped by yaml at the start of any line.
-  if (source.includes('\ufeff')) return undefined;
-  // `---x` is a plain scalar to yaml, a document marker and `x` to js-yaml.
-  if (/^%/m.test(source) || /^(?:---|\.\.\.)[^ \t\r\n]/m.test(source) || /\r(?!\n)/.test(source) || hasFarColon(source)) return undefined;
+  // Text the two parsers read differently (includes() first: much cheaper than
+  // a regular expression): a byte-order mark is content to js-yaml past the
+  // first character and skipped by yaml at the start of any line; a carriage
+  // return alone is a line break to js-yaml, content to yaml; `---x` is a
+  // plain scalar to yaml, a document marker and `x` to js-yaml. And any
+  // directive (`%YAML`, `%TAG`), which the profile has something to say about.
+  if (source.includes('\ufeff') || source.startsWith('%') || source.includes('\n%')) return undefined;
+  if ((source.includes('\r') && /\r(?!\n)/.test(source)) || hasFarColon(source)) return undefined;
+  if ((source.startsWith('---') || source.startsWith('...') || source.includes('\n---') || source.includes('\n...')) && /^(?:---|\.\.\.)[^ \t\r\n]/m.test(source)) {
+    return undefined;
+  }
   const census: Census = { source, starts: [], collections: 0, nullScalars: 0, declined: false };
   let value: unknown;
   try {

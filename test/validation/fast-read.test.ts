@@ -203,7 +203,7 @@ describe('core scalar resolution', () => {
   it('the first-character shortcut never skips a string some core resolver would match', () => {
     const text = fc.oneof(fc.constantFrom(...TRICKY), fc.string({ maxLength: 10 }), fc.stringMatching(/^[-+.0-9a-zA-Z_:~]{0,8}$/));
     fc.assert(
-      fc.property(text, (s) => isDeepStrictEqual(resolveCorePlainScalar(s), resolveByTest(s))),
+      fc.property(text, (s) => Object.is(resolveCorePlainScalar(s), resolveByTest(s))),
       { numRuns: RUNS * 5 },
     );
   });
