@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { installCliPackage } from './installed-cli.js';
 import { timeCommands, type CommandTiming, type TimedCommand } from './timing.js';
 
 export interface CliBenchOptions {
@@ -39,10 +40,14 @@ export interface CliFigures {
   /** The same two differences on the minimum times. */
   oclifOverNodeMinMs: number;
   validateOverOclifMinMs: number;
+  /** Installed package: median of `ff validate flags` ÷ median of `ff --version` (goal ≤ 1.25). */
+  installedValidateOverVersion: number;
 }
 
 export const NODE_BASELINE = 'node -e 0';
 export const OCLIF_BASELINE = 'ff --version (bare oclif)';
+export const INSTALLED_VERSION = 'installed @ff/cli: ff --version';
+export const INSTALLED_VALIDATE = 'installed @ff/cli: ff validate flags';
 
 function cliCan(root: string, args: readonly string[]): { ok: boolean; reason: string } {
   const r = spawnSync(process.execPath, ['bin/run.js', ...args], { cwd: root, encoding: 'utf8' });
@@ -85,6 +90,10 @@ export function runCliBench(options: CliBenchOptions): CliFigures {
       pending.push({ name: 'ff validate', reason: validate.reason || 'the validate command is not available' });
     }
 
+    options.onStep?.('packing and installing @ff/cli');
+    const installed = installCliPackage(root, work);
+    commands.push(quick(INSTALLED_VERSION, [installed, '--version']), quick(INSTALLED_VALIDATE, [installed, 'validate', 'flags']));
+
     options.onStep?.(`timing ${commands.length} commands`);
     const timings = timeCommands(commands, options.seed);
     const byName = (name: string) => timings.find((t) => t.name === name);
@@ -108,6 +117,7 @@ export function runCliBench(options: CliBenchOptions): CliFigures {
       validateOverOclifMs: (byName('ff validate flags')?.medianMs ?? Number.NaN) - oclifMs,
       oclifOverNodeMinMs: oclifMinMs - nodeMinMs,
       validateOverOclifMinMs: (byName('ff validate flags')?.minMs ?? Number.NaN) - oclifMinMs,
+      installedValidateOverVersion: (byName(INSTALLED_VALIDATE)?.medianMs ?? Number.NaN) / (byName(INSTALLED_VERSION)?.medianMs ?? Number.NaN),
     };
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -151,7 +151,8 @@ const revision = async () => (await ff.call('GET', '/v1/state', { tenant: 'acme'
 const auditHead = async () => (await ff.call('GET', '/v1/audit?limit=1', { tenant: 'acme', token: await ff.token({ tenants: ['acme'] }) })).json.items[0];
 const commentsOn = (n: number) => github.comments.filter((c) => c.issue === n);
 
-describe('the ff GitHub Action', () => {
+// Each job installs the CLI with npm and runs several ff processes: minutes on a busy 2-core machine.
+describe('the ff GitHub Action', { timeout: 240_000 }, () => {
   it('plans a pull request into one comment on its head commit, uploads the plan, and applies exactly it on merge', async () => {
     const pull = await openPull(1, (r) => r.write(tenantFiles(SMALL_REPO, 'acme')));
     const planned = await pull.plan();
