@@ -17,6 +17,11 @@ export default tseslint.config(
     },
   },
   {
+    // The action's scripts run on the runner's bare Node, with its globals.
+    files: ['github-action/**/*.mjs'],
+    languageOptions: { globals: { fetch: 'readonly' } },
+  },
+  {
     files: ['**/*.mjs', 'bin/**/*.js', 'scripts/**'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

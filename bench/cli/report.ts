@@ -47,6 +47,11 @@ export function renderCliReport(f: CliFigures): string {
         `  minima:  ${formatRatio(min)} — ${met(min)}`,
     );
   }
+  if (Number.isFinite(f.installedValidateOverVersion)) {
+    parts.push(
+      `goal: the installed CLI's ff validate flags ≤ 1.25 × its ff --version (medians): ${formatRatio(f.installedValidateOverVersion)} — ${f.installedValidateOverVersion <= 1.25 ? 'met' : 'NOT met'}`,
+    );
+  }
   for (const p of f.pending) parts.push(`pending: ${p.name} — ${p.reason}`);
   for (const r of f.rows.filter((x) => x.failureOutput !== undefined)) parts.push(`note: ${r.name} exited ${r.exitCodes.join(',')}; output begins:\n${r.failureOutput}`);
   return parts.join('\n');

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { installCliPackage } from './installed-cli.js';
 import { timeCommands, type CommandTiming, type TimedCommand } from './timing.js';
 
 export interface CliBenchOptions {
@@ -42,6 +43,8 @@ export interface CliFigures {
   validateOverOclifMinMs: number;
   /** ff validate on the generated repository ÷ js-yaml alone parsing its files (medians, and minima). */
   validateVsJsYaml: { median: number; min: number; goal: number };
+  /** Installed package: median of `ff validate flags` ÷ median of `ff --version` (goal ≤ 1.25). */
+  installedValidateOverVersion: number;
 }
 
 export const NODE_BASELINE = 'node -e 0';
@@ -50,6 +53,8 @@ export const OCLIF_BASELINE = 'ff --version (bare oclif)';
 export const VALIDATE_VS_JS_YAML_GOAL = 2.5;
 export const jsYamlName = (flags: number) => `js-yaml load <${flags} flags> (baseline)`;
 export const validateBigName = (flags: number) => `ff validate <${flags} flags>`;
+export const INSTALLED_VERSION = 'installed @ff/cli: ff --version';
+export const INSTALLED_VALIDATE = 'installed @ff/cli: ff validate flags';
 
 function cliCan(root: string, args: readonly string[]): { ok: boolean; reason: string } {
   const r = spawnSync(process.execPath, ['bin/run.js', ...args], { cwd: root, encoding: 'utf8' });
@@ -90,6 +95,10 @@ export function runCliBench(options: CliBenchOptions): CliFigures {
       pending.push({ name: 'ff validate', reason: validate.reason || 'the validate command is not available' });
     }
 
+    options.onStep?.('packing and installing @ff/cli');
+    const installed = installCliPackage(root, work);
+    commands.push(quick(INSTALLED_VERSION, [installed, '--version']), quick(INSTALLED_VALIDATE, [installed, 'validate', 'flags']));
+
     options.onStep?.(`timing ${commands.length} commands`);
     const timings = timeCommands(commands, options.seed);
     const byName = (name: string) => timings.find((t) => t.name === name);
@@ -120,6 +129,7 @@ export function runCliBench(options: CliBenchOptions): CliFigures {
         min: (validateBig?.minMs ?? Number.NaN) / (jsYaml?.minMs ?? Number.NaN),
         goal: VALIDATE_VS_JS_YAML_GOAL,
       },
+      installedValidateOverVersion: (byName(INSTALLED_VALIDATE)?.medianMs ?? Number.NaN) / (byName(INSTALLED_VERSION)?.medianMs ?? Number.NaN),
     };
   } finally {
     rmSync(work, { recursive: true, force: true });
