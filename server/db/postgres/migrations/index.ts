@@ -1,0 +1,5 @@
+import type { PgMigration } from '../migrate.js';
+import { pg001Initial } from './001_initial.js';
+
+/** Append-only: never edit a shipped migration, add the next one. */
+export const PG_MIGRATIONS: readonly PgMigration[] = [pg001Initial];

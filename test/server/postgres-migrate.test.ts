@@ -1,0 +1,155 @@
+// PostgreSQL migrations against a real server (the run's embedded one, or
+// FF_TEST_DATABASE_URL): the schema matches SQLite's, replicas starting
+// together serialize on the advisory lock, and a failed step leaves nothing.
+import type pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MIGRATION_LOCK_KEY, migratePostgres, PgMigrationError, type PgMigration } from '../../server/db/postgres/migrate.js';
+import { PG_MIGRATIONS } from '../../server/db/postgres/migrations/index.js';
+import { openPostgresPool } from '../../server/db/postgres/pool.js';
+import { createTestDatabase } from '../support/postgres.js';
+
+const pools: pg.Pool[] = [];
+function pool(url: string): pg.Pool {
+  const p = openPostgresPool(url, { max: 3, applicationName: 'ff-migrate-test' });
+  pools.push(p);
+  return p;
+}
+afterAll(async () => {
+  await Promise.all(pools.map((p) => p.end()));
+});
+
+async function tables(p: pg.Pool): Promise<string[]> {
+  const { rows } = await p.query<{ table_name: string }>(
+    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+  );
+  return rows.map((r) => r.table_name);
+}
+
+const now = '2026-01-01T00:00:00.000Z';
+
+describe('PostgreSQL migrations', () => {
+  it('create the SQLite schema on a fresh database, once', async () => {
+    const db = await createTestDatabase();
+    const p = pool(db.url);
+    expect(await migratePostgres(p)).toEqual({ applied: [1], current: 1 });
+    expect(await tables(p)).toEqual([
+      'api_keys',
+      'audit',
+      'environments',
+      'flags',
+      'idempotency_keys',
+      'revisions',
+      'schema_migrations',
+      'segments',
+      'tenants',
+    ]);
+    // A second start finds nothing to do.
+    expect(await migratePostgres(p)).toEqual({ applied: [], current: 1 });
+
+    const { rows: indexes } = await p.query<{ tablename: string; indexdef: string }>(
+      "SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public'",
+    );
+    const defs = indexes.map((i) => i.indexdef);
+    for (const table of ['environments', 'flags', 'segments']) {
+      expect(defs).toContain(`CREATE UNIQUE INDEX ${table}_tenant_key ON public.${table} USING btree (tenant, key)`);
+    }
+    expect(defs).toContain('CREATE INDEX audit_tenant_ts ON public.audit USING btree (tenant, ts)');
+
+    // The unique (tenant, key) index is enforced, per tenant.
+    await p.query('INSERT INTO tenants (key, created_at, updated_at) VALUES ($1, $2, $2), ($3, $2, $2)', ['alpha', now, 'beta']);
+    const insertFlag = (tenant: string) =>
+      p.query(
+        `INSERT INTO flags (tenant, key, doc, revision, created_at, created_by, updated_at, updated_by)
+         VALUES ($1, 'checkout', '{"key":"checkout"}', 1, $2, 'test', $2, 'test')`,
+        [tenant, now],
+      );
+    await insertFlag('alpha');
+    await insertFlag('beta');
+    await expect(insertFlag('alpha')).rejects.toMatchObject({ code: '23505' });
+    // bigint counters come back as numbers, as from SQLite.
+    const { rows } = await p.query<{ revision: unknown; id: unknown }>("SELECT id, revision FROM flags WHERE tenant = 'alpha'");
+    expect(typeof rows[0]?.revision).toBe('number');
+    expect(typeof rows[0]?.id).toBe('number');
+    // Documents keep their text as written (json, not jsonb).
+    await p.query(
+      `INSERT INTO segments (tenant, key, doc, revision, created_at, created_by, updated_at, updated_by)
+       VALUES ('alpha', 's', '{"zeta":1,  "alpha":2}', 1, $1, 't', $1, 't')`,
+      [now],
+    );
+    const seg = await p.query<{ doc: string }>("SELECT doc::text AS doc FROM segments WHERE key = 's'");
+    expect(seg.rows[0]?.doc).toBe('{"zeta":1,  "alpha":2}');
+    await expect(
+      p.query(
+        `INSERT INTO segments (tenant, key, doc, revision, created_at, created_by, updated_at, updated_by)
+         VALUES ('alpha', 'bad', '{not json', 1, $1, 't', $1, 't')`,
+        [now],
+      ),
+    ).rejects.toMatchObject({ code: '22P02' });
+  });
+
+  it('four replicas migrating a fresh database at once: one applies, the others find it done', async () => {
+    const db = await createTestDatabase();
+    const replicas = [0, 1, 2, 3].map(() => pool(db.url));
+    const results = await Promise.all(replicas.map((p) => migratePostgres(p)));
+    expect(results.map((r) => r.current)).toEqual([1, 1, 1, 1]);
+    expect(results.flatMap((r) => r.applied)).toEqual([1]);
+    const { rows } = await replicas[0]!.query('SELECT version FROM schema_migrations');
+    expect(rows).toEqual([{ version: 1 }]);
+  });
+
+  it('waits for the lock another replica holds, then finds the schema and applies nothing twice', async () => {
+    const db = await createTestDatabase();
+    const p = pool(db.url);
+    const holder = await p.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      let settled = false;
+      const waiting = migratePostgres(pool(db.url)).finally(() => {
+        settled = true;
+      });
+      // The migrator's session is queued on our lock (seen in pg_locks), not done.
+      await expect
+        .poll(
+          async () =>
+            (await p.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_locks
+                 WHERE locktype = 'advisory' AND NOT granted
+                   AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`)).rows[0]
+              ?.n,
+        )
+        .toBe(1);
+      expect(settled).toBe(false);
+      expect(await tables(p)).toEqual([]);
+      // Meanwhile this "replica" migrates under the lock it holds.
+      await holder.query('BEGIN');
+      await holder.query(PG_MIGRATIONS[0]!.sql);
+      await holder.query("CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL)");
+      await holder.query('INSERT INTO schema_migrations VALUES (1, $1, $2)', [PG_MIGRATIONS[0]!.name, now]);
+      await holder.query('COMMIT');
+      await holder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      expect(await waiting).toEqual({ applied: [], current: 1 });
+    } finally {
+      holder.release();
+    }
+  });
+
+  it('a failing step leaves nothing of itself and releases the lock', async () => {
+    const db = await createTestDatabase();
+    const p = pool(db.url);
+    const broken: PgMigration = { version: 2, name: 'broken', sql: 'CREATE TABLE half_done (x int); SELECT 1 / 0;' };
+    await expect(migratePostgres(p, [...PG_MIGRATIONS, broken])).rejects.toThrow(/migration 2 \(broken\) failed: division by zero/);
+    const { rows } = await p.query('SELECT version FROM schema_migrations ORDER BY version');
+    expect(rows).toEqual([{ version: 1 }]);
+    expect(await tables(p)).not.toContain('half_done');
+    const free = await p.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [MIGRATION_LOCK_KEY]);
+    expect(free.rows[0]?.ok).toBe(true);
+  });
+
+  it('refuses a database whose recorded step differs from this build', async () => {
+    const db = await createTestDatabase();
+    const p = pool(db.url);
+    await migratePostgres(p);
+    const renamed: PgMigration = { ...PG_MIGRATIONS[0]!, name: 'edited' };
+    await expect(migratePostgres(p, [renamed])).rejects.toThrow(PgMigrationError);
+    await expect(migratePostgres(p, [renamed])).rejects.toThrow(/recorded as "initial"/);
+  });
+});
