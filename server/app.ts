@@ -6,7 +6,7 @@ import type { DestinationStream } from 'pino';
 import { createJwtVerifier } from './auth/jwt.js';
 import { registerAuthentication } from './auth/authenticate.js';
 import { ApiKeyIndex } from './auth/key-index.js';
-import type { ServerConfig } from './config.js';
+import { ConfigError, type ServerConfig } from './config.js';
 import { openDatabase, type Db } from './db/open.js';
 import { registerApiKeyRoutes } from './features/api-keys/routes.js';
 import { registerApplyRoutes } from './features/apply/routes.js';
@@ -70,6 +70,9 @@ declare module 'fastify' {
   }
 }
 
+export const POSTGRES_NOT_YET =
+  'FF_DATABASE_URL/DB_DSN: this build has the PostgreSQL schema and migrations but not yet the PostgreSQL stores; unset it to use the SQLite file FF_DB_PATH';
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
@@ -80,6 +83,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  */
 export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promise<FastifyInstance> {
   const logger = createLogger(config.logLevel, deps.logDestination);
+  // Refuse rather than quietly serve from the SQLite file the operator did not ask for.
+  if (config.databaseUrl !== null) throw new ConfigError(POSTGRES_NOT_YET);
   const db = openDatabase(config.dbPath);
   const stores = createStores(db);
   const metrics = createMetrics();

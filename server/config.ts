@@ -14,6 +14,8 @@ export interface ServerConfig {
   host: string;
   port: number;
   dbPath: string;
+  /** FF_DATABASE_URL (alias DB_DSN): a postgres:// connection string selects the PostgreSQL store; null: SQLite at dbPath. */
+  databaseUrl: string | null;
   dev: boolean;
   jwtSecret: string;
   /** True when the secret was generated at start-up (dev mode only): print it. */
@@ -52,6 +54,8 @@ const envSchema = {
     FF_HOST: { type: 'string', minLength: 1, default: '127.0.0.1' },
     FF_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 8000 },
     FF_DB_PATH: { type: 'string', minLength: 1, default: './data/ff.db' },
+    FF_DATABASE_URL: { type: 'string', default: '' },
+    DB_DSN: { type: 'string', default: '' },
     FF_DEV: { type: 'string', enum: ['', '0', '1', 'true', 'false'], default: '' },
     FF_JWT_SECRET: { type: 'string', default: '' },
     FF_JWKS_URL: { type: 'string', default: '' },
@@ -77,6 +81,8 @@ interface RawEnv {
   FF_HOST: string;
   FF_PORT: number;
   FF_DB_PATH: string;
+  FF_DATABASE_URL: string;
+  DB_DSN: string;
   FF_DEV: string;
   FF_JWT_SECRET: string;
   FF_JWKS_URL: string;
@@ -105,6 +111,32 @@ export const MIN_SECRET_BYTES = 32;
 export interface LoadOptions {
   /** `seed` never verifies tokens: it may run without FF_JWT_SECRET. */
   requireSecret?: boolean;
+}
+
+/**
+ * FF_DATABASE_URL, or DB_DSN (its alias): unset selects SQLite. Checked here so
+ * a typo stops the start instead of surfacing as a connection error later;
+ * messages never repeat the string (it may hold a password).
+ */
+function databaseUrl(primary: string, alias: string): string | null {
+  if (primary !== '' && alias !== '' && primary !== alias) {
+    throw new ConfigError('FF_DATABASE_URL and DB_DSN are both set and differ: set one');
+  }
+  const value = primary !== '' ? primary : alias;
+  if (value === '') return null;
+  const name = primary !== '' ? 'FF_DATABASE_URL' : 'DB_DSN';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} is not a URL (expected postgres://user:password@host:5432/database)`);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(`${name} must be a postgres:// or postgresql:// URL (unset it to use the SQLite file FF_DB_PATH)`);
+  }
+  if (url.hostname === '' && !url.searchParams.has('host')) throw new ConfigError(`${name} names no host`);
+  if (url.pathname === '' || url.pathname === '/') throw new ConfigError(`${name} names no database (postgres://…/DATABASE)`);
+  return value;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): ServerConfig {
@@ -157,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     host: v.FF_HOST,
     port: v.FF_PORT,
     dbPath: v.FF_DB_PATH,
+    databaseUrl: databaseUrl(v.FF_DATABASE_URL, v.DB_DSN),
     dev,
     jwtSecret,
     jwtSecretGenerated,

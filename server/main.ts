@@ -4,6 +4,7 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { CoreError } from '../core/errors.js';
+import { POSTGRES_NOT_YET } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/open.js';
 import { formatDiagnostic, seedFromDirectory, SeedError } from './seed.js';
@@ -23,6 +24,7 @@ async function serve(options: { watch?: string } = {}): Promise<void> {
 async function seed(options: { dir?: string }): Promise<void> {
   const config = loadConfig(process.env, { requireSecret: false });
   const dir = options.dir ?? config.seedDir;
+  if (config.databaseUrl !== null) throw new ConfigError(POSTGRES_NOT_YET);
   const db = openDatabase(config.dbPath);
   try {
     // No in-memory index to update here: a running server picks the change up

@@ -58,4 +58,40 @@ describe('loadConfig', () => {
     });
     expect(c.jwks).toEqual({ url: 'https://idp.example/jwks', issuer: 'https://idp.example', audience: 'ff' });
   });
+
+  describe('database selection', () => {
+    const URL_ = 'postgres://ff:s3cret@db.internal:5432/ff';
+    it('unset: SQLite at FF_DB_PATH', () => {
+      expect(loadConfig({ FF_JWT_SECRET: SECRET }).databaseUrl).toBeNull();
+      expect(loadConfig({ FF_JWT_SECRET: SECRET, FF_DATABASE_URL: '', DB_DSN: '' }).databaseUrl).toBeNull();
+    });
+    it('FF_DATABASE_URL, or DB_DSN as its alias, selects PostgreSQL', () => {
+      expect(loadConfig({ FF_JWT_SECRET: SECRET, FF_DATABASE_URL: URL_ }).databaseUrl).toBe(URL_);
+      expect(loadConfig({ FF_JWT_SECRET: SECRET, DB_DSN: URL_ }).databaseUrl).toBe(URL_);
+      expect(loadConfig({ FF_JWT_SECRET: SECRET, FF_DATABASE_URL: URL_, DB_DSN: URL_ }).databaseUrl).toBe(URL_);
+      const socket = 'postgresql://ff@localhost/ff?host=/var/run/postgresql';
+      expect(loadConfig({ FF_JWT_SECRET: SECRET, DB_DSN: socket }).databaseUrl).toBe(socket);
+    });
+    it('refuses two different values, a non-PostgreSQL URL, no host or no database — without echoing the password', () => {
+      const bad: [Record<string, string>, RegExp][] = [
+        [{ FF_DATABASE_URL: URL_, DB_DSN: 'postgres://ff:s3cret@other:5432/ff' }, /both set and differ/],
+        [{ FF_DATABASE_URL: 'ff:s3cret@db:5432/ff' }, /FF_DATABASE_URL must be a postgres/],
+        [{ DB_DSN: 'not a url s3cret' }, /DB_DSN is not a URL/],
+        [{ FF_DATABASE_URL: 'mysql://ff:s3cret@db/ff' }, /must be a postgres:\/\/ or postgresql:\/\/ URL/],
+        [{ FF_DATABASE_URL: 'postgres://ff:s3cret@db.internal:5432' }, /names no database/],
+        [{ FF_DATABASE_URL: 'postgres:///ff' }, /names no host/],
+      ];
+      for (const [env, message] of bad) {
+        let error: unknown;
+        try {
+          loadConfig({ FF_JWT_SECRET: SECRET, ...env });
+        } catch (e) {
+          error = e;
+        }
+        expect(error, JSON.stringify(env)).toBeInstanceOf(ConfigError);
+        expect((error as Error).message).toMatch(message);
+        expect((error as Error).message).not.toContain('s3cret');
+      }
+    });
+  });
 });
