@@ -29,7 +29,8 @@ const now = '2026-01-01T00:00:00.000Z';
 
 describe('PostgreSQL migrations', () => {
   it('create the SQLite schema on a fresh database, once', async () => {
-    const db = await createTestDatabase();
+    // An ICU "en" database: natural-language collation, where 'a' < 'B'.
+    const db = await createTestDatabase({ icuLocale: 'en' });
     const p = pool(db.url);
     expect(await migratePostgres(p)).toEqual({ applied: [1], current: 1 });
     expect(await tables(p)).toEqual([
@@ -70,14 +71,26 @@ describe('PostgreSQL migrations', () => {
     const { rows } = await p.query<{ revision: unknown; id: unknown }>("SELECT id, revision FROM flags WHERE tenant = 'alpha'");
     expect(typeof rows[0]?.revision).toBe('number');
     expect(typeof rows[0]?.id).toBe('number');
-    // Documents keep their text as written (json, not jsonb).
+    // Documents keep their text as written (json, not jsonb), and come back as text.
     await p.query(
       `INSERT INTO segments (tenant, key, doc, revision, created_at, created_by, updated_at, updated_by)
        VALUES ('alpha', 's', '{"zeta":1,  "alpha":2}', 1, $1, 't', $1, 't')`,
       [now],
     );
-    const seg = await p.query<{ doc: string }>("SELECT doc::text AS doc FROM segments WHERE key = 's'");
+    const seg = await p.query<{ doc: string }>("SELECT doc FROM segments WHERE key = 's'");
     expect(seg.rows[0]?.doc).toBe('{"zeta":1,  "alpha":2}');
+    // Keys order bytewise (as SQLite's BINARY), whatever the server's locale.
+    for (const key of ['b', 'B', '_', 'a']) {
+      await p.query(
+        `INSERT INTO segments (tenant, key, doc, revision, created_at, created_by, updated_at, updated_by)
+         VALUES ('beta', $1, '{}', 1, $2, 't', $2, 't')`,
+        [key, now],
+      );
+    }
+    const keys = await p.query<{ key: string }>("SELECT key FROM segments WHERE tenant = 'beta' ORDER BY key");
+    expect(keys.rows.map((r) => r.key)).toEqual(['B', '_', 'a', 'b']);
+    const natural = await p.query<{ key: string }>("SELECT key::text COLLATE \"default\" AS key FROM segments WHERE tenant = 'beta' ORDER BY 1");
+    expect(natural.rows.map((r) => r.key)).not.toEqual(['B', '_', 'a', 'b']); // the database's own order differs
     await expect(
       p.query(
         `INSERT INTO segments (tenant, key, doc, revision, created_at, created_by, updated_at, updated_by)

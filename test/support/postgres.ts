@@ -56,14 +56,23 @@ function callerFile(): string {
 }
 
 /** CREATE DATABASE on the run's server: isolated from every other test file, server and worker. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export interface CreateOptions {
+  /** Collate with this ICU locale (e.g. 'en'): how production servers are often set up, unlike our C-locale one. */
+  icuLocale?: string;
+}
+
+export async function createTestDatabase(options: CreateOptions = {}): Promise<TestDatabase> {
   const ctx = postgresContext();
   counter += 1;
   const name = `ff_t_${ctx.runId}_${process.pid}_${counter}`;
   const admin = new pg.Client({ connectionString: ctx.adminUrl });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
+    const locale =
+      options.icuLocale === undefined
+        ? ''
+        : ` TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE ${admin.escapeLiteral(options.icuLocale)} LOCALE 'C'`;
+    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}${locale}`);
   } finally {
     await admin.end();
   }

@@ -1,14 +1,21 @@
 import pg from 'pg';
 
 const INT8_OID = 20;
+const JSON_OID = 114;
 
-// int8 (bigint, count(*)) arrives as a string by default, since it can exceed
-// 2^53. ff's counters and ids never come near that, and the SQLite store
-// returns numbers: parse them to numbers on this pool only (no global change
-// to the driver, which other code in the process may use).
+// Rows come back as the SQLite store returns them, so both stores share their
+// row mapping: int8 (bigint, count(*)) as a number instead of the driver's
+// string (ff's counters and ids stay far below 2^53), and json as its text
+// instead of a parsed value (the store parses it, once). On this pool only: no
+// global change to the driver, which other code in the process may use.
+const asNumber = (value: string) => Number(value);
+const asText = (value: string) => value;
 const types = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === INT8_OID) return asNumber;
+    if (oid === JSON_OID) return asText;
+    return pg.types.getTypeParser(oid, format ?? 'text');
+  }) as typeof pg.types.getTypeParser,
 };
 
 export interface PoolOptions {
@@ -16,6 +23,8 @@ export interface PoolOptions {
   max?: number;
   /** application_name shown in pg_stat_activity, so an operator can tell replicas apart. */
   applicationName?: string;
+  /** An idle connection failed (server restart, pg_terminate_backend): log it; the pool replaces it. */
+  onIdleError?: (error: Error) => void;
 }
 
 export function openPostgresPool(url: string, options: PoolOptions = {}): pg.Pool {
@@ -28,6 +37,6 @@ export function openPostgresPool(url: string, options: PoolOptions = {}): pg.Poo
   // An idle connection that the server drops (restart, pg_terminate_backend)
   // emits 'error' on the pool; unhandled, that would crash the process. The
   // next query gets a fresh connection.
-  pool.on('error', () => undefined);
+  pool.on('error', (error) => options.onIdleError?.(error));
   return pool;
 }
