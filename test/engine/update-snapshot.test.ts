@@ -10,11 +10,9 @@ const SEGMENT_KEYS = ['s1', 's2', 's3'];
 const USERS = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6'];
 
 const segmentArb = (key: string): fc.Arbitrary<Segment> =>
-  fc.record({
-    key: fc.constant(key),
-    include: fc.subarray(USERS, { minLength: 1 }),
-    conditions: fc.option(fc.constant([{ attribute: 'plan', operator: 'equals' as const, value: 'pro' }]), { nil: undefined }),
-  }).map((s) => (s.conditions === undefined ? { key: s.key, include: s.include } : s));
+  fc
+    .record({ include: fc.subarray(USERS, { minLength: 1 }), byPlan: fc.boolean() })
+    .map(({ include, byPlan }): Segment => (byPlan ? { key, include, conditions: [{ attribute: 'plan', operator: 'equals', value: 'pro' }] } : { key, include }));
 
 const flagArb = (key: string): fc.Arbitrary<Flag> =>
   fc
