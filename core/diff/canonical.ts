@@ -48,11 +48,48 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(canonicalize(value));
 }
 
-export function semanticallyEqual(a: unknown, b: unknown): boolean {
-  return canonicalJson(a) === canonicalJson(b);
-}
-
 /** sha256 of the canonical JSON, prefixed with the algorithm. */
 export function contentHash(value: unknown): string {
   return `sha256:${createHash('sha256').update(canonicalJson(value)).digest('hex')}`;
+}
+
+// Content hashes remembered per document object, for the server's documents:
+// those it holds in its index and writes are values, never mutated once
+// hashed (a hash remembered for an object that is then mutated would lie, so
+// nothing else remembers: the CLI and tests compare by canonical form).
+const documentHashes = new WeakMap<object, string>();
+
+/** The content hash of a document (contentHash), remembered for the object: call only on documents never mutated afterwards. */
+export function documentHash(doc: object): string {
+  let hash = documentHashes.get(doc);
+  if (hash === undefined) {
+    hash = contentHash(doc);
+    documentHashes.set(doc, hash);
+  }
+  return hash;
+}
+
+/**
+ * Remembers the hash of a document read back from storage, where it was
+ * stored beside the content it was computed from, so comparing the document
+ * later costs no canonicalization.
+ */
+export function rememberDocumentHash(doc: object, hash: string): void {
+  documentHashes.set(doc, hash);
+}
+
+/**
+ * The one equality of the model: the same canonical form. Identical objects
+ * are equal; documents with remembered hashes compare by hash (a diff of a
+ * whole desired state against the server's index touches only the
+ * documents that differ, or hashes the desired side once).
+ */
+export function semanticallyEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const ha = documentHashes.get(a);
+    const hb = documentHashes.get(b);
+    if (ha !== undefined || hb !== undefined) return (ha ?? contentHash(a)) === (hb ?? contentHash(b));
+  }
+  return canonicalJson(a) === canonicalJson(b);
 }

@@ -11,7 +11,7 @@ export interface DocumentOf {
 
 export type ManagedBy = 'api' | 'git';
 
-/** A change made outside Git since the last apply (issue 4): shown in plans, cleared by an apply. */
+/** A change made outside Git since the last apply: shown in plans, cleared by an apply. */
 export interface DriftMark {
   source: string;
   actor: string;
@@ -98,4 +98,9 @@ export interface DocumentStore<D> {
   setOwnership(tenant: string, key: string, ownership: Ownership): void;
   /** Hard delete (apply with allow_delete); REST only archives. */
   remove(tenant: string, key: string): void;
+  /**
+   * Forgets the drift of every active row of the tenant: after a whole-tenant
+   * replace they all equal the files. Bookkeeping only, like setOwnership.
+   */
+  clearActiveDrift(tenant: string): void;
 }
