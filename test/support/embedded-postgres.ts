@@ -8,6 +8,7 @@
 // handed to that user, and its parent made traversable, or initdb cannot read
 // it. Only TCP on 127.0.0.1 is used (no Unix socket: its default directory may
 // not exist or not be writable by that user).
+import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -116,10 +117,14 @@ async function startOnce(port: number): Promise<EmbeddedServer> {
     },
     onError: (error) => log.push(`[error] ${String(error)}`),
   });
+  // stop() waits for an exit event, which never comes again once the process
+  // has exited (it failed to start, or was killed from outside): skip it then.
+  const stopIfRunning = async () => {
+    const child = (pg as unknown as { process?: ChildProcess }).process;
+    if (child !== undefined && child.exitCode === null && child.signalCode === null) await pg.stop();
+  };
   const fail = async (what: string, error: unknown): Promise<never> => {
-    // stop() waits for an exit event that never comes when the process has
-    // already exited: bound it.
-    await Promise.race([pg.stop().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+    await stopIfRunning().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
     const detail = error instanceof Error ? error.message : 'the server process exited';
     throw new Error(`embedded PostgreSQL: ${what} failed (${detail}). Its output:\n${log.join('').slice(-4000)}`);
@@ -152,7 +157,7 @@ async function startOnce(port: number): Promise<EmbeddedServer> {
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      await pg.stop();
+      await stopIfRunning();
       rmSync(dir, { recursive: true, force: true });
     },
   };
