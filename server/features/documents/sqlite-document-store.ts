@@ -105,6 +105,7 @@ export class SqliteDocumentStore<D> implements DocumentStore<D> {
          WHERE tenant = @tenant AND key = @key`,
       ),
       remove: db.prepare(`DELETE FROM ${t} WHERE tenant = ? AND key = ?`),
+      hashes: db.prepare<[string], { key: string; hash: string }>(`SELECT key, hash FROM ${t} WHERE tenant = ? AND archived_at IS NULL ORDER BY key`),
       clearDrift: db.prepare(
         `UPDATE ${t} SET drift_source = NULL, drift_actor = NULL, drift_at = NULL
          WHERE tenant = ? AND archived_at IS NULL AND drift_source IS NOT NULL`,
@@ -198,6 +199,12 @@ export class SqliteDocumentStore<D> implements DocumentStore<D> {
 
   remove(tenant: string, key: string): void {
     this.stmts.remove.run(tenant, key);
+  }
+
+  activeHashes(tenant: string): Record<string, string> {
+    const hashes: Record<string, string> = {};
+    for (const row of this.stmts.hashes.all(tenant)) hashes[row.key] = row.hash;
+    return hashes;
   }
 
   clearActiveDrift(tenant: string): void {

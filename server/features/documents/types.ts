@@ -103,4 +103,6 @@ export interface DocumentStore<D> {
    * replace they all equal the files. Bookkeeping only, like setOwnership.
    */
   clearActiveDrift(tenant: string): void;
+  /** Key → content hash of every active document, in key order (GET /v1/state/manifest). */
+  activeHashes(tenant: string): Record<string, string>;
 }
