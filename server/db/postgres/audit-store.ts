@@ -1,0 +1,79 @@
+import type { AuditEntry, AuditQuery, AuditRecord } from '../../features/audit/audit-store.js';
+import type { CommitMeta } from '../../features/state/revision-store.js';
+import type { PgDatabase } from './database.js';
+import { Params } from './params.js';
+
+interface Row {
+  id: number;
+  tenant: string;
+  ts: string;
+  actor: string;
+  source: AuditRecord['source'];
+  environment: string | null;
+  resource: AuditRecord['resource'];
+  key: string;
+  action: AuditRecord['action'];
+  before: string | null;
+  after: string | null;
+  revision: number | null;
+  commit_sha: string | null;
+  request_id: string | null;
+  commit_meta: string | null;
+}
+
+const parse = (s: string | null): unknown => (s === null ? null : JSON.parse(s));
+const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
+
+export class PgAuditStore {
+  constructor(private readonly pg: PgDatabase) {}
+
+  async record(e: AuditEntry): Promise<void> {
+    await this.pg.db().query(
+      `INSERT INTO audit (tenant, ts, actor, source, environment, resource, key, action, before, after, revision, commit_sha, request_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      [e.tenant, e.ts, e.actor, e.source, e.environment, e.resource, e.key, e.action, json(e.before), json(e.after), e.revision, e.commitSha, e.requestId],
+    );
+  }
+
+  async query(tenant: string, q: AuditQuery): Promise<AuditRecord[]> {
+    const p = new Params();
+    const where = [`a.tenant = ${p.add(tenant)}`];
+    const eq = (column: string, value: string | undefined) => {
+      if (value !== undefined) where.push(`${column} = ${p.add(value)}`);
+    };
+    eq('a.resource', q.resource);
+    eq('a.key', q.key);
+    eq('a.actor', q.actor);
+    eq('a.environment', q.environment);
+    eq('a.action', q.action);
+    eq('a.source', q.source);
+    if (q.commit !== undefined) {
+      // A prefix of at least 7 characters finds the full sha, as in git (any case, as SQLite's LIKE).
+      where.push(`a.commit_sha ILIKE ${p.add(`${q.commit.replace(/[^0-9a-fA-F]/g, '')}%`)}`);
+    }
+    if (q.from !== undefined) where.push(`a.ts >= ${p.add(q.from)}`);
+    if (q.to !== undefined) where.push(`a.ts < ${p.add(q.to)}`);
+    if (q.beforeId !== undefined) where.push(`a.id < ${p.add(q.beforeId)}`);
+    const sql = `SELECT a.*, r.commit_meta FROM audit a
+      LEFT JOIN revisions r ON r.tenant = a.tenant AND r.revision = a.revision
+      WHERE ${where.join(' AND ')} ORDER BY a.id DESC LIMIT ${p.add(q.limit)}`;
+    const { rows } = await this.pg.db().query<Row>(sql, p.values);
+    return rows.map((r) => ({
+      id: r.id,
+      tenant: r.tenant,
+      ts: r.ts,
+      actor: r.actor,
+      source: r.source,
+      environment: r.environment,
+      resource: r.resource,
+      key: r.key,
+      action: r.action,
+      before: parse(r.before),
+      after: parse(r.after),
+      revision: r.revision,
+      commitSha: r.commit_sha,
+      requestId: r.request_id,
+      commit: r.commit_meta ? (JSON.parse(r.commit_meta) as CommitMeta) : null,
+    }));
+  }
+}

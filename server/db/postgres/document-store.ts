@@ -1,0 +1,198 @@
+import { documentHash, rememberDocumentHash } from '../../../core/diff/index.js';
+import type {
+  DocumentChange,
+  DocumentKind,
+  DocumentListQuery,
+  DriftMark,
+  ManagedBy,
+  NewDocumentRow,
+  Ownership,
+  StoredDocument,
+} from '../../features/documents/types.js';
+import type { PgDatabase } from './database.js';
+import { containsPattern, Params } from './params.js';
+
+const TABLES: Record<DocumentKind, string> = { environment: 'environments', flag: 'flags', segment: 'segments' };
+
+interface Row {
+  tenant: string;
+  key: string;
+  doc: string;
+  hash: string | null;
+  version: number;
+  revision: number;
+  archived_at: string | null;
+  archived_by: string | null;
+  managed_by: ManagedBy;
+  git_commit: string | null;
+  drift_source: string | null;
+  drift_actor: string | null;
+  drift_at: string | null;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+const COLUMNS =
+  'tenant, key, doc, hash, version, revision, archived_at, archived_by, managed_by, git_commit, drift_source, drift_actor, drift_at, created_at, created_by, updated_at, updated_by';
+
+const driftOf = (row: Row): DriftMark | null =>
+  row.drift_source === null ? null : { source: row.drift_source, actor: row.drift_actor ?? '', at: row.drift_at ?? '' };
+
+function toStored<D>(row: Row): StoredDocument<D> {
+  const doc = JSON.parse(row.doc) as D;
+  // The stored hash was computed from this very content (see the SQLite store).
+  if (row.hash !== null) rememberDocumentHash(doc as object, row.hash);
+  return {
+    tenant: row.tenant,
+    key: row.key,
+    doc,
+    version: row.version,
+    revision: row.revision,
+    archivedAt: row.archived_at,
+    archivedBy: row.archived_by,
+    managedBy: row.managed_by,
+    gitCommit: row.git_commit,
+    drift: driftOf(row),
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    updatedAt: row.updated_at,
+    updatedBy: row.updated_by,
+  };
+}
+
+/**
+ * The PostgreSQL twin of the SQLite document store: same rows, same order
+ * (keys collate bytewise, see the migration), same search semantics (ILIKE
+ * for SQLite's case-insensitive LIKE; ->> for json_extract). The table name
+ * comes from a closed map, never from input.
+ */
+export class PgDocumentStore<D> {
+  private readonly table: string;
+  private readonly order: string;
+
+  constructor(
+    private readonly pg: PgDatabase,
+    readonly kind: DocumentKind,
+  ) {
+    this.table = TABLES[kind];
+    this.order = kind === 'environment' ? 'position, key' : 'key';
+  }
+
+  async get(tenant: string, key: string): Promise<StoredDocument<D> | undefined> {
+    const { rows } = await this.pg.db().query<Row>(`SELECT ${COLUMNS} FROM ${this.table} WHERE tenant = $1 AND key = $2`, [tenant, key]);
+    return rows[0] ? toStored<D>(rows[0]) : undefined;
+  }
+
+  async all(tenant: string): Promise<StoredDocument<D>[]> {
+    const { rows } = await this.pg.db().query<Row>(`SELECT ${COLUMNS} FROM ${this.table} WHERE tenant = $1 ORDER BY ${this.order}`, [tenant]);
+    return rows.map((r) => toStored<D>(r));
+  }
+
+  async list(tenant: string, query: DocumentListQuery): Promise<StoredDocument<D>[]> {
+    const p = new Params();
+    const where = [`tenant = ${p.add(tenant)}`];
+    if (query.state === 'active') where.push('archived_at IS NULL');
+    if (query.state === 'archived') where.push('archived_at IS NOT NULL');
+    if (query.q !== undefined && query.q !== '') {
+      const q = p.add(containsPattern(query.q));
+      const nameClause = this.kind === 'environment' ? ` OR doc->>'name' ILIKE ${q} ESCAPE '\\'` : '';
+      where.push(`(key ILIKE ${q} ESCAPE '\\' OR doc->>'description' ILIKE ${q} ESCAPE '\\'${nameClause})`);
+    }
+    if (query.tag !== undefined) {
+      where.push(
+        `EXISTS (SELECT 1 FROM json_array_elements_text(CASE WHEN json_typeof(doc->'tags') = 'array' THEN doc->'tags' ELSE '[]'::json END) AS t(tag)
+                 WHERE t.tag = ${p.add(query.tag)})`,
+      );
+    }
+    if (query.afterKey !== undefined) where.push(`key > ${p.add(query.afterKey)}`);
+    // Lists page by key (the keyset cursor), whatever the declaration order.
+    const sql = `SELECT ${COLUMNS} FROM ${this.table} WHERE ${where.join(' AND ')} ORDER BY key LIMIT ${p.add(query.limit)}`;
+    const { rows } = await this.pg.db().query<Row>(sql, p.values);
+    return rows.map((r) => toStored<D>(r));
+  }
+
+  async insert(row: NewDocumentRow<D>): Promise<StoredDocument<D>> {
+    const t = this.table;
+    const values = [
+      row.tenant,
+      row.key,
+      JSON.stringify(row.doc),
+      documentHash(row.doc as object),
+      row.revision,
+      row.managedBy,
+      row.gitCommit,
+      row.drift?.source ?? null,
+      row.drift?.actor ?? null,
+      row.drift?.at ?? null,
+      row.at,
+      row.by,
+    ];
+    const columns = 'tenant, key, doc, hash, revision, managed_by, git_commit, drift_source, drift_actor, drift_at, created_at, created_by, updated_at, updated_by';
+    const sql =
+      this.kind === 'environment'
+        ? `INSERT INTO ${t} (${columns}, position)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $12,
+                   (SELECT COALESCE(MAX(position), -1) + 1 FROM ${t} WHERE tenant = $1))
+           RETURNING ${COLUMNS}`
+        : `INSERT INTO ${t} (${columns})
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $12)
+           RETURNING ${COLUMNS}`;
+    const { rows } = await this.pg.db().query<Row>(sql, values);
+    return toStored<D>(rows[0]!);
+  }
+
+  async update(tenant: string, key: string, change: DocumentChange<D>): Promise<StoredDocument<D>> {
+    const p = new Params();
+    const sets = ['version = version + 1', `revision = ${p.add(change.revision)}`, `updated_at = ${p.add(change.at)}`, `updated_by = ${p.add(change.by)}`];
+    if (change.doc !== undefined) {
+      sets.push(`doc = ${p.add(JSON.stringify(change.doc))}`, `hash = ${p.add(documentHash(change.doc as object))}`);
+    }
+    if (change.archived !== undefined) {
+      sets.push(`archived_at = ${p.add(change.archived?.at ?? null)}`, `archived_by = ${p.add(change.archived?.by ?? null)}`);
+    }
+    if (change.managedBy !== undefined) sets.push(`managed_by = ${p.add(change.managedBy)}`);
+    if (change.gitCommit !== undefined) sets.push(`git_commit = ${p.add(change.gitCommit)}`);
+    if (change.drift !== undefined) {
+      sets.push(
+        `drift_source = ${p.add(change.drift?.source ?? null)}`,
+        `drift_actor = ${p.add(change.drift?.actor ?? null)}`,
+        `drift_at = ${p.add(change.drift?.at ?? null)}`,
+      );
+    }
+    const sql = `UPDATE ${this.table} SET ${sets.join(', ')} WHERE tenant = ${p.add(tenant)} AND key = ${p.add(key)} RETURNING ${COLUMNS}`;
+    const { rows } = await this.pg.db().query<Row>(sql, p.values);
+    if (!rows[0]) throw new Error(`${this.kind} row vanished inside its transaction`);
+    return toStored<D>(rows[0]);
+  }
+
+  async setOwnership(tenant: string, key: string, ownership: Ownership): Promise<void> {
+    await this.pg.db().query(
+      `UPDATE ${this.table} SET managed_by = $1, git_commit = $2, drift_source = $3, drift_actor = $4, drift_at = $5
+       WHERE tenant = $6 AND key = $7`,
+      [ownership.managedBy, ownership.gitCommit, ownership.drift?.source ?? null, ownership.drift?.actor ?? null, ownership.drift?.at ?? null, tenant, key],
+    );
+  }
+
+  async remove(tenant: string, key: string): Promise<void> {
+    await this.pg.db().query(`DELETE FROM ${this.table} WHERE tenant = $1 AND key = $2`, [tenant, key]);
+  }
+
+  async activeHashes(tenant: string): Promise<Record<string, string>> {
+    const { rows } = await this.pg
+      .db()
+      .query<{ key: string; hash: string }>(`SELECT key, hash FROM ${this.table} WHERE tenant = $1 AND archived_at IS NULL ORDER BY key`, [tenant]);
+    const hashes: Record<string, string> = {};
+    for (const row of rows) hashes[row.key] = row.hash;
+    return hashes;
+  }
+
+  async clearActiveDrift(tenant: string): Promise<void> {
+    await this.pg.db().query(
+      `UPDATE ${this.table} SET drift_source = NULL, drift_actor = NULL, drift_at = NULL
+       WHERE tenant = $1 AND archived_at IS NULL AND drift_source IS NOT NULL`,
+      [tenant],
+    );
+  }
+}
