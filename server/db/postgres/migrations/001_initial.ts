@@ -110,5 +110,19 @@ CREATE TABLE idempotency_keys (
   PRIMARY KEY (tenant, actor, route, key)
 );
 CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
+
+-- Every committed change to a tenant's state or keys is announced to every
+-- replica (LISTEN ff_changes): a trigger, so no write path can forget it, and
+-- NOTIFY is delivered only when the transaction commits. The payload is a
+-- hint; replicas read what changed from the revisions log.
+CREATE FUNCTION ff_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('ff_changes', json_build_object('tenant', NEW.key, 'revision', NEW.revision, 'keys_version', NEW.keys_version)::text);
+  RETURN NULL;
+END;
+$$;
+CREATE TRIGGER tenants_notify_change
+  AFTER INSERT OR UPDATE OF revision, keys_version ON tenants
+  FOR EACH ROW EXECUTE FUNCTION ff_notify_change();
 `,
 };
