@@ -71,7 +71,7 @@ declare module 'fastify' {
 }
 
 export const POSTGRES_NOT_YET =
-  'FF_DATABASE_URL/DB_DSN: this build has the PostgreSQL schema and migrations but not yet the PostgreSQL stores; unset it to use the SQLite file FF_DB_PATH';
+  'FF_DATABASE_URL/DB_DSN: this build cannot serve from PostgreSQL yet (its stores exist, the server is not wired to them); unset it to use the SQLite file FF_DB_PATH';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
