@@ -1,7 +1,7 @@
 // The plan: what applying a desired state to the current one changes. It is
 // data (schemas/plan.schema.json); renderers in cli/ are views of it. The
 // server computes it for a dry run and the CLI renders exactly that.
-import type { Environment, Flag, Segment, TenantState } from '../model/index.js';
+import { FEW_KEYS, indexOfKey, type Environment, type Flag, type Segment, type TenantState } from '../model/index.js';
 import type { Change, Drift, FieldChange, Plan } from '../model/schema-types.js';
 import { semanticallyEqual } from './canonical.js';
 import { diffValues, joinPath } from './field-diff.js';
@@ -49,10 +49,17 @@ function byKey<T extends { key: string }>(items: readonly T[]): Map<string, T> {
   return new Map(items.map((item) => [item.key, item]));
 }
 
-/** byKey restricted to `keys` (the last of a duplicated key, as byKey). */
+/** byKey restricted to `keys` (candidates come with states that have no duplicated keys). */
 function pick<T extends { key: string }>(items: readonly T[], keys: ReadonlySet<string>): Map<string, T> {
   const found = new Map<string, T>();
   if (keys.size === 0) return found;
+  if (keys.size <= FEW_KEYS) {
+    for (const key of keys) {
+      const index = indexOfKey(items, key);
+      if (index >= 0) found.set(key, items[index] as T);
+    }
+    return found;
+  }
   for (const item of items) if (keys.has(item.key)) found.set(item.key, item);
   return found;
 }

@@ -4,7 +4,7 @@
 // serves the off variant with an error or never matches, and the validator
 // reports it. Only a caller mistake (an environment the tenant does not declare) throws.
 import { CoreError } from '../errors.js';
-import type { EnvironmentConfig, Flag, JsonValue, Rule, Serve, TenantState } from '../model/index.js';
+import { FEW_KEYS, indexOfKey, type EnvironmentConfig, type Flag, type JsonValue, type Rule, type Serve, type TenantState } from '../model/index.js';
 import { bucketPrefix, normalizeRollout } from './bucketing.js';
 import { compileCondition } from './compile-condition.js';
 import { compileSegments } from './compile-segments.js';
@@ -13,6 +13,7 @@ import type { CompiledFlag, CompiledRule, CompiledSegment, CompiledServe, Outcom
 import { INVALID_CONTEXT_MESSAGE, makeResult, outcomeResult } from './results.js';
 import type { EvaluationResult, Reason } from './types.js';
 import { toFrozenJson } from './frozen-json.js';
+import { FlagTable } from './flag-table.js';
 import { Snapshot } from './snapshot.js';
 
 const hasOwn = Object.hasOwn;
@@ -36,7 +37,7 @@ export function buildSnapshot(state: TenantState, environment: string, revision:
     if (!isObject(flag) || typeof flag.key !== 'string' || flags.has(flag.key)) continue;
     flags.set(flag.key, compileFlag(state.tenant, flag, environment, segments));
   }
-  return new Snapshot(state.tenant, environment, revision, flags, segments);
+  return new Snapshot(state.tenant, environment, revision, FlagTable.of(flags), segments);
 }
 
 /** What changed between the state `previous` was built from and the new one, by key. */
@@ -73,16 +74,23 @@ export function updateSnapshot(previous: Snapshot, state: TenantState, revision:
     return new Snapshot(state.tenant, environment, revision, previous.flagTable, segments);
   }
   const definitions = new Map<string, Flag>();
-  for (const flag of state.flags ?? []) {
-    if (isObject(flag) && typeof flag.key === 'string' && recompile.has(flag.key) && !definitions.has(flag.key)) definitions.set(flag.key, flag);
+  const list = state.flags ?? [];
+  if (recompile.size <= FEW_KEYS) {
+    for (const key of recompile) {
+      const index = indexOfKey(list, key);
+      if (index >= 0) definitions.set(key, list[index] as Flag);
+    }
+  } else {
+    for (const flag of list) {
+      if (isObject(flag) && typeof flag.key === 'string' && recompile.has(flag.key) && !definitions.has(flag.key)) definitions.set(flag.key, flag);
+    }
   }
-  const flags = new Map(previous.flagTable);
+  const changes = new Map<string, CompiledFlag | undefined>();
   for (const key of recompile) {
     const flag = definitions.get(key);
-    if (flag === undefined) flags.delete(key);
-    else flags.set(key, compileFlag(state.tenant, flag, environment, segments));
+    changes.set(key, flag === undefined ? undefined : compileFlag(state.tenant, flag, environment, segments));
   }
-  return new Snapshot(state.tenant, environment, revision, flags, segments);
+  return new Snapshot(state.tenant, environment, revision, previous.flagTable.with(changes), segments);
 }
 
 /** Builds outcomes for one flag, sharing one object per variant. */

@@ -2,7 +2,8 @@
 // buildSnapshot (or derived from the previous one by updateSnapshot), swapped
 // whole by whoever holds it, read by evaluate.
 import type { FlagType } from '../model/index.js';
-import type { CompiledFlag, CompiledSegment } from './compiled.js';
+import type { CompiledSegment } from './compiled.js';
+import type { FlagTable } from './flag-table.js';
 import type { SnapshotInfo } from './types.js';
 
 function codeUnitOrder(a: string, b: string): number {
@@ -19,7 +20,7 @@ export class Snapshot implements SnapshotInfo {
     readonly environment: string,
     readonly revision: number,
     /** @internal The compiled flags; only the engine reads this. Shared between snapshots: never mutated. */
-    readonly flagTable: ReadonlyMap<string, CompiledFlag>,
+    readonly flagTable: FlagTable,
     /** @internal The compiled segments the flags were compiled against (updateSnapshot reuses them). */
     readonly segmentTable: ReadonlyMap<string, CompiledSegment> = new Map(),
   ) {

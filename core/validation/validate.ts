@@ -1,7 +1,7 @@
 // The validation entry points the server uses: a whole tenant state (schema,
 // then semantics), or one document (schema only). Diagnostics carry a JSON
 // pointer into the value, no file.
-import type { Flag, Segment, TenantState } from '../model/index.js';
+import { FEW_KEYS, indexOfKey, type Flag, type Segment, type TenantState } from '../model/index.js';
 import { issueToDiagnostic, type Issue } from './issue.js';
 import { schemaIssues } from './schema-check.js';
 import type { SchemaKind } from './schemas.js';
@@ -40,19 +40,25 @@ export function validateTenantChanges(state: TenantState, change: StateChange): 
   const flags: Located<Flag, undefined>[] = [];
   const segments: Located<Segment, undefined>[] = [];
   const unverified = new Set<string>();
-  state.flags.forEach((flag, index) => {
-    if (!change.flags.has(flag.key) && !(removedSegments.length > 0 && usesAnySegment(flag, removedSegments))) return;
+  const checkFlag = (flag: Flag, index: number) => {
     const own = rebase(schemaIssues('flag', flag), `/flags/${index}`);
     issues.push(...own);
     if (own.length === 0) flags.push({ value: flag, pointer: `/flags/${index}`, origin: undefined });
-  });
-  state.segments.forEach((segment, index) => {
-    if (!change.segments.has(segment.key)) return;
+  };
+  const checkSegment = (segment: Segment, index: number) => {
     const own = rebase(schemaIssues('segment', segment), `/segments/${index}`);
     issues.push(...own);
     if (own.length === 0) segments.push({ value: segment, pointer: `/segments/${index}`, origin: undefined });
     else unverified.add(segment.key);
-  });
+  };
+  if (removedSegments.length === 0 && change.flags.size <= FEW_KEYS) {
+    for (const index of indexesOf(state.flags, change.flags)) checkFlag(state.flags[index] as Flag, index);
+  } else {
+    state.flags.forEach((flag, index) => {
+      if (change.flags.has(flag.key) || (removedSegments.length > 0 && usesAnySegment(flag, removedSegments))) checkFlag(flag, index);
+    });
+  }
+  for (const index of indexesOf(state.segments, change.segments)) checkSegment(state.segments[index] as Segment, index);
   const model = {
     environments: state.environments.map((value, index) => ({ value, pointer: `/environments/${index}`, origin: undefined })),
     flags,
@@ -62,6 +68,22 @@ export function validateTenantChanges(state: TenantState, change: StateChange): 
   };
   const semantic = checkSemantics(model, (_origin, at) => at);
   return [...issues, ...semantic].map(issueToDiagnostic);
+}
+
+/** Where the documents with these keys are, in list order (absent keys are skipped). */
+function indexesOf(list: readonly { key: string }[], keys: ReadonlySet<string>): number[] {
+  const found: number[] = [];
+  if (keys.size <= FEW_KEYS) {
+    for (const key of keys) {
+      const index = indexOfKey(list, key);
+      if (index >= 0) found.push(index);
+    }
+    return found.sort((a, b) => a - b);
+  }
+  list.forEach((doc, index) => {
+    if (keys.has(doc.key)) found.push(index);
+  });
+  return found;
 }
 
 const rebase = (issues: Issue[], base: string): Issue[] => issues.map((i) => ({ ...i, pointer: base + i.pointer }));

@@ -23,6 +23,8 @@ export interface StoredDocument<D = unknown> {
   tenant: string;
   key: string;
   doc: D;
+  /** Content hash of `doc` (core/diff documentHash); null only for a row no write has touched since before hashes existed. */
+  hash: string | null;
   version: number;
   /** Tenant revision of the last change to this row; the ETag. */
   revision: number;

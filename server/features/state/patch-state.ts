@@ -1,4 +1,4 @@
-import type { TenantState } from '../../../core/model/index.js';
+import { FEW_KEYS, indexOfKey, type TenantState } from '../../../core/model/index.js';
 import type { DocumentKind } from '../documents/types.js';
 
 type Keyed = { key: string };
@@ -16,6 +16,7 @@ export const FIELD_OF = { environment: 'environments', flag: 'flags', segment: '
  */
 export function patchDocuments<T extends Keyed>(list: readonly T[], updates: ReadonlyMap<string, T | undefined>, sorted: boolean): T[] {
   if (updates.size === 0) return list as T[];
+  if (updates.size <= FEW_KEYS) return patchFew(list, updates, sorted);
   const seen = new Set<string>();
   const next: T[] = [];
   for (const doc of list) {
@@ -33,16 +34,35 @@ export function patchDocuments<T extends Keyed>(list: readonly T[], updates: Rea
       next.push(doc);
       continue;
     }
-    let lo = 0;
-    let hi = next.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((next[mid] as T).key < key) lo = mid + 1;
-      else hi = mid;
-    }
-    next.splice(lo, 0, doc);
+    next.splice(insertionPoint(next, key), 0, doc);
   }
   return next;
+}
+
+/** patchDocuments for a few keys: look each up instead of walking the list. */
+function patchFew<T extends Keyed>(list: readonly T[], updates: ReadonlyMap<string, T | undefined>, sorted: boolean): T[] {
+  const next = list.slice();
+  for (const [key, doc] of updates) {
+    const index = indexOfKey(next, key);
+    if (index >= 0) {
+      if (doc === undefined) next.splice(index, 1);
+      else next[index] = doc;
+    } else if (doc !== undefined) {
+      next.splice(sorted ? insertionPoint(next, key) : next.length, 0, doc);
+    }
+  }
+  return next;
+}
+
+function insertionPoint(list: readonly Keyed[], key: string): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((list[mid] as Keyed).key < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Per kind, the documents a change sets (a document) or removes (undefined). */
