@@ -103,6 +103,18 @@ describe('PostgreSQL transactions', () => {
     expect((await sa.revisions.since('alpha', start, 100)).map((r) => r.revision)).toEqual(revisions.sort((x, y) => x - y));
   });
 
+  it('read() sees one snapshot even while another replica commits, and takes no write lock', async () => {
+    const [first, second, outside] = await sa.read(async () => {
+      const a1 = (await sa.tenants.get('alpha'))!.revision;
+      const committed = await sb.transaction(() => write(sb, 'during-read')); // not blocked by the read
+      const a2 = (await sa.tenants.get('alpha'))!.revision;
+      return [a1, a2, committed];
+    });
+    expect(second).toBe(first);
+    expect(outside).toBe(first + 1);
+    expect((await sa.tenants.get('alpha'))!.revision).toBe(first + 1);
+  });
+
   it('a connection killed in the middle of a write leaves nothing partial', async () => {
     const before = (await sa.tenants.get('alpha'))!.revision;
     await expect(

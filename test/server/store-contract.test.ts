@@ -19,7 +19,7 @@ import { createTestDatabase, storeMatrix, type StoreKind } from '../support/post
  * The SQLite stores answer synchronously; `await` takes either, so the one
  * contract is written against the asynchronous (PostgreSQL) shape.
  */
-type ContractStores = Omit<PgStores, 'transaction'>;
+type ContractStores = Omit<PgStores, 'transaction' | 'read'>;
 
 interface Opened {
   stores: ContractStores;

@@ -79,6 +79,36 @@ export class PgDatabase {
     return result;
   }
 
+  /**
+   * Runs `fn` in one read-only REPEATABLE READ transaction, so several
+   * statements see one committed snapshot (inside a write transaction: in
+   * that one). Takes no write lock.
+   */
+  async read<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.current.getStore() !== undefined) return fn();
+    const client = await this.pool.connect();
+    const tx: Tx = { client, pending: [], savepoints: 0 };
+    let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const result = await this.current.run(tx, fn);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+        broken = rollbackError as Error;
+      });
+      throw error;
+    } finally {
+      client.off('error', onError);
+      client.release(broken);
+    }
+  }
+
   /** Runs `fn` once the outermost transaction has committed (at once when none is open). */
   afterCommit(fn: () => void): void {
     const open = this.current.getStore();

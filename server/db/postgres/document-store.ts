@@ -48,6 +48,7 @@ function toStored<D>(row: Row): StoredDocument<D> {
     tenant: row.tenant,
     key: row.key,
     doc,
+    hash: row.hash,
     version: row.version,
     revision: row.revision,
     archivedAt: row.archived_at,

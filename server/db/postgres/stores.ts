@@ -18,6 +18,7 @@ export interface PgStores {
   apiKeys: PgApiKeyStore;
   idempotency: PgIdempotencyStore;
   transaction<T>(fn: () => Promise<T>): Promise<T>;
+  read<T>(fn: () => Promise<T>): Promise<T>;
   afterCommit(fn: () => void): void;
 }
 
@@ -32,6 +33,7 @@ export function createPgStores(pg: PgDatabase): PgStores {
     apiKeys: new PgApiKeyStore(pg),
     idempotency: new PgIdempotencyStore(pg),
     transaction: (fn) => pg.transaction(fn),
+    read: (fn) => pg.read(fn),
     afterCommit: (fn) => pg.afterCommit(fn),
   };
 }
