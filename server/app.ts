@@ -21,6 +21,7 @@ import { registerStreamRoutes } from './features/stream/routes.js';
 import { registerStateRoutes } from './features/state/routes.js';
 import type { StateListener } from './features/state/state-listener.js';
 import { frameworkErrorHandler, installErrorHandling } from './http/error-handler.js';
+import { installJsonBodyReader } from './http/json-body.js';
 import { installRouteDocs } from './http/route-docs.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { installValidation } from './http/validation.js';
@@ -136,6 +137,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
   // JSON only: any other request media type is 415.
   app.removeContentTypeParser('text/plain');
+  installJsonBodyReader(app);
   installValidation(app);
   installErrorHandling(app);
   installRouteDocs(app);

@@ -22,6 +22,7 @@ export const DIAGNOSTIC_CODES = {
   YAML_MULTI_DOCUMENT: 'error',
   YAML_EMPTY: 'warning',
   YAML_TOO_DEEP: 'error',
+  YAML_CONTROL_CHARACTER: 'error',
   YAML_MERGE_KEY: 'error',
   YAML_TAG: 'error',
   YAML_COMPLEX_KEY: 'error',
