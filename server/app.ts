@@ -20,7 +20,7 @@ import { registerSegmentRoutes } from './features/segments/routes.js';
 import { registerStreamRoutes } from './features/stream/routes.js';
 import { registerStateRoutes } from './features/state/routes.js';
 import type { StateListener } from './features/state/state-listener.js';
-import { frameworkErrorHandler, installErrorHandling } from './http/error-handler.js';
+import { createClientErrorHandler, frameworkErrorHandler, installClosingGuard, installErrorHandling } from './http/error-handler.js';
 import { installJsonBodyReader } from './http/json-body.js';
 import { installRouteDocs } from './http/route-docs.js';
 import { installSecurityHeaders } from './http/security-headers.js';
@@ -109,6 +109,9 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     },
     routerOptions: { maxParamLength: 256 },
     frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler: createClientErrorHandler(logger),
+    // The closing guard below answers instead, in the one error shape.
+    return503OnClosing: false,
   }) as unknown as FastifyInstance;
 
   let loading: Promise<void> | undefined;
@@ -145,6 +148,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   // so a 401/403 carries them too.
   installRequestHooks(app, metrics);
   installSecurityHeaders(app);
+  installClosingGuard(app);
   registerAuthentication(app, { verifyJwt: createJwtVerifier(config), keys });
   await app.register(swagger, {
     // Name shared schemas after their title (Flag, Segment, Environment) rather than def-N.

@@ -19,4 +19,5 @@ export const DEFAULT_MAX_ALIAS_EXPANSION = 100_000;
  * slipped into a scalar would otherwise travel to the server and every SDK.
  * Written as an escape in a double-quoted scalar ("\0") they are fine.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 export const NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]/;
