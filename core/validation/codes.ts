@@ -24,6 +24,7 @@ export const DIAGNOSTIC_CODES = {
   YAML_TOO_DEEP: 'error',
   YAML_CONTROL_CHARACTER: 'error',
   YAML_MERGE_KEY: 'error',
+  YAML_PROTO_KEY: 'error',
   YAML_TAG: 'error',
   YAML_COMPLEX_KEY: 'error',
   YAML_ALIAS_UNDEFINED: 'error',
