@@ -22,6 +22,7 @@ import { registerStateRoutes } from './features/state/routes.js';
 import type { StateListener } from './features/state/state-listener.js';
 import { createClientErrorHandler, frameworkErrorHandler, installClosingGuard, installErrorHandling } from './http/error-handler.js';
 import { installJsonBodyReader } from './http/json-body.js';
+import { documentRoute, finishDocument } from './http/openapi.js';
 import { installRouteDocs } from './http/route-docs.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { installValidation } from './http/validation.js';
@@ -155,9 +156,19 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.title === 'string' ? json.title : `def-${i}`),
     },
+    // Docs only: operationIds, scopes, headers and examples (server/http/openapi.ts).
+    transform: documentRoute,
+    transformObject: finishDocument,
     openapi: {
-      openapi: '3.0.3',
-      info: { title: 'ff', version: '0.1.0', description: 'GitOps feature flags: management REST API, evaluation and OFREP.' },
+      // 3.1: the schemas are JSON Schema 2020-12 (propertyNames, if/else), which 3.0 cannot carry.
+      openapi: '3.1.0',
+      info: {
+        title: 'ff',
+        version: '0.1.0',
+        description: 'GitOps feature flags: management REST API, evaluation and OFREP.',
+        license: { name: 'MIT', identifier: 'MIT' },
+      },
+      servers: [{ url: '/', description: 'This server' }],
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },

@@ -93,8 +93,8 @@ describe('operations', () => {
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/v1/flags', '/v1/flags/{key}', '/v1/evaluate', '/ofrep/v1/evaluate/flags/{key}', '/v1/audit', '/healthz']),
     );
-    expect(doc.paths['/v1/flags'].post.security).toEqual([{ bearerAuth: [] }]);
-    expect(doc.paths['/v1/evaluate'].post.security).toEqual([{ apiKeyAuth: [] }, { bearerAuth: [] }]);
+    expect(doc.paths['/v1/flags'].post.security).toEqual([{ bearerAuth: ['flags:write'] }]);
+    expect(doc.paths['/v1/evaluate'].post.security).toEqual([{ apiKeyAuth: [] }, { bearerAuth: ['evaluate'] }]);
     expect(doc.paths['/v1/flags'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Flag' });
     expect(doc.components.schemas.Flag.required).toEqual(['key', 'type', 'variants', 'offVariant']);
     // Every reference resolves inside the document.
