@@ -177,7 +177,13 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    // Swagger UI sets inline styles (the browser console reports each one
+    // refused under `style-src 'self' https:`); scripts stay 'self' only.
+    transformStaticCSP: (header) => header.replace(/style-src ([^;]*);/, (_m, sources: string) => `style-src ${sources.trim()} 'unsafe-inline';`),
+  });
 
   registerHealthRoutes(app, { index, metrics });
   registerFlagRoutes(app, { service: services.flags, stores, config });

@@ -106,6 +106,12 @@ describe('operations', () => {
     expect(d.text).toContain('swagger');
     // Swagger UI's own static CSP there, helmet's strict one everywhere else.
     expect(d.headers.get('content-security-policy')).toContain('validator.swagger.io');
+    // Swagger UI applies inline styles: allowed for styles, never for scripts.
+    const csp = Object.fromEntries(
+      (d.headers.get('content-security-policy') ?? '').split(';').map((p) => p.trim().split(/\s+/)).map(([k, ...v]) => [k, v]),
+    ) as Record<string, string[]>;
+    expect(csp['style-src']).toContain("'unsafe-inline'");
+    expect(csp['script-src']).toEqual(["'self'"]);
   });
 
   it('the error envelope on an unparsable body carries no stack or internals', async () => {
