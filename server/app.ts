@@ -46,7 +46,7 @@ export interface AppDeps {
   beforeIndexLoad?: () => Promise<void>;
 }
 
-/** What the app holds beyond Fastify: for the launcher, tests, and the later watcher (issue 5). */
+/** What the app holds beyond Fastify: for the launcher, the tests and the live-index watcher. */
 export interface FfContext {
   config: ServerConfig;
   db: Db;
@@ -60,7 +60,7 @@ export interface FfContext {
   loadIndexes(): Promise<void>;
   /** Resolves once the index load started at listen time has finished. */
   whenReady(): Promise<void>;
-  /** Reloads whatever another process changed in the database (issue 5's watcher calls this). */
+  /** Reloads whatever another process changed in the database (the live-index watcher calls this). */
   refreshFromDatabase(): RefreshReport;
   /** Makes the stored state of every tenant in `dir` equal to its files (source `seed`). */
   seed(dir: string): Promise<SeedReport>;

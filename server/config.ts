@@ -28,7 +28,7 @@ export interface ServerConfig {
   defaultPageSize: number;
   maxPageSize: number;
   idempotencyTtlHours: number;
-  /** Issue 5: reload other processes' commits to the shared database file (default on). */
+  /** Reload other processes' commits to the shared database file (default on). */
   watchDb: boolean;
   /** Period of the database watch's safety-net data_version check (ms). */
   watchDbCheckMs: number;

@@ -25,8 +25,8 @@ async function seed(options: { dir?: string }): Promise<void> {
   const dir = options.dir ?? config.seedDir;
   const db = openDatabase(config.dbPath);
   try {
-    // No in-memory index to update here: a running server picks the change up
-    // on restart (issue 5 adds cross-process reload).
+    // No in-memory index to update here: a running server on the same file
+    // notices this process's commit and reloads the tenants it changed.
     const report = await seedFromDirectory(createStores(db), { stateCommitted: () => {}, keysCommitted: () => {} }, dir);
     for (const t of report.tenants) {
       process.stdout.write(`${t.tenant}: ${t.changes} change(s), revision ${t.revision}\n`);

@@ -3,7 +3,7 @@ import { fmtSucceeded, formatRepository } from '../actions/fmt.js';
 import { FfCommand } from '../base-command.js';
 import { ExitCode } from '../exit-codes.js';
 import { dirArg } from '../flags.js';
-import { renderFmtChangedFiles, renderFmtSummary } from '../render/fmt-text.js';
+import { renderFmtChangedFiles, renderFmtDiff, renderFmtSummary } from '../render/fmt-text.js';
 
 export default class Fmt extends FfCommand {
   static override summary = 'Rewrite every YAML file of a flags repository in the canonical format.';
@@ -26,12 +26,17 @@ export default class Fmt extends FfCommand {
       description: 'Write nothing; list the files that would change and exit 1 if any would.',
       default: false,
     }),
+    diff: Flags.boolean({
+      char: 'd',
+      description: 'Write nothing; print what would change as a unified diff and exit 1 if anything would (implies --check).',
+      default: false,
+    }),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Fmt);
-    const report = await formatRepository(args.dir, { check: flags.check });
-    this.print(renderFmtChangedFiles(report));
+    const report = await formatRepository(args.dir, { check: flags.check || flags.diff, diff: flags.diff });
+    this.print(flags.diff ? renderFmtDiff(report) : renderFmtChangedFiles(report));
     this.printError(renderFmtSummary(report, this.errorColors));
     this.finish(fmtSucceeded(report) ? ExitCode.ok : ExitCode.failure);
   }

@@ -1,4 +1,4 @@
-// Start-up cost (issue 2, item 14): oclif loads a command module to run it, so
+// Start-up cost: oclif loads a command module to run it, so
 // whatever a command imports at the top is paid by every invocation, even
 // `--help`. The YAML parser, the schema validator and the engine must be loaded
 // with import() inside run(). This walks the static import graph from every

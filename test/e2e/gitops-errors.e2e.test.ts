@@ -1,4 +1,4 @@
-// Issue 4, item 6: whatever goes wrong between the CLI and the server is one
+// Whatever goes wrong between the CLI and the server is one
 // line on stderr and exit 1, never a stack trace.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Issue 5 item 4: consistency under load. Three waves of 1,200 evaluations
+// Consistency under load. Three waves of 1,200 evaluations
 // (a third of them bulk) run against two real server processes, and each wave
 // is genuinely concurrent: every request is opened with its last body byte
 // held back, and the wave is released only once all 1,200 are open on the
