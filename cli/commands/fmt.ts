@@ -3,7 +3,7 @@ import { fmtSucceeded, formatRepository } from '../actions/fmt.js';
 import { FfCommand } from '../base-command.js';
 import { ExitCode } from '../exit-codes.js';
 import { dirArg } from '../flags.js';
-import { renderFmtChangedFiles, renderFmtDiff, renderFmtSummary } from '../render/fmt-text.js';
+import { renderFmtChangedFiles, renderFmtSummary } from '../render/fmt-text.js';
 
 export default class Fmt extends FfCommand {
   static override summary = 'Rewrite every YAML file of a flags repository in the canonical format.';
@@ -36,7 +36,7 @@ export default class Fmt extends FfCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Fmt);
     const report = await formatRepository(args.dir, { check: flags.check || flags.diff, diff: flags.diff });
-    this.print(flags.diff ? renderFmtDiff(report) : renderFmtChangedFiles(report));
+    this.print(flags.diff ? (await import('../render/fmt-diff.js')).renderFmtDiff(report) : renderFmtChangedFiles(report));
     this.printError(renderFmtSummary(report, this.errorColors));
     this.finish(fmtSucceeded(report) ? ExitCode.ok : ExitCode.failure);
   }

@@ -1,4 +1,3 @@
-import { createTwoFilesPatch } from 'diff';
 import type { FmtReport } from '../actions/fmt.js';
 import type { Palette } from '../io/colors.js';
 import { messages } from '../messages.js';
@@ -10,21 +9,6 @@ export function renderFmtChangedFiles(report: FmtReport): string {
   return report.files
     .filter((f) => f.status === 'changed')
     .map((f) => `${notACommand(printable(f.file))}\n`)
-    .join('');
-}
-
-/** stdout of `ff fmt --diff`: one unified diff per file that would change (git's a/ b/ labels). */
-export function renderFmtDiff(report: FmtReport): string {
-  return report.files
-    .filter((f) => f.status === 'changed' && f.before !== undefined && f.after !== undefined)
-    .map((f) => {
-      const name = printable(f.file);
-      return createTwoFilesPatch(`a/${name}`, `b/${name}`, f.before!, f.after!, undefined, undefined, { context: 3 })
-        .split('\n')
-        .filter((line) => !line.startsWith('====='))
-        .map(notACommand)
-        .join('\n');
-    })
     .join('');
 }
 
