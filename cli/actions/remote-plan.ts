@@ -50,11 +50,19 @@ export interface ApplyCall extends PlanCall {
   commit: Commit;
 }
 
+/** The wire form of an environment scope: null (the whole tenant) or a non-empty list, as the schema says. */
+function environmentScope(environments: string[] | null): ApplyRequest['environments'] {
+  if (environments === null) return null;
+  const [first, ...rest] = environments;
+  if (first === undefined) throw new Error('an environment-scoped apply needs at least one environment');
+  return [first, ...rest];
+}
+
 /** One POST /v1/apply of exactly the plan identified by (baseRevision, planHash). */
 export async function postApply(client: ApiClient, call: ApplyCall): Promise<ApplyResponse> {
   const body: ApplyRequest = {
     state: toApplyState(call.state),
-    environments: call.environments,
+    environments: environmentScope(call.environments),
     base_revision: call.baseRevision,
     expected_plan_hash: call.planHash,
     dry_run: false,

@@ -1,9 +1,12 @@
-// The shapes of the server answers the CLI reads (docs/api.md,
-// /work/brief/apply-api.md). Types only: the client does not validate them,
-// the server's response schemas do.
+// The shapes of the server answers the CLI reads (docs/api.md). Types only:
+// the client does not validate them, the server's response schemas do.
+// Request bodies with a schema in schemas/ are its generated type, never
+// restated here; the answers below are still written out, because the
+// routes' response schemas do not yet mark their members required (the
+// types generated from /openapi.json are all-optional).
 import type { ExplainTrace, WireEvaluation } from '../../core/engine/types.js';
 import type { TenantState } from '../../core/model/index.js';
-import type { Commit, Drift, Plan } from '../../core/model/schema-types.js';
+import type { ApplyRequest as ApplyRequestSchema, Drift, Plan } from '../../core/model/schema-types.js';
 
 /** GET /v1/state */
 export interface StateResponse {
@@ -13,16 +16,8 @@ export interface StateResponse {
   resources?: Record<string, { managed_by?: string; git_commit?: string | null; drift?: Drift | null }>;
 }
 
-/** POST /v1/apply request body. */
-export interface ApplyRequest {
-  state: Omit<TenantState, 'tenant'> & { tenant?: string };
-  environments: string[] | null;
-  base_revision: number;
-  expected_plan_hash?: string;
-  dry_run: boolean;
-  allow_delete: boolean;
-  commit?: Commit;
-}
+/** POST /v1/apply request body: schemas/apply-request.schema.json. */
+export type ApplyRequest = ApplyRequestSchema;
 
 /** POST /v1/plan answer. */
 export interface PlanResponse {
