@@ -47,6 +47,8 @@ export const messages = {
     `cannot reach the ff server at ${server} (${reason}): is it running? Point --server or FF_SERVER at it`,
   serverTimeout: (server: string, seconds: number) =>
     `the ff server at ${server} did not answer within ${seconds} s (FF_TIMEOUT sets the limit)`,
+  tokenExpired: (server: string, expiredAt: string) =>
+    `the server at ${server} refused the token (401): it expired at ${expiredAt}; mint a new one (\`ff token\`, or your identity provider)`,
   tokenRefused: (server: string) =>
     `the server at ${server} refused the token (401): it is malformed, expired or signed with another secret`,
   forbidden: (request: string, reason: string | undefined) =>

@@ -1,6 +1,6 @@
 import type { ExplainTrace, WireEvaluation } from '../../core/engine/types.js';
 import { assertEnvironment, findTenant } from './tenant-lookup.js';
-import { loadAndValidate, type ValidationReport } from './validate.js';
+import { loadAndValidateTenant, type ValidationReport } from './validate.js';
 
 /**
  * What `ff eval` shows: the wire answer (exactly what the server's evaluate
@@ -31,13 +31,13 @@ export type LocalEvalOutcome = { ok: true; view: EvalView } | { ok: false; repor
 export const LOCAL_REVISION = 0;
 
 /**
- * Validates the whole repository (an invalid one is never evaluated, as the
- * server would never accept it), then evaluates one flag with the engine the
- * server runs.
+ * Validates the tenant's files (an invalid tenant is never evaluated, as the
+ * server would never accept it; other tenants' files do not matter), then
+ * evaluates one flag with the engine the server runs.
  */
 export async function evaluateLocally(request: LocalEvalRequest): Promise<LocalEvalOutcome> {
   const [{ report, tenants }, engine] = await Promise.all([
-    loadAndValidate(request.dir),
+    loadAndValidateTenant(request.dir, request.tenant),
     import('../../core/engine/index.js'),
   ]);
   if (!report.ok) return { ok: false, report };

@@ -58,8 +58,11 @@ describe('talking to the server', () => {
 
   it('reports a refused, a missing and an under-scoped token in one line', async () => {
     const expired = await ff.server.token({ tenants: ['shop'], ttlS: 1, now: new Date(Date.now() - 3_600_000) });
-    oneLine(await ffAgainst(ff.url, expired)(['plan', dir, '-t', 'shop']), 'UNAUTHENTICATED');
-    oneLine(await ffAgainst(ff.url, 'not-a-jwt')(['audit', '-t', 'shop']), 'UNAUTHENTICATED');
+    const expiredLine = oneLine(await ffAgainst(ff.url, expired)(['plan', dir, '-t', 'shop']), 'UNAUTHENTICATED');
+    // The CLI reads `exp` and names the cause the user can fix.
+    expect(expiredLine).toMatch(/it expired at \d{4}-\d\d-\d\dT[\d:.]+Z; mint a new one/);
+    const garbage = oneLine(await ffAgainst(ff.url, 'not-a-jwt')(['audit', '-t', 'shop']), 'UNAUTHENTICATED');
+    expect(garbage).toContain('malformed, expired or signed with another secret');
     const missing = oneLine(await runFf(['audit', '-t', 'shop'], { env: { FF_SERVER: ff.url } }), 'UNAUTHENTICATED');
     expect(missing).toContain('no token');
 
