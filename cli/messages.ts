@@ -23,6 +23,7 @@ export const messages = {
   unknownCommand: (id: string, known: readonly string[], suggestion?: string) =>
     `unknown command "${id.replace(/:/g, ' ')}"${suggestion === undefined ? '' : `: did you mean "${suggestion.replace(/:/g, ' ')}"?`} (commands: ${known.map((k) => k.replace(/:/g, ' ')).join(', ')}; see \`ff --help\`)`,
   didYouMeanFlag: (suggestion: string) => `did you mean --${suggestion}?`,
+  didYouMeanFlagKey: (suggestion: string) => `no such flag in the tenant: did you mean "${suggestion}"?`,
   internal: (detail: string) => `internal error: ${detail} (set FF_DEBUG=1 for the stack trace)`,
   ioFailure: (file: string, reason: string) => `cannot access ${file}: ${reason}`,
 

@@ -13,6 +13,8 @@ export interface EvalView {
   environment: string;
   evaluation: WireEvaluation;
   trace?: ExplainTrace;
+  /** For FLAG_NOT_FOUND from local files: the tenant's flag key nearest the one asked for (a likely typo). */
+  didYouMean?: string;
 }
 
 export interface LocalEvalRequest {
@@ -48,5 +50,10 @@ export async function evaluateLocally(request: LocalEvalRequest): Promise<LocalE
   const result = engine.evaluate(snapshot, request.flagKey, request.context);
   const view: EvalView = { tenant: request.tenant, environment: request.environment, evaluation: engine.toWire(result) };
   if (request.explain) view.trace = engine.explain(snapshot, request.flagKey, request.context);
+  if (result.errorCode === 'FLAG_NOT_FOUND') {
+    const { closest } = await import('../../core/validation/suggest.js');
+    const suggestion = closest(request.flagKey, state.flags.map((f) => f.key));
+    if (suggestion !== undefined) view.didYouMean = suggestion;
+  }
   return { ok: true, view };
 }

@@ -263,3 +263,13 @@ describe('ff eval validates only the tenant it evaluates', () => {
     expect(r.stderr).toContain('known: broken, shop');
   });
 });
+
+describe('ff eval suggests a flag key', () => {
+  it('a mistyped flag key: did you mean, on stderr; the answer is unchanged', async () => {
+    const r = await runFf(['eval', 'baner', '-t', 'shop', '-e', 'prod', '-d', repo, '--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ flag_key: 'baner', error_code: 'FLAG_NOT_FOUND' });
+    expect(JSON.parse(r.stdout)).not.toHaveProperty('didYouMean');
+    expect(r.stderr).toBe('no such flag in the tenant: did you mean "banner"?\n');
+  });
+});
