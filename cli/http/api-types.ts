@@ -1,12 +1,12 @@
 // The shapes of the server answers the CLI reads (docs/api.md). Types only:
 // the client does not validate them, the server's response schemas do.
-// Request bodies with a schema in schemas/ are its generated type, never
+// Request bodies with a schema in schemas/ use its generated type, never
 // restated here; the answers below are still written out, because the
 // routes' response schemas do not yet mark their members required (the
 // types generated from /openapi.json are all-optional).
 import type { ExplainTrace, WireEvaluation } from '../../core/engine/types.js';
 import type { TenantState } from '../../core/model/index.js';
-import type { ApplyRequest as ApplyRequestSchema, Drift, Plan } from '../../core/model/schema-types.js';
+import type { Drift, Plan } from '../../core/model/schema-types.js';
 
 /** GET /v1/state */
 export interface StateResponse {
@@ -15,9 +15,6 @@ export interface StateResponse {
   state: TenantState;
   resources?: Record<string, { managed_by?: string; git_commit?: string | null; drift?: Drift | null }>;
 }
-
-/** POST /v1/apply request body: schemas/apply-request.schema.json. */
-export type ApplyRequest = ApplyRequestSchema;
 
 /** POST /v1/plan answer. */
 export interface PlanResponse {
