@@ -37,10 +37,13 @@ describe('/openapi.json', () => {
   });
   afterAll(async () => s.close());
 
-  it('passes `redocly lint` (recommended rules) with no error', () => {
+  it('passes `redocly lint` (recommended rules, examples valid) with no error', () => {
     const file = path.join(s.dir, 'openapi.json');
     writeFileSync(file, JSON.stringify(doc));
-    const r = spawnSync(path.join(repo, 'node_modules', '.bin', 'redocly'), ['lint', file, '--extends', 'recommended', '--format', 'json'], {
+    // Recommended rules, and the request examples must validate against their schemas (a warning there by default).
+    const config = path.join(s.dir, 'redocly.yaml');
+    writeFileSync(config, 'extends:\n  - recommended\nrules:\n  no-invalid-media-type-examples:\n    severity: error\n    allowAdditionalProperties: false\n');
+    const r = spawnSync(path.join(repo, 'node_modules', '.bin', 'redocly'), ['lint', file, '--config', config, '--format', 'json'], {
       encoding: 'utf8',
       cwd: s.dir,
       env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
