@@ -129,3 +129,26 @@ describe('OFREP with an unknown X-Environment answers in OFREP\'s own shape', ()
     expect(r.json).toEqual({ errorCode: 'GENERAL', errorDetails: 'environment not found' });
   });
 });
+
+describe('parseJsonBody (the reader alone)', () => {
+  it('reads every JSON text of depth ≤ the cap exactly as JSON.parse does', async () => {
+    const { default: fc } = await import('fast-check');
+    const { parseJsonBody } = await import('../../server/http/json-body.js');
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 8 }), (value) => {
+        const text = JSON.stringify(value);
+        // jsonValue may produce __proto__ keys, which the reader refuses by design.
+        fc.pre(!text.includes('"__proto__"'));
+        expect(parseJsonBody(Buffer.from(text))).toEqual(JSON.parse(text));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('finds a duplicate key wherever strings with quotes and backslashes sit around it', async () => {
+    const { parseJsonBody } = await import('../../server/http/json-body.js');
+    const tricky = '"a\\\\\\"b\\\\"';
+    expect(() => parseJsonBody(Buffer.from(`{"k":${tricky},"x":[${tricky},{"k":1}],"k":2}`))).toThrow(/duplicate key/);
+    expect(parseJsonBody(Buffer.from(`{"k":${tricky},"x":[${tricky},{"k":1}]}`))).toEqual({ k: 'a\\"b\\', x: ['a\\"b\\', { k: 1 }] });
+  });
+});
