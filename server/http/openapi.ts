@@ -97,6 +97,14 @@ export const finishDocument: SwaggerTransformObject = (documentObject) => {
       if (media !== undefined && examples !== undefined) {
         media.examples = Object.fromEntries(Object.entries(examples).map(([name, value]) => [name, { value }]));
       }
+      // Errors are JSON even where the success is not (the event stream's
+      // `produces` would otherwise label its 4xx/5xx as text/event-stream).
+      for (const [status, response] of Object.entries((operation.responses ?? {}) as Record<string, { content?: Record<string, unknown> }>)) {
+        const content = response.content;
+        if (!/^[45]/.test(status) || content === undefined || 'application/json' in content) continue;
+        const [first] = Object.values(content);
+        if (first !== undefined) response.content = { 'application/json': first };
+      }
     }
   }
   return doc as ReturnType<SwaggerTransformObject>;

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_DEPTH } from '../../core/yaml/limits.js';
-import { MAX_BODY_DEPTH } from '../../server/http/json-body.js';
+import { MAX_BODY_DEPTH, parseJsonBody } from '../../server/http/json-body.js';
 import { ALPHA } from './helpers/fixtures.js';
 import { commit, desiredOf } from './helpers/apply.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
@@ -131,9 +132,7 @@ describe('OFREP with an unknown X-Environment answers in OFREP\'s own shape', ()
 });
 
 describe('parseJsonBody (the reader alone)', () => {
-  it('reads every JSON text of depth ≤ the cap exactly as JSON.parse does', async () => {
-    const { default: fc } = await import('fast-check');
-    const { parseJsonBody } = await import('../../server/http/json-body.js');
+  it('reads every JSON text of depth ≤ the cap exactly as JSON.parse does', () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 8 }), (value) => {
         const text = JSON.stringify(value);
@@ -145,8 +144,7 @@ describe('parseJsonBody (the reader alone)', () => {
     );
   });
 
-  it('finds a duplicate key wherever strings with quotes and backslashes sit around it', async () => {
-    const { parseJsonBody } = await import('../../server/http/json-body.js');
+  it('finds a duplicate key wherever strings with quotes and backslashes sit around it', () => {
     const tricky = '"a\\\\\\"b\\\\"';
     expect(() => parseJsonBody(Buffer.from(`{"k":${tricky},"x":[${tricky},{"k":1}],"k":2}`))).toThrow(/duplicate key/);
     expect(parseJsonBody(Buffer.from(`{"k":${tricky},"x":[${tricky},{"k":1}]}`))).toEqual({ k: 'a\\"b\\', x: ['a\\"b\\', { k: 1 }] });
