@@ -144,6 +144,10 @@ describe('readiness and failures', () => {
       const evaluation = await s.call('POST', '/v1/evaluate', { body: { flag_key: 'new-checkout', environment: 'production' } });
       expect(evaluation.status).toBe(503);
       expect(evaluation.json.error.code).toBe('SERVICE_UNAVAILABLE');
+      // OFREP's own body, saying what to wait for (not "internal error").
+      const ofrep = await s.call('POST', '/ofrep/v1/evaluate/flags', { body: { context: {} }, headers: { 'x-environment': 'production' } });
+      expect(ofrep.status).toBe(503);
+      expect(ofrep.json).toEqual({ errorDetails: 'the evaluation index is still loading' });
       expect((await s.call('GET', '/healthz', { token: null, tenant: null })).status).toBe(200);
       release();
       await s.app.ff.whenReady();
