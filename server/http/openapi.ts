@@ -1,6 +1,7 @@
 import type { FastifySchema, RouteOptions } from 'fastify';
 import type { SwaggerTransform, SwaggerTransformObject } from '@fastify/swagger';
 import type { RouteAuth } from '../auth/route-auth.js';
+import { IDEMPOTENCY_KEY_PATTERN } from '../idempotency/idempotent.js';
 import { REQUEST_EXAMPLES } from './openapi-examples.js';
 
 declare module 'fastify' {
@@ -53,7 +54,7 @@ function documentedHeaders(auth: RouteAuth, route: RouteOptions): { properties: 
   }
   if (docs?.idempotencyKey === true) {
     properties['idempotency-key'] = header('Replays of the same key and body get the first answer; another body with it is 422.', {
-      maxLength: 200,
+      pattern: IDEMPOTENCY_KEY_PATTERN.source,
       examples: ['3f2c1a9e-create-checkout'],
     });
   }
