@@ -156,7 +156,7 @@ try {
       bigState.flags.length,
     );
   });
-  console.log(`\n${renderPropagation('Propagation, large tenant (every change reloads the whole tenant in every process)', bigFigures)}`);
+  console.log(`\n${renderPropagation('Propagation, large tenant (each process recompiles only what a revision changed)', bigFigures)}`);
   console.log(`\n${renderIndexBuild(indexFigures, { small: smallRss, large: bigRss })}`);
   const figures = { smallTenant: smallFigures, largeTenant: bigFigures, indexBuild: indexFigures, serverRssBytes: { small: smallRss, large: bigRss } };
   log(`wrote ${writeResult(path.resolve(root, String(values.out)), 'live', machine, loadAtStart, figures)}`);

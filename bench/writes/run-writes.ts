@@ -172,7 +172,7 @@ async function measureTenant(state: TenantState, work: string, o: WritesOptions)
       probe.push(m.ms);
       const manifest = m.json;
       const d = await inject(live, token, state.tenant, 'POST', '/v1/apply', {
-        delta: { environments: state.environments, upsert: { flags: [changed], segments: [] }, delete: { flags: [], segments: [] } },
+        delta: { ...(state.name === undefined ? {} : { name: state.name }), environments: state.environments, upsert: { flags: [changed], segments: [] }, delete: { flags: [], segments: [] } },
         base_revision: manifest.revision as number,
         commit: commit(i + 1000),
         allow_delete: true,

@@ -1,4 +1,4 @@
-import { computePlan, scopeDesiredState, type Change, type Plan } from '../../../core/diff/index.js';
+import { computePlan, documentHash, scopeDesiredState, type Change, type Plan } from '../../../core/diff/index.js';
 import type { TenantState } from '../../../core/model/index.js';
 import { validateTenantChanges, type StateChange } from '../../../core/validation/index.js';
 import { ApiError, unprocessable, type ApiErrorCode } from '../../errors.js';
@@ -132,11 +132,13 @@ export function writeTenant(stores: Stores, listener: StateListener, w: TenantWr
         return drift ? { source: drift.source, actor: drift.actor, at: drift.at } : undefined;
       },
       ...(candidates === undefined ? {} : { candidates }),
+      // Every document the plan hashes is a value from here on (it is written, then held by the index).
+      hashOf: documentHash,
     });
     if (w.expectedPlanHash !== undefined && w.expectedPlanHash !== plan.plan_hash) throw planChangedError(w.expectedPlanHash, plan);
 
-    const renamed = w.scope === null && (base.state.name ?? undefined) !== (next.name ?? undefined);
-    const change = stateChangeOf(plan.changes, duplicates || renamed);
+    // The tenant's name is checked by the request schema and compiled into nothing: renaming needs no re-validation.
+    const change = stateChangeOf(plan.changes, duplicates);
     const errors = validateTenantChanges(next, change).filter((d) => d.severity === 'error');
     if (errors.length > 0) {
       throw unprocessable(w.invalid.code, 'the change would make the tenant state invalid', errors.map((d) => toDetail(d, next, w.invalid.focus)));
