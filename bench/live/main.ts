@@ -1,4 +1,4 @@
-// The live-index figures (issue 5, item 6), printed as tables and written to
+// The live-index figures, printed as tables and written to
 // bench-out/live.json. Figures, never pass/fail. Needs the compiled tree
 // (npm run build); run with --expose-gc for the memory figures:
 //
