@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { destination as pinoDestination, pino, type Bindings, type ChildLoggerOptions, type DestinationStream, type Level, type Logger } from 'pino';
+import { BufferedLogDestination } from './log-destination.js';
+import { pino, type Bindings, type ChildLoggerOptions, type DestinationStream, type Level, type Logger } from 'pino';
 
 /** Header paths that must never reach a log line. */
 export const REDACTED_PATHS = [
@@ -42,11 +43,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       base: undefined,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     },
-    // stdout through a 4 KiB buffer written synchronously: one write(2) per
-    // few dozen request lines, with no hop through libuv's thread pool (which
-    // an asynchronous destination takes for every flush); flushed every
-    // second so a quiet server's lines still appear, and on exit and close.
-    destination ?? pinoDestination({ dest: 1, sync: true, minLength: 4096, periodicFlush: 1000 }),
+    // stdout, buffered: one write(2) per few dozen request lines (log-destination.ts).
+    destination ?? new BufferedLogDestination(1),
   );
 }
 
