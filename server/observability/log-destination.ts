@@ -3,13 +3,16 @@ import type { DestinationStream } from 'pino';
 
 /**
  * The server's stdout for JSON log lines: lines collect in memory and go out
- * in one synchronous write(2) per ~16 KiB, every second, on close (the app
- * flushes the logger) and at exit.
+ * in one synchronous write(2) per 4 KiB or so, every second, on close (the
+ * app flushes the logger) and at exit. A write holds whole lines and at most
+ * PIPE_BUF (4,096) bytes when it can, because a pipe keeps such a write in
+ * one piece: the workers of `serve --workers N` share one stdout, and their
+ * lines must not interleave mid-line.
  *
  * Why not pino.destination (sonic-boom) with `minLength`: it appends each line
  * to one growing string and takes that string's byte length on every write,
  * which flattens it — about 1.1 µs and a few KiB of garbage per line (measured:
- * 1,150 ns per 250-byte line, against 50 ns here), more than pino spends
+ * 1,150 ns per 250-byte line, against about 50 ns here), more than pino spends
  * building the line. A synchronous write keeps lines in order with the rest of
  * the process and needs no thread pool; a full pipe (EAGAIN) is waited out, as
  * pino's synchronous destination does, and a closed one (EPIPE) drops lines
@@ -23,7 +26,7 @@ export class BufferedLogDestination implements DestinationStream {
 
   constructor(
     private readonly fd = 1,
-    private readonly flushAt = 16 * 1024,
+    private readonly flushAt = PIPE_BUF,
     flushEveryMs = 1000,
   ) {
     this.timer = setInterval(this.onExit, flushEveryMs);
@@ -32,6 +35,7 @@ export class BufferedLogDestination implements DestinationStream {
   }
 
   write(line: string): boolean {
+    if (this.pending > 0 && this.pending + line.length > this.flushAt) this.flushSync();
     this.parts.push(line);
     this.pending += line.length;
     if (this.pending >= this.flushAt) this.flushSync();
@@ -46,10 +50,10 @@ export class BufferedLogDestination implements DestinationStream {
 
   flushSync(): void {
     if (this.pending === 0) return;
-    const buf = Buffer.from(this.parts.join(''), 'utf8');
+    const parts = this.parts;
     this.parts = [];
     this.pending = 0;
-    writeFully(this.fd, buf);
+    for (const chunk of writeChunks(parts)) writeFully(this.fd, chunk);
   }
 
   /** Flushes and stops the timer and the exit hook. */
@@ -58,6 +62,34 @@ export class BufferedLogDestination implements DestinationStream {
     clearInterval(this.timer);
     process.removeListener('exit', this.onExit);
   }
+}
+
+/** The largest write a pipe keeps in one piece (POSIX minimum, Linux's value). */
+const PIPE_BUF = 4096;
+
+/**
+ * The writes that carry `lines`: one, when they fit in PIPE_BUF bytes (or are
+ * a single line); otherwise groups of whole lines of at most PIPE_BUF bytes
+ * each (more bytes than characters: text that is not ASCII).
+ */
+export function writeChunks(lines: readonly string[]): Buffer[] {
+  const all = Buffer.from(lines.length === 1 ? (lines[0] as string) : lines.join(''), 'utf8');
+  if (all.length <= PIPE_BUF || lines.length === 1) return [all];
+  const chunks: Buffer[] = [];
+  let group: string[] = [];
+  let bytes = 0;
+  for (const line of lines) {
+    const n = Buffer.byteLength(line, 'utf8');
+    if (bytes + n > PIPE_BUF && group.length > 0) {
+      chunks.push(Buffer.from(group.join(''), 'utf8'));
+      group = [];
+      bytes = 0;
+    }
+    group.push(line);
+    bytes += n;
+  }
+  if (group.length > 0) chunks.push(Buffer.from(group.join(''), 'utf8'));
+  return chunks;
 }
 
 const waitCell = new Int32Array(new SharedArrayBuffer(4));
