@@ -7,12 +7,13 @@ import type { EvaluationResult, WireEvaluation } from './types.js';
 
 const NO_DETAILS: WireEvaluation['details'] = Object.freeze({});
 
-export function toWire(result: EvaluationResult): WireEvaluation {
+/** `revision` is the snapshot's: a compiled flag is shared by every snapshot it did not change in. */
+export function toWire(result: EvaluationResult, revision: number): WireEvaluation {
   const wire = { flag_key: result.flagKey, value: result.value, variant: result.variant, reason: result.reason } as WireEvaluation;
   if (result.ruleId !== undefined) wire.rule_id = result.ruleId;
   if (result.errorCode !== undefined) wire.error_code = result.errorCode;
   if (result.errorMessage !== undefined) wire.error_message = result.errorMessage;
   wire.details = result.bucket === undefined ? NO_DETAILS : { bucket: result.bucket };
-  wire.revision = result.revision;
+  wire.revision = revision;
   return wire;
 }
