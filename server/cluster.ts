@@ -88,6 +88,8 @@ export async function runPrimary(opts: ClusterOptions): Promise<void> {
     worker.on('exit', (code, signal) => {
       if (byIndex.get(index) === worker) byIndex.delete(index);
       if (stopping) {
+        // A worker whose shutdown failed makes the whole server's exit status 1.
+        if (code !== 0 && code !== null) process.exitCode = 1;
         if (byIndex.size === 0) process.exit(process.exitCode ?? 0);
         return;
       }
