@@ -1,10 +1,14 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { RequestMetrics } from './request-metrics.js';
+
+/** Upper bounds of http_request_duration_seconds, in seconds. */
+export const REQUEST_DURATION_BUCKETS: readonly number[] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
 /** One registry per app instance (never prom-client's global one), so tests and processes do not share counters. */
 export interface Metrics {
   registry: Registry;
-  httpRequests: Counter<'route' | 'method' | 'status'>;
-  httpDuration: Histogram<'route' | 'method' | 'status'>;
+  /** http_requests_total and http_request_duration_seconds, by route template, method and status. */
+  requests: RequestMetrics;
   evaluations: Counter<'tenant' | 'reason'>;
   indexRevision: Gauge<'tenant'>;
   indexReloadFailures: Counter<'tenant'>;
@@ -15,19 +19,7 @@ export function createMetrics(): Metrics {
   collectDefaultMetrics({ register: registry });
   return {
     registry,
-    httpRequests: new Counter({
-      name: 'http_requests_total',
-      help: 'HTTP requests by route template, method and status',
-      labelNames: ['route', 'method', 'status'],
-      registers: [registry],
-    }),
-    httpDuration: new Histogram({
-      name: 'http_request_duration_seconds',
-      help: 'HTTP request latency by route template, method and status',
-      labelNames: ['route', 'method', 'status'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-      registers: [registry],
-    }),
+    requests: new RequestMetrics(registry, REQUEST_DURATION_BUCKETS),
     evaluations: new Counter({
       name: 'ff_evaluations_total',
       help: 'Flag evaluations by tenant and reason',

@@ -1,6 +1,7 @@
 import type { FastifyContextConfig, FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Metrics } from './metrics.js';
+import type { RequestSeries } from './request-metrics.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -13,32 +14,25 @@ declare module 'fastify' {
   }
 }
 
-interface RequestSeries {
-  inc(): void;
-  observe(seconds: number): void;
-}
-
 /**
  * One log line and one metrics sample per request, on response. The route
  * label is the template (/v1/flags/:key), never the raw URL, to bound
  * cardinality; unmatched requests are labelled "not_found".
  *
  * The hot path is kept cheap: the series of each (route, method, status) is
- * bound once (prom-client hashes the label set on every unbound call), and
+ * resolved once and counts in plain numbers (request-metrics.ts), and
  * the line is written by the root logger with request_id as a field, so no
  * per-request pino child is built (request.log is lazy: logger.ts).
  */
 export function installRequestHooks(app: FastifyInstance, metrics: Metrics, logger: Logger): void {
   app.decorateRequest('routeConfig', null as unknown as FastifyContextConfig);
+  // One series per (route, method, status), looked up by one string key.
   const series = new Map<string, RequestSeries>();
   const seriesOf = (route: string, method: string, status: number): RequestSeries => {
     const id = `${route} ${method} ${status}`;
     let s = series.get(id);
     if (s === undefined) {
-      const labels = { route, method, status: String(status) };
-      const counter = metrics.httpRequests.labels(labels);
-      const histogram = metrics.httpDuration.labels(labels);
-      s = { inc: () => counter.inc(), observe: (seconds) => histogram.observe(seconds) };
+      s = metrics.requests.series(route, method, String(status));
       series.set(id, s);
     }
     return s;
@@ -53,9 +47,7 @@ export function installRequestHooks(app: FastifyInstance, metrics: Metrics, logg
     const route = request.routeConfig?.url ?? 'not_found';
     const status = reply.statusCode;
     const ms = reply.elapsedTime;
-    const s = seriesOf(route, request.method, status);
-    s.inc();
-    s.observe(ms / 1000);
+    seriesOf(route, request.method, status).observe(ms / 1000);
     const level = status >= 500 ? 'error' : 'info';
     if (logger.isLevelEnabled(level)) {
       const url = request.url;
