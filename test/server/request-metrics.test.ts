@@ -69,3 +69,18 @@ describe('RequestMetrics', () => {
     expect(text).toContain('http_request_duration_seconds_count{route="/v1/evaluate",method="POST",status="200"} 0');
   });
 });
+
+describe('ff_evaluations_total', () => {
+  it('counts what the hot path added, once, however often it is scraped', async () => {
+    const { createMetrics } = await import('../../server/observability/metrics.js');
+    const metrics = createMetrics();
+    const line = async () => (await metrics.registry.metrics()).split('\n').filter((l) => l.startsWith('ff_evaluations_total{'));
+    metrics.countEvaluations('acme', 'SPLIT', 1);
+    metrics.countEvaluations('acme', 'SPLIT', 2);
+    metrics.countEvaluations('acme', 'DEFAULT', 7);
+    expect(await line()).toEqual(['ff_evaluations_total{tenant="acme",reason="SPLIT"} 3', 'ff_evaluations_total{tenant="acme",reason="DEFAULT"} 7']);
+    expect(await line()).toEqual(['ff_evaluations_total{tenant="acme",reason="SPLIT"} 3', 'ff_evaluations_total{tenant="acme",reason="DEFAULT"} 7']);
+    metrics.countEvaluations('acme', 'SPLIT', 1);
+    expect(await line()).toContain('ff_evaluations_total{tenant="acme",reason="SPLIT"} 4');
+  });
+});
