@@ -1,5 +1,6 @@
+import cluster from 'node:cluster';
 import type { FastifyBaseLogger } from 'fastify';
-import { BufferedLogDestination } from './log-destination.js';
+import { BufferedLogDestination, PIPE_BUF } from './log-destination.js';
 import { pino, type Bindings, type ChildLoggerOptions, type DestinationStream, type Level, type Logger } from 'pino';
 
 /** Header paths that must never reach a log line. */
@@ -43,8 +44,9 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       base: undefined,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     },
-    // stdout, buffered: one write(2) per few dozen request lines (log-destination.ts).
-    destination ?? new BufferedLogDestination(1),
+    // stdout, buffered: one write(2) per few hundred request lines; cluster
+    // workers share stdout and write at most PIPE_BUF at a time (log-destination.ts).
+    destination ?? new BufferedLogDestination(1, cluster.isWorker ? PIPE_BUF : undefined),
   );
 }
 

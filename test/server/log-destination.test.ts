@@ -50,7 +50,7 @@ describe('BufferedLogDestination', () => {
   it('keeps each write of several lines within PIPE_BUF bytes, also for text that is not ASCII', () => {
     const wide = (i: number) => `${JSON.stringify({ i, text: 'é€'.repeat(300) })}\n`; // ~1.5 KiB of UTF-8 in ~600 characters
     const lines = Array.from({ length: 7 }, (_, i) => wide(i));
-    const chunks = writeChunks(lines);
+    const chunks = writeChunks(lines, 4096);
     expect(chunks.length).toBeGreaterThan(1);
     for (const c of chunks) {
       expect(c.length).toBeLessThanOrEqual(4096);
@@ -58,8 +58,10 @@ describe('BufferedLogDestination', () => {
     }
     expect(Buffer.concat(chunks).toString('utf8')).toBe(lines.join(''));
     // ASCII lines that fit: one write. One line longer than PIPE_BUF: one write of its own.
-    expect(writeChunks([line(1), line(2)])).toHaveLength(1);
-    expect(writeChunks([line(1, 9000)])).toHaveLength(1);
+    expect(writeChunks([line(1), line(2)], 4096)).toHaveLength(1);
+    expect(writeChunks([line(1, 9000)], 4096)).toHaveLength(1);
+    // The single-process default: 64 KiB writes.
+    expect(writeChunks(Array.from({ length: 100 }, (_, i) => line(i)))).toHaveLength(1);
 
     // Through the destination: the file receives exactly the lines.
     const dest = new BufferedLogDestination(fd, 4096, 60_000);
