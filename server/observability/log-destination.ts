@@ -1,28 +1,38 @@
 import { writeSync } from 'node:fs';
 import type { DestinationStream } from 'pino';
 
+/** The largest write a pipe keeps in one piece (POSIX minimum, Linux's value). */
+export const PIPE_BUF = 4096;
+
+/** A single process's write size in bytes. */
+export const DEFAULT_FLUSH_AT = 64 * 1024;
+
+/** UTF-8 needs at most three bytes per UTF-16 code unit: the room a line is sure to fit in. */
+const MAX_BYTES_PER_UNIT = 3;
+
 /**
- * The server's stdout for JSON log lines: lines collect in memory and go out
- * in one synchronous write(2) per `flushAt` characters (64 Ki by default: a
- * system call costs about 10 µs on the machine `make bench` runs on, so one
- * per few hundred lines), every second, on close (the app flushes the logger)
- * and at exit. A write holds whole lines and at most `flushAt` bytes when it
- * can; the workers of `serve --workers N` share one stdout and use PIPE_BUF
- * (4,096), because a pipe keeps a write of that size in one piece, so their
- * lines never interleave mid-line.
+ * The server's stdout for JSON log lines: lines are encoded straight into one
+ * reused buffer and go out in one synchronous write(2) when it holds
+ * `flushAt` bytes (64 KiB by default: a system call costs about 10 µs on the
+ * machine `make bench` runs on, so one per few hundred lines), every second,
+ * on close (the app flushes the logger) and at exit. A write holds whole
+ * lines only; the workers of `serve --workers N` share one stdout and use
+ * PIPE_BUF (4,096), because a pipe keeps a write of that size in one piece,
+ * so their lines never interleave mid-line.
  *
  * Why not pino.destination (sonic-boom) with `minLength`: it appends each line
  * to one growing string and takes that string's byte length on every write,
- * which flattens it — about 1.1 µs and a few KiB of garbage per line (measured:
- * 1,150 ns per 250-byte line, against about 50 ns here), more than pino spends
- * building the line. A synchronous write keeps lines in order with the rest of
- * the process and needs no thread pool; a full pipe (EAGAIN) is waited out, as
- * pino's synchronous destination does, and a closed one (EPIPE) drops lines
- * rather than failing requests.
+ * which flattens it — about 1.1 µs and a few KiB of garbage per line (1,150 ns
+ * per 250-byte line in isolation), more than pino spends building the line;
+ * joining lines and making a Buffer per write, our first version, still
+ * doubled the server's time in garbage collection. A synchronous write keeps
+ * lines in order with the rest of the process and needs no thread pool; a
+ * full pipe (EAGAIN) is waited out, as pino's synchronous destination does,
+ * and a closed one (EPIPE) drops lines rather than failing requests.
  */
 export class BufferedLogDestination implements DestinationStream {
-  private parts: string[] = [];
-  private pending = 0;
+  private readonly buffer: Buffer;
+  private used = 0;
   private readonly timer: NodeJS.Timeout;
   private readonly onExit = () => this.flushSync();
 
@@ -31,16 +41,23 @@ export class BufferedLogDestination implements DestinationStream {
     private readonly flushAt = DEFAULT_FLUSH_AT,
     flushEveryMs = 1000,
   ) {
+    this.buffer = Buffer.allocUnsafe(flushAt);
     this.timer = setInterval(this.onExit, flushEveryMs);
     this.timer.unref();
     process.once('exit', this.onExit);
   }
 
   write(line: string): boolean {
-    if (this.pending > 0 && this.pending + line.length > this.flushAt) this.flushSync();
-    this.parts.push(line);
-    this.pending += line.length;
-    if (this.pending >= this.flushAt) this.flushSync();
+    const room = line.length * MAX_BYTES_PER_UNIT;
+    if (room > this.flushAt - this.used) {
+      this.flushSync();
+      // A line that might not fit even in an empty buffer goes out on its own.
+      if (room > this.flushAt) {
+        writeFully(this.fd, Buffer.from(line, 'utf8'));
+        return true;
+      }
+    }
+    this.used += this.buffer.write(line, this.used, 'utf8');
     return true;
   }
 
@@ -51,11 +68,10 @@ export class BufferedLogDestination implements DestinationStream {
   }
 
   flushSync(): void {
-    if (this.pending === 0) return;
-    const parts = this.parts;
-    this.parts = [];
-    this.pending = 0;
-    for (const chunk of writeChunks(parts, this.flushAt)) writeFully(this.fd, chunk);
+    if (this.used === 0) return;
+    const n = this.used;
+    this.used = 0;
+    writeFully(this.fd, this.buffer.subarray(0, n));
   }
 
   /** Flushes and stops the timer and the exit hook. */
@@ -64,37 +80,6 @@ export class BufferedLogDestination implements DestinationStream {
     clearInterval(this.timer);
     process.removeListener('exit', this.onExit);
   }
-}
-
-/** The largest write a pipe keeps in one piece (POSIX minimum, Linux's value). */
-export const PIPE_BUF = 4096;
-
-/** A single process's write size (characters, and at most bytes when it can). */
-export const DEFAULT_FLUSH_AT = 64 * 1024;
-
-/**
- * The writes that carry `lines`: one, when they fit in `maxBytes` (or are a
- * single line); otherwise groups of whole lines of at most `maxBytes` each
- * (more bytes than characters: text that is not ASCII).
- */
-export function writeChunks(lines: readonly string[], maxBytes = DEFAULT_FLUSH_AT): Buffer[] {
-  const all = Buffer.from(lines.length === 1 ? (lines[0] as string) : lines.join(''), 'utf8');
-  if (all.length <= maxBytes || lines.length === 1) return [all];
-  const chunks: Buffer[] = [];
-  let group: string[] = [];
-  let bytes = 0;
-  for (const line of lines) {
-    const n = Buffer.byteLength(line, 'utf8');
-    if (bytes + n > maxBytes && group.length > 0) {
-      chunks.push(Buffer.from(group.join(''), 'utf8'));
-      group = [];
-      bytes = 0;
-    }
-    group.push(line);
-    bytes += n;
-  }
-  if (group.length > 0) chunks.push(Buffer.from(group.join(''), 'utf8'));
-  return chunks;
 }
 
 const waitCell = new Int32Array(new SharedArrayBuffer(4));

@@ -1,12 +1,12 @@
 // The buffered stdout of the server's JSON log lines, against a real file
 // descriptor: lines arrive whole and in order, nothing is lost on flush or
-// end, and no single write holds more than PIPE_BUF bytes of several lines
-// (the workers of `serve --workers N` share one pipe).
+// end, and no write holds more than flushAt bytes or part of a line (the
+// workers of `serve --workers N` share one pipe and write PIPE_BUF at most).
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BufferedLogDestination, writeChunks } from '../../server/observability/log-destination.js';
+import { BufferedLogDestination } from '../../server/observability/log-destination.js';
 
 let dir: string;
 let file: string;
@@ -47,26 +47,36 @@ describe('BufferedLogDestination', () => {
     expect(readFileSync(file, 'utf8')).toBe(lines.join(''));
   });
 
-  it('keeps each write of several lines within PIPE_BUF bytes, also for text that is not ASCII', () => {
-    const wide = (i: number) => `${JSON.stringify({ i, text: 'é€'.repeat(300) })}\n`; // ~1.5 KiB of UTF-8 in ~600 characters
-    const lines = Array.from({ length: 7 }, (_, i) => wide(i));
-    const chunks = writeChunks(lines, 4096);
-    expect(chunks.length).toBeGreaterThan(1);
-    for (const c of chunks) {
-      expect(c.length).toBeLessThanOrEqual(4096);
-      expect(c.toString('utf8').endsWith('\n')).toBe(true);
-    }
-    expect(Buffer.concat(chunks).toString('utf8')).toBe(lines.join(''));
-    // ASCII lines that fit: one write. One line longer than PIPE_BUF: one write of its own.
-    expect(writeChunks([line(1), line(2)], 4096)).toHaveLength(1);
-    expect(writeChunks([line(1, 9000)], 4096)).toHaveLength(1);
-    // The single-process default: 64 KiB writes.
-    expect(writeChunks(Array.from({ length: 100 }, (_, i) => line(i)))).toHaveLength(1);
-
-    // Through the destination: the file receives exactly the lines.
+  it('writes whole lines, at most flushAt bytes at a time, also for text that is not ASCII', () => {
     const dest = new BufferedLogDestination(fd, 4096, 60_000);
-    for (const l of lines) dest.write(l);
+    const wide = (i: number) => `${JSON.stringify({ i, text: 'é€'.repeat(i % 3 === 0 ? 300 : 20) })}\n`; // up to ~1.5 KiB of UTF-8
+    const lines = Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? wide(i) : line(i)));
+    const growth: number[] = [];
+    let size = 0;
+    for (const l of lines) {
+      dest.write(l);
+      const now = readFileSync(file);
+      if (now.length !== size) {
+        growth.push(now.length - size);
+        // Every write ends on a line boundary.
+        expect(now.subarray(-1).toString()).toBe('\n');
+      }
+      size = now.length;
+    }
     dest.end();
     expect(readFileSync(file, 'utf8')).toBe(lines.join(''));
+    expect(growth.length).toBeGreaterThan(3);
+    for (const n of growth) expect(n).toBeLessThanOrEqual(4096);
+  });
+
+  it('a line too long for the buffer goes out whole, after what was buffered', () => {
+    const dest = new BufferedLogDestination(fd, 4096, 60_000);
+    dest.write(line(1));
+    const long = line(2, 5000);
+    dest.write(long);
+    expect(readFileSync(file, 'utf8')).toBe(line(1) + long);
+    dest.write(line(3));
+    dest.end();
+    expect(readFileSync(file, 'utf8')).toBe(line(1) + long + line(3));
   });
 });
