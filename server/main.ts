@@ -52,7 +52,8 @@ async function seedDatabase(dbPath: string, dir: string, opts: { onlyIfEmpty?: b
   try {
     const stores = createStores(db);
     if (opts.onlyIfEmpty === true && stores.tenants.list().length > 0) return undefined;
-    // No in-memory index to update here: running servers follow the database.
+    // No in-memory index to update here: a running server on the same file
+    // notices this process's commit and reloads the tenants it changed.
     return await seedFromDirectory(stores, { stateCommitted: () => {}, keysCommitted: () => {} }, dir);
   } finally {
     db.close();
@@ -95,6 +96,16 @@ function isListenError(err: unknown): err is ListenError {
   return err instanceof Error && (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL');
 }
 
+/**
+ * The database cannot be opened or created (read-only file system, no
+ * permission, a file where a folder should be, SQLite refusing the file):
+ * the operator's to fix, so one line naming what failed, no stack.
+ */
+function isStorageError(err: unknown): err is Error & { code: string } {
+  const code = (err as { code?: unknown } | null)?.code;
+  return err instanceof Error && typeof code === 'string' && (/^E[A-Z]+$/.test(code) || code.startsWith('SQLITE_'));
+}
+
 export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
@@ -104,6 +115,7 @@ export async function main(argv: string[]): Promise<void> {
       process.stderr.write(`${err.message}\n${err.diagnostics.map(formatDiagnostic).join('\n')}\n`);
     } else if (err instanceof CoreError) process.stderr.write(`error: ${err.message}\n`);
     else if (isListenError(err)) process.stderr.write(`error: cannot listen on ${err.address ?? ''}:${err.port ?? ''}: ${err.code === 'EADDRINUSE' ? 'the port is in use (set FF_PORT)' : err.code}\n`);
+    else if (isStorageError(err)) process.stderr.write(`error: cannot open the database (FF_DB_PATH): ${err.message.split('\n')[0]} [${err.code}]\n`);
     else process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exitCode = 1;
   }
