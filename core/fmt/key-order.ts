@@ -4,11 +4,12 @@
 import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Pair, YAMLMap } from 'yaml';
 
-type MapKind = 'root' | 'flag' | 'environmentConfig' | 'rule' | 'condition' | 'serve' | 'segment' | 'environment';
+type MapKind = 'root' | 'lifetimes' | 'flag' | 'environmentConfig' | 'rule' | 'condition' | 'serve' | 'segment' | 'environment';
 
 const ORDER: Readonly<Record<MapKind, readonly string[]>> = {
-  root: ['version', 'tenant', 'name', 'environments', 'flags', 'segments'],
-  flag: ['key', 'description', 'owner', 'tags', 'type', 'variants', 'offVariant', 'salt', 'environments'],
+  root: ['version', 'tenant', 'name', 'environments', 'lifetimes', 'flags', 'segments'],
+  lifetimes: ['release', 'experiment', 'operational', 'kill-switch', 'permission'],
+  flag: ['key', 'description', 'owner', 'kind', 'expires', 'tags', 'type', 'variants', 'offVariant', 'salt', 'environments'],
   environmentConfig: ['enabled', 'offVariant', 'targets', 'rules', 'default'],
   rule: ['id', 'description', 'conditions', 'serve'],
   condition: ['attribute', 'segment', 'operator', 'value', 'negate', 'caseInsensitive'],
@@ -20,7 +21,7 @@ const ORDER: Readonly<Record<MapKind, readonly string[]>> = {
 /** What a key's value holds, by the kind of map the key is in. */
 type Child = { list: MapKind } | { map: MapKind } | { mapOf: MapKind };
 const CHILDREN: Readonly<Partial<Record<MapKind, Readonly<Record<string, Child>>>>> = {
-  root: { environments: { list: 'environment' }, flags: { list: 'flag' }, segments: { list: 'segment' } },
+  root: { environments: { list: 'environment' }, lifetimes: { map: 'lifetimes' }, flags: { list: 'flag' }, segments: { list: 'segment' } },
   flag: { environments: { mapOf: 'environmentConfig' } },
   environmentConfig: { rules: { list: 'rule' }, default: { map: 'serve' } },
   rule: { conditions: { list: 'condition' }, serve: { map: 'serve' } },

@@ -42,6 +42,14 @@ export interface Flag {
    */
   tags?: string[];
   /**
+   * What the flag is for, which sets how long it is expected to live (docs/lifecycle.md). Default: release.
+   */
+  kind?: 'release' | 'experiment' | 'operational' | 'kill-switch' | 'permission';
+  /**
+   * Date (YYYY-MM-DD, UTC) after which ff lint reports the flag as stale, whatever its kind.
+   */
+  expires?: string;
+  /**
    * Type of every variant value.
    */
   type: 'boolean' | 'string' | 'number' | 'object';
@@ -186,6 +194,12 @@ export interface Segment {
 }
 
 /**
+ * Days a flag of this kind is expected to live, or permanent.
+ */
+
+export type Lifetime = number | 'permanent';
+
+/**
  * tenant.yaml: the tenant a folder belongs to and its environments.
  */
 
@@ -209,6 +223,16 @@ export interface TenantFile {
    * @maxItems 50
    */
   environments: [Environment, ...Environment[]];
+  /**
+   * Expected lifetime of a flag per kind, in days, or "permanent"; overrides ff's defaults (docs/lifecycle.md). Read by ff lint.
+   */
+  lifetimes?: {
+    release?: Lifetime;
+    experiment?: Lifetime;
+    operational?: Lifetime;
+    'kill-switch'?: Lifetime;
+    permission?: Lifetime;
+  };
 }
 
 export interface Environment {

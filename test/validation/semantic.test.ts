@@ -121,6 +121,7 @@ describe('semantic rules', () => {
       },
       [['ENVIRONMENT_UNKNOWN', '/flags/1/environments/prod']],
     ],
+    ['expires that is no calendar date', (s) => (flag(s, 1).expires = '2026-02-30'), [['FLAG_EXPIRES_INVALID', '/flags/1/expires']]],
     ['flag with no environments (warning)', (s) => delete flag(s, 1).environments, [['FLAG_NO_ENVIRONMENTS', '/flags/1/key']]],
     ['variant of the wrong type', (s) => (flag(s, 1).variants.high = '100'), [['VARIANT_TYPE_MISMATCH', '/flags/1/variants/high']]],
     ['non-finite number variant', (s) => (flag(s, 1).variants.high = Infinity), [['VARIANT_TYPE_MISMATCH', '/flags/1/variants/high']]],
