@@ -11,6 +11,7 @@ import Fmt from './commands/fmt.js';
 import KeysCreate from './commands/keys/create.js';
 import KeysList from './commands/keys/list.js';
 import KeysRevoke from './commands/keys/revoke.js';
+import Lint from './commands/lint.js';
 import Plan from './commands/plan.js';
 import Token from './commands/token.js';
 import Validate from './commands/validate.js';
@@ -25,6 +26,7 @@ export const COMMANDS = {
   'keys:create': KeysCreate,
   'keys:list': KeysList,
   'keys:revoke': KeysRevoke,
+  lint: Lint,
   plan: Plan,
   token: Token,
   validate: Validate,

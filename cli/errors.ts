@@ -17,6 +17,10 @@ export const CLI_ERROR_EXIT = {
   REPO_INVALID: ExitCode.failure,
   UNKNOWN_TENANT: ExitCode.failure,
   UNKNOWN_ENVIRONMENT: ExitCode.failure,
+  /** `ff lint`: the repository's .ff-lint.yaml (or --config) is not a lint configuration. */
+  LINT_CONFIG_INVALID: ExitCode.failure,
+  /** `--at` is not an ISO-8601 date or date-time with an offset. */
+  INVALID_TIME: ExitCode.failure,
   /** A file could not be read or written. */
   IO: ExitCode.failure,
   /** No answer from the server: connection refused, unknown host, timeout. */

@@ -9,6 +9,11 @@ export const messages = {
 
   repoNotFound: (dir: string) => `flags directory not found: ${dir}`,
   notADirectory: (dir: string) => `not a directory: ${dir}`,
+  lintConfigInvalid: (file: string, problems: number) => `${file} is not a valid lint configuration (${plural(problems, 'problem')})`,
+  invalidTime: (text: string) => `--at "${text}" is not an ISO-8601 date (2026-01-31) or date-time with an offset (2026-01-31T09:00:00Z)`,
+  lintClean: (flags: number, tenants: number) => `No findings in ${plural(flags, 'flag')} (${plural(tenants, 'tenant')}).`,
+  repoInvalidForLint: (dir: string, errors: number) =>
+    `${dir} has ${plural(errors, 'error')}; fix them (see \`ff validate ${dir}\`) before linting`,
   repoInvalid: (dir: string, errors: number) =>
     `${dir} has ${plural(errors, 'error')}; fix them (see \`ff validate ${dir}\`) before evaluating`,
   unknownTenant: (tenant: string, known: readonly string[]) =>

@@ -8,6 +8,7 @@ export type {
   EnvironmentConfig,
   Flag,
   FlagsFile,
+  LintConfig,
   Rule,
   Segment,
   Serve,

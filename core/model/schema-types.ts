@@ -498,3 +498,24 @@ export interface Grant {
     )[]
   ];
 }
+
+/**
+ * .ff-lint.yaml at the root of a flags repository: how ff lint judges it (docs/lint.md).
+ */
+
+export interface LintConfig {
+  /**
+   * Version of the file format. Always 1.
+   */
+  version: 1;
+  /**
+   * Finding code to the severity it is reported at; off turns the check off.
+   */
+  rules?: {
+    [k: string]: 'error' | 'warning' | 'notice' | 'off' | undefined;
+  };
+  /**
+   * LINT_TARGETS_LARGE: the most targeting keys one variant of one environment may list. Default 100.
+   */
+  maxTargets?: number;
+}
