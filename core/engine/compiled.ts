@@ -2,7 +2,8 @@
 // produces and evaluate walks. Everything the hot path needs is precomputed;
 // every object of a kind is created by one constructor or factory so V8 sees a
 // single shape at each access site.
-import type { SemVer } from 'semver';
+import type { Range, SemVer } from 'semver';
+import type { CidrRange } from './cidr.js';
 import type { Condition, FlagType, JsonValue } from '../model/index.js';
 import type { HashPrefix } from './bucketing.js';
 import type { EvaluationResult } from './types.js';
@@ -27,6 +28,8 @@ export const Op = {
   SEMVER_GTE: 15,
   BEFORE: 16,
   AFTER: 17,
+  IN_CIDR: 18,
+  SEMVER_RANGE: 19,
 } as const;
 export type OpCode = (typeof Op)[keyof typeof Op];
 
@@ -64,6 +67,10 @@ export class CompiledCondition {
   hasBooleans = false;
   regex: RegExp | null = null;
   version: SemVer | null = null;
+  /** in_cidr: the ranges, parsed once. */
+  cidrs: readonly CidrRange[] | null = null;
+  /** semver_range: the npm range, parsed once. */
+  range: Range | null = null;
   segment: CompiledSegment | null = null;
   /** Why a NEVER condition can never match (for explain). */
   problem = '';

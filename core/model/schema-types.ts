@@ -136,7 +136,9 @@ export interface Condition {
     | 'semver_gte'
     | 'before'
     | 'after'
-    | 'exists';
+    | 'exists'
+    | 'in_cidr'
+    | 'semver_range';
   /**
    * A scalar, or for in/not_in a list of scalars. Absent for exists.
    */

@@ -74,11 +74,14 @@ export const DIAGNOSTIC_CODES = {
   CONDITION_VALUE_TYPE: 'error',
   CONDITION_SEMVER_INVALID: 'error',
   CONDITION_DATE_INVALID: 'error',
+  CONDITION_CIDR_INVALID: 'error',
+  CONDITION_SEMVER_RANGE_INVALID: 'error',
   CONDITION_EMPTY_LIST: 'warning',
   CONDITION_OPTION_IGNORED: 'warning',
   REGEX_TOO_LONG: 'error',
   REGEX_INVALID: 'error',
   REGEX_UNSAFE: 'error',
+  REGEX_NOT_PORTABLE: 'warning',
 
   // ff fmt
   FMT_UNSAFE: 'error',

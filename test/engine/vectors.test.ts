@@ -52,7 +52,7 @@ describe('evaluation vectors (test/engine/vectors.json)', () => {
       [
         'equals', 'not_equals', 'in', 'not_in', 'contains', 'starts_with', 'ends_with', 'matches',
         'lt', 'lte', 'gt', 'gte', 'semver_eq', 'semver_lt', 'semver_lte', 'semver_gt', 'semver_gte',
-        'before', 'after', 'exists',
+        'before', 'after', 'exists', 'in_cidr', 'semver_range',
       ].sort(),
     );
   });
