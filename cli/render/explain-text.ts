@@ -103,6 +103,7 @@ function renderServed(trace: ExplainTrace, colors: Palette): string {
   const failure = `error ${errorCode ?? ''}${errorMessage ? `: ${errorMessage}` : ''}`;
   const lines: Record<typeof served.by, string> = {
     off: `flag disabled: served the off variant ${variant}`,
+    prerequisite: `a prerequisite is not met: served the off variant ${variant} (PREREQUISITE_FAILED)`,
     target: `targeting key listed in individual targets: served ${variant}`,
     rule: `rule ${served.ruleId ?? '?'} decided: served ${variant}`,
     default: `no target or rule matched: served the default, ${variant}`,
@@ -119,6 +120,12 @@ export function renderExplainText(trace: ExplainTrace, colors: Palette): string 
   if (!trace.flagFound) return `${out}${INDENT}${mark(false, colors)} flag not found\n${renderServed(trace, colors)}`;
 
   out += `${INDENT}${mark(trace.enabled === true, colors)} ${trace.enabled ? 'enabled' : 'disabled'} in ${trace.environment}\n`;
+  for (const p of trace.prerequisites ?? []) {
+    const why = p.met ? '' : `  ${colors.dim(`— ${p.problem ?? 'not met'}`)}`;
+    out += `${INDENT}${mark(p.met, colors)} prerequisite ${colors.bold(p.flag)} serves ${p.variant}${why}\n`;
+    // The prerequisite's own evaluation, indented under it.
+    if (p.trace) out += renderExplainText(p.trace, colors).split('\n').slice(1).filter((l) => l !== '').map((l) => `${INDENT.repeat(2)}${l}\n`).join('');
+  }
   if (trace.target) {
     out += trace.target.matched
       ? `${INDENT}${mark(true, colors)} individual targets: targeting key listed for ${trace.target.variant ?? '?'}\n`

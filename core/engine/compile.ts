@@ -9,7 +9,7 @@ import { bucketPrefix, normalizeRollout } from './bucketing.js';
 import { compileCondition } from './compile-condition.js';
 import { compileSegments } from './compile-segments.js';
 import { ServeKind } from './compiled.js';
-import type { CompiledFlag, CompiledRule, CompiledSegment, CompiledServe, Outcome } from './compiled.js';
+import type { CompiledFlag, CompiledPrerequisite, CompiledRule, CompiledSegment, CompiledServe, Outcome } from './compiled.js';
 import { INVALID_CONTEXT_MESSAGE, makeResult, outcomeResult } from './results.js';
 import type { EvaluationResult, Reason } from './types.js';
 import { toFrozenJson } from './frozen-json.js';
@@ -110,6 +110,8 @@ function compileFlag(
     enabled: config?.enabled === true,
     off,
     disabledResult: outcomes.result(off, 'DISABLED', undefined),
+    prerequisites: compilePrerequisites(flag.prerequisites),
+    prerequisiteFailedResult: outcomes.result(off, 'PREREQUISITE_FAILED', undefined),
     invalidContextResult: Object.freeze(
       makeResult(flag.key, off.value, off.variant, 'ERROR', undefined, undefined, 'INVALID_CONTEXT', INVALID_CONTEXT_MESSAGE, revision),
     ),
@@ -121,6 +123,17 @@ function compileFlag(
         : compileServe(config.default, 'default', undefined, outcomes),
     prefix: Object.freeze(bucketPrefix(tenant, flag.key, typeof flag.salt === 'string' ? flag.salt : undefined)),
   });
+}
+
+function compilePrerequisites(list: Flag['prerequisites']): CompiledFlag['prerequisites'] {
+  if (!Array.isArray(list) || list.length === 0) return null;
+  const out: CompiledPrerequisite[] = [];
+  for (const item of list) {
+    // A malformed entry can never be met (the validator reports it).
+    const ok = isObject(item) && typeof item.flag === 'string' && typeof item.variant === 'string';
+    out.push(Object.freeze({ flagKey: ok ? item.flag : '', variant: ok ? item.variant : '' }));
+  }
+  return Object.freeze(out);
 }
 
 function compileTargets(

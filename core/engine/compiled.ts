@@ -127,6 +127,11 @@ export interface CompiledRule {
   readonly serve: CompiledServe;
 }
 
+export interface CompiledPrerequisite {
+  readonly flagKey: string;
+  readonly variant: string;
+}
+
 export interface CompiledFlag {
   readonly key: string;
   readonly type: FlagType;
@@ -135,6 +140,10 @@ export interface CompiledFlag {
   readonly off: Outcome;
   /** The DISABLED answer. */
   readonly disabledResult: EvaluationResult;
+  /** Flags (by key: looked up in the snapshot at evaluation) that must serve a variant first; null when none. */
+  readonly prerequisites: readonly CompiledPrerequisite[] | null;
+  /** The PREREQUISITE_FAILED answer: the off variant. */
+  readonly prerequisiteFailedResult: EvaluationResult;
   /** The INVALID_CONTEXT answer. */
   readonly invalidContextResult: EvaluationResult;
   /** Targeting key to its TARGETING_MATCH answer; null when the flag has no targets here. */

@@ -4,12 +4,13 @@
 import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Pair, YAMLMap } from 'yaml';
 
-type MapKind = 'root' | 'lifetimes' | 'flag' | 'environmentConfig' | 'rule' | 'condition' | 'serve' | 'segment' | 'environment';
+type MapKind = 'root' | 'lifetimes' | 'prerequisite' | 'flag' | 'environmentConfig' | 'rule' | 'condition' | 'serve' | 'segment' | 'environment';
 
 const ORDER: Readonly<Record<MapKind, readonly string[]>> = {
   root: ['version', 'tenant', 'name', 'environments', 'lifetimes', 'flags', 'segments'],
   lifetimes: ['release', 'experiment', 'operational', 'kill-switch', 'permission'],
-  flag: ['key', 'description', 'owner', 'kind', 'expires', 'tags', 'type', 'variants', 'offVariant', 'salt', 'environments'],
+  flag: ['key', 'description', 'owner', 'kind', 'expires', 'tags', 'type', 'variants', 'offVariant', 'salt', 'prerequisites', 'environments'],
+  prerequisite: ['flag', 'variant'],
   environmentConfig: ['enabled', 'offVariant', 'targets', 'rules', 'default'],
   rule: ['id', 'description', 'conditions', 'serve'],
   condition: ['attribute', 'segment', 'operator', 'value', 'negate', 'caseInsensitive'],
@@ -22,7 +23,7 @@ const ORDER: Readonly<Record<MapKind, readonly string[]>> = {
 type Child = { list: MapKind } | { map: MapKind } | { mapOf: MapKind };
 const CHILDREN: Readonly<Partial<Record<MapKind, Readonly<Record<string, Child>>>>> = {
   root: { environments: { list: 'environment' }, lifetimes: { map: 'lifetimes' }, flags: { list: 'flag' }, segments: { list: 'segment' } },
-  flag: { environments: { mapOf: 'environmentConfig' } },
+  flag: { prerequisites: { list: 'prerequisite' }, environments: { mapOf: 'environmentConfig' } },
   environmentConfig: { rules: { list: 'rule' }, default: { map: 'serve' } },
   rule: { conditions: { list: 'condition' }, serve: { map: 'serve' } },
   segment: { conditions: { list: 'condition' } },

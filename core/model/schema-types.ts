@@ -68,6 +68,21 @@ export interface Flag {
    */
   salt?: string;
   /**
+   * Flags that must serve the given variant (in the same environment, for the same context) before this flag is evaluated; otherwise it serves its off variant with reason PREREQUISITE_FAILED. One level deep: a prerequisite may not have prerequisites.
+   *
+   * @maxItems 20
+   */
+  prerequisites?: {
+    /**
+     * Key of the prerequisite flag (same tenant).
+     */
+    flag: string;
+    /**
+     * The variant it must serve.
+     */
+    variant: string;
+  }[];
+  /**
    * Targeting per environment key. An environment not listed serves offVariant. default (in each) is served when no target or rule matched; absent, offVariant.
    */
   environments?: {

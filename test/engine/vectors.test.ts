@@ -33,7 +33,7 @@ describe('evaluation vectors (test/engine/vectors.json)', () => {
 
   it('covers every reason the engine produces, and never STATIC', () => {
     const reasons = new Set(vectorFile.cases.map((c) => c.expect.reason));
-    const produced: Reason[] = ['DEFAULT', 'TARGETING_MATCH', 'SPLIT', 'DISABLED', 'ERROR'];
+    const produced: Reason[] = ['DEFAULT', 'TARGETING_MATCH', 'SPLIT', 'DISABLED', 'ERROR', 'PREREQUISITE_FAILED'];
     expect([...reasons].sort()).toStrictEqual([...produced].sort());
     const errorCodes = new Set(vectorFile.cases.map((c) => c.expect.errorCode).filter(Boolean));
     expect([...errorCodes].sort()).toStrictEqual(['FLAG_NOT_FOUND', 'GENERAL', 'INVALID_CONTEXT', 'TARGETING_KEY_MISSING']);

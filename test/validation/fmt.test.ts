@@ -17,7 +17,7 @@ function load(text: string): unknown {
   return parsed.value;
 }
 
-const FLAG_ORDER = ['key', 'description', 'owner', 'kind', 'expires', 'tags', 'type', 'variants', 'offVariant', 'salt', 'environments'];
+const FLAG_ORDER = ['key', 'description', 'owner', 'kind', 'expires', 'tags', 'type', 'variants', 'offVariant', 'salt', 'prerequisites', 'environments'];
 
 describe('formatSource', () => {
   it('orders known keys canonically and re-indents to two spaces', () => {
