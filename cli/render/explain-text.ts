@@ -94,6 +94,13 @@ function renderRollout(served: NonNullable<ExplainTrace['served']>, colors: Pale
   return out;
 }
 
+function renderSchedule(served: NonNullable<ExplainTrace['served']>, colors: Palette): string {
+  const s = served.schedule;
+  if (!s) return '';
+  const now = s.step === 0 ? `schedule not started (the off variant until step 1)` : `schedule step ${s.step} of ${s.steps}, since ${s.since ?? '?'}`;
+  return `${INDENT.repeat(2)}${now}${s.next ? colors.dim(`; next step at ${s.next}`) : colors.dim('; the last step')}\n`;
+}
+
 function renderServed(trace: ExplainTrace, colors: Palette): string {
   const served = trace.served;
   if (!served) return '';
@@ -111,7 +118,7 @@ function renderServed(trace: ExplainTrace, colors: Palette): string {
   };
   // A rule or the default can still end in an error (a rollout with no bucketing value).
   const error = served.by !== 'error' && errorCode ? colors.red(`; error ${errorCode}`) : '';
-  return `${INDENT}${colors.bold('→')} ${lines[served.by]}${error}\n${renderRollout(served, colors)}`;
+  return `${INDENT}${colors.bold('→')} ${lines[served.by]}${error}\n${renderSchedule(served, colors)}${renderRollout(served, colors)}`;
 }
 
 /** `--explain`: every step the engine took, in the order it took them. */

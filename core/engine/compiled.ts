@@ -119,6 +119,19 @@ export interface CompiledServe {
   readonly weights: Readonly<Record<string, number>>;
   /** ROLLOUT: served when no range can take the bucket (no positive weight). */
   readonly emptyOutcome: Outcome;
+  /** The schedule this serve was resolved from; null when it is no schedule. */
+  readonly schedule: ScheduleState | null;
+}
+
+/** Which step of a schedule a serve was resolved to (compile time, at the snapshot's moment). */
+export interface ScheduleState {
+  /** Index of the step in force; -1 before the first step (the off variant is served). */
+  readonly step: number;
+  readonly steps: number;
+  /** Start of the step in force (epoch ms), when one is. */
+  readonly since: number | undefined;
+  /** Start of the next step (epoch ms), when there is one. */
+  readonly next: number | undefined;
 }
 
 export interface CompiledRule {

@@ -98,6 +98,15 @@ function servedBy(
 ): Served {
   const served: Served = { by, variant: result.variant };
   if (result.ruleId !== undefined) served.ruleId = result.ruleId;
+  const schedule = serve.schedule;
+  if (schedule !== null) {
+    served.schedule = {
+      step: schedule.step + 1,
+      steps: schedule.steps,
+      ...(schedule.since === undefined ? {} : { since: new Date(schedule.since).toISOString() }),
+      ...(schedule.next === undefined ? {} : { next: new Date(schedule.next).toISOString() }),
+    };
+  }
   if (serve.kind === ServeKind.ROLLOUT) {
     const bucketValue = bucketingValue(context, serve.bucketBy);
     served.rollout = {

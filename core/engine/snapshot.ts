@@ -8,8 +8,22 @@ function codeUnitOrder(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** When a snapshot's answers hold: built for a moment, valid until the next schedule step. */
+export interface SnapshotTiming {
+  /** The moment (epoch ms) schedules were resolved at; undefined when none was given. */
+  readonly at: number | undefined;
+  /** The earliest schedule step start after `at` (epoch ms): build again then. Undefined when no schedule changes later. */
+  readonly nextChangeAt: number | undefined;
+}
+
+const NO_TIMING: SnapshotTiming = Object.freeze({ at: undefined, nextChangeAt: undefined });
+
 export class Snapshot implements SnapshotInfo {
   readonly #keys: readonly string[];
+  /** The moment schedules were resolved at (epoch ms), if one was given. */
+  readonly at: number | undefined;
+  /** When a schedule step starts next (epoch ms): the holder should rebuild then; undefined when never. */
+  readonly nextChangeAt: number | undefined;
 
   constructor(
     readonly tenant: string,
@@ -17,7 +31,10 @@ export class Snapshot implements SnapshotInfo {
     readonly revision: number,
     /** @internal The compiled flags; only the engine reads this. */
     readonly flagTable: ReadonlyMap<string, CompiledFlag>,
+    timing: SnapshotTiming = NO_TIMING,
   ) {
+    this.at = timing.at;
+    this.nextChangeAt = timing.nextChangeAt;
     this.#keys = Object.freeze([...flagTable.keys()].sort(codeUnitOrder));
     Object.freeze(this);
   }

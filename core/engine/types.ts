@@ -109,6 +109,8 @@ export interface ExplainTrace {
     ruleId?: string;
     variant?: string | null;
     rollout?: { bucketBy: string; bucketValue?: string; bucket?: number; weights: Record<string, number> };
+    /** The serve is a schedule: the step in force (1-based; 0 before the first) and when it started and the next starts (ISO-8601). */
+    schedule?: { step: number; steps: number; since?: string; next?: string };
   };
   result: EvaluationResult;
 }

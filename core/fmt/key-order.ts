@@ -4,7 +4,7 @@
 import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Pair, YAMLMap } from 'yaml';
 
-type MapKind = 'root' | 'lifetimes' | 'prerequisite' | 'flag' | 'environmentConfig' | 'rule' | 'condition' | 'serve' | 'segment' | 'environment';
+type MapKind = 'root' | 'lifetimes' | 'prerequisite' | 'scheduleStep' | 'flag' | 'environmentConfig' | 'rule' | 'condition' | 'serve' | 'segment' | 'environment';
 
 const ORDER: Readonly<Record<MapKind, readonly string[]>> = {
   root: ['version', 'tenant', 'name', 'environments', 'lifetimes', 'flags', 'segments'],
@@ -14,7 +14,8 @@ const ORDER: Readonly<Record<MapKind, readonly string[]>> = {
   environmentConfig: ['enabled', 'offVariant', 'targets', 'rules', 'default'],
   rule: ['id', 'description', 'conditions', 'serve'],
   condition: ['attribute', 'segment', 'operator', 'value', 'negate', 'caseInsensitive'],
-  serve: ['variant', 'rollout', 'bucketBy'],
+  serve: ['variant', 'rollout', 'schedule', 'bucketBy'],
+  scheduleStep: ['at', 'variant', 'rollout'],
   segment: ['key', 'description', 'match', 'conditions', 'include', 'exclude'],
   environment: ['key', 'name', 'description'],
 };
@@ -26,6 +27,7 @@ const CHILDREN: Readonly<Partial<Record<MapKind, Readonly<Record<string, Child>>
   flag: { prerequisites: { list: 'prerequisite' }, environments: { mapOf: 'environmentConfig' } },
   environmentConfig: { rules: { list: 'rule' }, default: { map: 'serve' } },
   rule: { conditions: { list: 'condition' }, serve: { map: 'serve' } },
+  serve: { schedule: { list: 'scheduleStep' } },
   segment: { conditions: { list: 'condition' } },
 };
 

@@ -91,8 +91,10 @@ function canonicalText(value: unknown): string {
 export function servedVariants(serve: Serve | undefined): string[] {
   if (serve === undefined) return [];
   const names: string[] = [];
+  // Before its first step a schedule serves the off variant; the caller adds that.
   if (serve.variant !== undefined) names.push(serve.variant);
   for (const [name, weight] of Object.entries(serve.rollout ?? {})) if ((weight ?? 0) > 0) names.push(name);
+  for (const step of serve.schedule ?? []) names.push(...servedVariants({ variant: step.variant, rollout: step.rollout }));
   return names;
 }
 
@@ -106,10 +108,13 @@ export function reachableVariants(flag: Flag, environments: readonly string[]): 
       names.add(off);
       continue;
     }
+    // A prerequisite that does not hold serves the off variant.
+    if ((flag.prerequisites ?? []).length > 0) names.add(off);
     for (const [variant, keys] of Object.entries(config.targets ?? {})) if ((keys ?? []).length > 0) names.add(variant);
     let catchAll = false;
     for (const rule of config.rules ?? []) {
       for (const name of servedVariants(rule.serve)) names.add(name);
+      if (rule.serve.schedule !== undefined) names.add(off);
       if ((rule.conditions ?? []).length === 0) {
         catchAll = true;
         break;
@@ -118,6 +123,7 @@ export function reachableVariants(flag: Flag, environments: readonly string[]): 
     if (!catchAll) {
       if (config.default === undefined) names.add(off);
       else for (const name of servedVariants(config.default)) names.add(name);
+      if (config.default?.schedule !== undefined) names.add(off);
     }
   }
   return names;

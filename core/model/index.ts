@@ -10,6 +10,7 @@ export type {
   FlagsFile,
   LintConfig,
   Rule,
+  ScheduleStep,
   Segment,
   Serve,
   TenantFile,

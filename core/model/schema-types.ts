@@ -169,21 +169,42 @@ export interface Condition {
   caseInsensitive?: boolean;
 }
 /**
- * Either a fixed variant or a percentage rollout (exactly one).
+ * A fixed variant, a percentage rollout, or a schedule of them (exactly one).
  */
 
 export interface Serve {
   variant?: string;
+  rollout?: Rollout;
   /**
-   * Variant name to weight. Weights are normalized; they need not sum to 100.
+   * A progressive rollout: steps in time order, each serving a variant or a rollout from its start on. Before the first step the off variant is served.
+   *
+   * @minItems 1
+   * @maxItems 50
    */
-  rollout?: {
-    [k: string]: number | undefined;
-  };
+  schedule?: [ScheduleStep, ...ScheduleStep[]];
   /**
-   * Context attribute the rollout buckets by. Default: the targeting key.
+   * Context attribute the rollout (or the schedule's rollouts) buckets by. Default: the targeting key.
    */
   bucketBy?: string;
+}
+/**
+ * Variant name to weight. Weights are normalized; they need not sum to 100.
+ */
+
+export interface Rollout {
+  [k: string]: number | undefined;
+}
+/**
+ * From `at` on (until the next step), serve the variant or the rollout.
+ */
+
+export interface ScheduleStep {
+  /**
+   * ISO-8601 date (midnight UTC) or date-time with an offset.
+   */
+  at: string;
+  variant?: string;
+  rollout?: Rollout;
 }
 /**
  * A reusable set of users: explicit include/exclude lists plus conditions matched all or any.
