@@ -10,7 +10,7 @@ describe('evaluation vectors (test/engine/vectors.json)', () => {
   });
 
   it.each(vectorFile.cases.map((c) => [c.name, c] as const))('%s', (_name, vector) => {
-    const result = evaluate(snapshotFor(vector.environment), vector.flag, vector.context);
+    const result = evaluate(snapshotFor(vector.environment, vector.at), vector.flag, vector.context);
     expect({
       value: result.value,
       variant: result.variant,
@@ -59,7 +59,7 @@ describe('evaluation vectors (test/engine/vectors.json)', () => {
 
   it('renders every vector to the wire shape without losing anything', () => {
     for (const vector of vectorFile.cases) {
-      const result = evaluate(snapshotFor(vector.environment), vector.flag, vector.context);
+      const result = evaluate(snapshotFor(vector.environment, vector.at), vector.flag, vector.context);
       const wire = toWire(result);
       expect(wire.flag_key).toBe(result.flagKey);
       expect(wire.value).toStrictEqual(result.value);
