@@ -13,6 +13,7 @@ import KeysList from './commands/keys/list.js';
 import KeysRevoke from './commands/keys/revoke.js';
 import Lint from './commands/lint.js';
 import Plan from './commands/plan.js';
+import Promote from './commands/promote.js';
 import Token from './commands/token.js';
 import Validate from './commands/validate.js';
 
@@ -28,6 +29,7 @@ export const COMMANDS = {
   'keys:revoke': KeysRevoke,
   lint: Lint,
   plan: Plan,
+  promote: Promote,
   token: Token,
   validate: Validate,
 };

@@ -21,6 +21,10 @@ export const CLI_ERROR_EXIT = {
   LINT_CONFIG_INVALID: ExitCode.failure,
   /** `--at` is not an ISO-8601 date or date-time with an offset. */
   INVALID_TIME: ExitCode.failure,
+  /** `ff promote`: a flag key names no flag of the repository (or of --tenant). */
+  UNKNOWN_FLAG: ExitCode.failure,
+  /** `ff promote`: the promotion cannot be made (a flag has no --from configuration, the same flag key in several tenants, a file that cannot be edited, an invalid result). */
+  PROMOTE_REFUSED: ExitCode.failure,
   /** A file could not be read or written. */
   IO: ExitCode.failure,
   /** No answer from the server: connection refused, unknown host, timeout. */

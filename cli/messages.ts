@@ -12,6 +12,16 @@ export const messages = {
   lintConfigInvalid: (file: string, problems: number) => `${file} is not a valid lint configuration (${plural(problems, 'problem')})`,
   invalidTime: (text: string) => `--at "${text}" is not an ISO-8601 date (2026-01-31) or date-time with an offset (2026-01-31T09:00:00Z)`,
   lintClean: (flags: number, tenants: number) => `No findings in ${plural(flags, 'flag')} (${plural(tenants, 'tenant')}).`,
+  unknownFlag: (key: string, guess: string | undefined) => `no flag "${key}" in the repository${guess ? ` (did you mean "${guess}"?)` : ''}`,
+  flagInSeveralTenants: (key: string, tenants: readonly string[]) => `flag "${key}" exists in tenants ${tenants.join(', ')}: name one with --tenant`,
+  promoteNoFrom: (key: string, from: string) => `flag "${key}" has no configuration in ${from} to promote`,
+  promoteSameEnvironment: (env: string) => `--from and --to are both ${env}`,
+  promoteRefusedFile: (file: string, why: string) => `cannot promote in ${file}: ${why}`,
+  promoteInvalid: (errors: number) => `the promoted files would not validate (${plural(errors, 'error')}); nothing was written`,
+  promoted: (keys: readonly string[], from: string, to: string, files: number) =>
+    `Promoted ${keys.join(', ')} from ${from} to ${to} (${plural(files, 'file')} rewritten).`,
+  promotedDry: (keys: readonly string[], from: string, to: string) => `Would promote ${keys.join(', ')} from ${from} to ${to} (dry run: nothing written).`,
+  promoteNothing: (from: string, to: string) => `Nothing to promote: ${to} already has the configuration of ${from}.`,
   repoInvalidForLint: (dir: string, errors: number) =>
     `${dir} has ${plural(errors, 'error')}; fix them (see \`ff validate ${dir}\`) before linting`,
   repoInvalid: (dir: string, errors: number) =>
