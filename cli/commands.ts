@@ -4,6 +4,7 @@
 // files at run time. A test checks that every file of cli/commands/ is here.
 import Apply from './commands/apply.js';
 import Audit from './commands/audit.js';
+import Codeowners from './commands/codeowners.js';
 import Diff from './commands/diff.js';
 import Eval from './commands/eval.js';
 import Export from './commands/export.js';
@@ -20,6 +21,7 @@ import Validate from './commands/validate.js';
 export const COMMANDS = {
   apply: Apply,
   audit: Audit,
+  codeowners: Codeowners,
   diff: Diff,
   eval: Eval,
   export: Export,

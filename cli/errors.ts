@@ -25,6 +25,10 @@ export const CLI_ERROR_EXIT = {
   UNKNOWN_FLAG: ExitCode.failure,
   /** `ff promote`: the promotion cannot be made (a flag has no --from configuration, the same flag key in several tenants, a file that cannot be edited, an invalid result). */
   PROMOTE_REFUSED: ExitCode.failure,
+  /** `ff codeowners`: the repository's .ff-codeowners.yaml is not valid. */
+  CODEOWNERS_CONFIG_INVALID: ExitCode.failure,
+  /** `ff codeowners --check`: the CODEOWNERS file's ff section is not what the flags say. */
+  CODEOWNERS_OUTDATED: ExitCode.failure,
   /** A file could not be read or written. */
   IO: ExitCode.failure,
   /** No answer from the server: connection refused, unknown host, timeout. */

@@ -22,6 +22,16 @@ export const messages = {
     `Promoted ${keys.join(', ')} from ${from} to ${to} (${plural(files, 'file')} rewritten).`,
   promotedDry: (keys: readonly string[], from: string, to: string) => `Would promote ${keys.join(', ')} from ${from} to ${to} (dry run: nothing written).`,
   promoteNothing: (from: string, to: string) => `Nothing to promote: ${to} already has the configuration of ${from}.`,
+  codeownersConfigInvalid: (file: string, problems: number) => `${file} is not a valid codeowners configuration (${plural(problems, 'problem')})`,
+  codeownersOutsideRoot: (dir: string, root: string) => `${dir} is outside ${root}: CODEOWNERS paths are relative to the repository root`,
+  codeownersOutdated: (file: string) => `${file} does not match the flag owners: run \`ff codeowners\` and commit the result`,
+  codeownersUpToDate: (file: string, files: number) => `${file} is up to date (${plural(files, 'flags file')} with owners).`,
+  codeownersWritten: (file: string, files: number, changed: boolean) =>
+    changed ? `Wrote ${file}: ${plural(files, 'flags file')} with owners.` : `${file} was already up to date (${plural(files, 'flags file')} with owners).`,
+  codeownersUnmapped: (flag: string, owner: string, path: string) =>
+    `flag "${flag}" (${path}): owner "${owner}" is not a GitHub owner (@user, @org/team, e-mail); map it in .ff-codeowners.yaml`,
+  codeownersOwnerless: (flag: string, path: string) => `flag "${flag}" (${path}) has no owner: CODEOWNERS cannot require anyone's approval for it`,
+  codeownersShared: (path: string) => `${path} holds flags of several owners: any one of them can approve a change to any flag of the file`,
   repoInvalidForLint: (dir: string, errors: number) =>
     `${dir} has ${plural(errors, 'error')}; fix them (see \`ff validate ${dir}\`) before linting`,
   repoInvalid: (dir: string, errors: number) =>

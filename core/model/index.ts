@@ -9,6 +9,7 @@ export type {
   Flag,
   FlagsFile,
   LintConfig,
+  CodeownersConfig,
   Rule,
   ScheduleStep,
   Segment,

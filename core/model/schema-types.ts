@@ -557,3 +557,22 @@ export interface LintConfig {
    */
   maxTargets?: number;
 }
+
+export type GithubOwner = string;
+
+/**
+ * .ff-codeowners.yaml at the root of a flags repository: which GitHub owners each flag owner name stands for (docs/gitops.md, ff codeowners).
+ */
+
+export interface CodeownersConfig {
+  /**
+   * Version of the file format. Always 1.
+   */
+  version: 1;
+  /**
+   * A flag's owner (as written in the flag) to the GitHub owners that must approve a change: @user, @org/team or an e-mail address.
+   */
+  owners?: {
+    [k: string]: GithubOwner | [GithubOwner, ...GithubOwner[]] | undefined;
+  };
+}
