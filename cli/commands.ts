@@ -15,6 +15,7 @@ import KeysRevoke from './commands/keys/revoke.js';
 import Lint from './commands/lint.js';
 import Plan from './commands/plan.js';
 import Promote from './commands/promote.js';
+import Refs from './commands/refs.js';
 import Token from './commands/token.js';
 import Validate from './commands/validate.js';
 
@@ -32,6 +33,7 @@ export const COMMANDS = {
   lint: Lint,
   plan: Plan,
   promote: Promote,
+  refs: Refs,
   token: Token,
   validate: Validate,
 };

@@ -29,6 +29,8 @@ export const CLI_ERROR_EXIT = {
   CODEOWNERS_CONFIG_INVALID: ExitCode.failure,
   /** `ff codeowners --check`: the CODEOWNERS file's ff section is not what the flags say. */
   CODEOWNERS_OUTDATED: ExitCode.failure,
+  /** `ff refs`: the source tree's .ff-refs.yaml is not valid. */
+  REFS_CONFIG_INVALID: ExitCode.failure,
   /** A file could not be read or written. */
   IO: ExitCode.failure,
   /** No answer from the server: connection refused, unknown host, timeout. */

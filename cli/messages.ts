@@ -32,6 +32,11 @@ export const messages = {
     `flag "${flag}" (${path}): owner "${owner}" is not a GitHub owner (@user, @org/team, e-mail); map it in .ff-codeowners.yaml`,
   codeownersOwnerless: (flag: string, path: string) => `flag "${flag}" (${path}) has no owner: CODEOWNERS cannot require anyone's approval for it`,
   codeownersShared: (path: string) => `${path} holds flags of several owners: any one of them can approve a change to any flag of the file`,
+  refsConfigInvalid: (file: string, problems: number) => `${file} is not a valid refs configuration (${plural(problems, 'problem')})`,
+  refsNotADirectory: (root: string) => `source root not found: ${root} is not a directory`,
+  refsSummary: (refs: number, flags: number, files: number, ms: number) =>
+    `${plural(refs, 'reference')} to ${plural(flags, 'flag')} in ${plural(files, 'file')} searched (${ms} ms).`,
+  refsUnreferenced: (keys: readonly string[]) => `Not referenced: ${keys.join(', ')}.`,
   repoInvalidForLint: (dir: string, errors: number) =>
     `${dir} has ${plural(errors, 'error')}; fix them (see \`ff validate ${dir}\`) before linting`,
   repoInvalid: (dir: string, errors: number) =>

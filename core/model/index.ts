@@ -10,6 +10,7 @@ export type {
   FlagsFile,
   LintConfig,
   CodeownersConfig,
+  RefsConfig,
   Rule,
   ScheduleStep,
   Segment,

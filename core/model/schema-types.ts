@@ -576,3 +576,34 @@ export interface CodeownersConfig {
     [k: string]: GithubOwner | [GithubOwner, ...GithubOwner[]] | undefined;
   };
 }
+
+/**
+ * .ff-refs.yaml at the root of a code repository: how ff refs finds flag keys in it (docs/refs.md).
+ */
+
+export interface RefsConfig {
+  /**
+   * Version of the file format. Always 1.
+   */
+  version: 1;
+  /**
+   * Other spellings of every flag key to look for, as LaunchDarkly's code references name them: new-checkout as newCheckout, NewCheckout, new_checkout, NEW_CHECKOUT, new.checkout.
+   */
+  aliases?: ('camelCase' | 'pascalCase' | 'snakeCase' | 'upperSnakeCase' | 'dotCase')[];
+  /**
+   * More names for one flag (a constant, an enum member): flag key to the strings that also reference it.
+   */
+  literals?: {
+    /**
+     * @minItems 1
+     * @maxItems 50
+     */
+    [k: string]: [string, ...string[]] | undefined;
+  };
+  /**
+   * More paths to skip, in .gitignore syntax (on top of .gitignore itself).
+   *
+   * @maxItems 1000
+   */
+  exclude?: string[];
+}
