@@ -9,6 +9,7 @@
 //
 //   node scripts/gen-refs-tree.mjs --out /tmp/refs-tree [--files 100000] [--flags 500]
 //                                  [--seed 1] [--ignored 2000] [--force]
+import { Buffer } from 'node:buffer';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
