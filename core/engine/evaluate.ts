@@ -17,12 +17,12 @@ import type { EvaluationResult } from './types.js';
 export function prerequisiteMet(snapshot: Snapshot, flagKey: string, variant: string, context: Readonly<Record<string, unknown>>): boolean {
   const required = snapshot.flagTable.get(flagKey);
   if (required === undefined || required.prerequisites !== null || !required.enabled) return false;
-  const result = evaluateEnabled(required, context, snapshot.revision);
+  const result = evaluateEnabled(required, context);
   return result.errorCode === undefined && result.variant === variant;
 }
 
 /** An enabled flag without prerequisites to check: targets, rules, default. */
-function evaluateEnabled(flag: CompiledFlag, context: Readonly<Record<string, unknown>>, revision: number): EvaluationResult {
+function evaluateEnabled(flag: CompiledFlag, context: Readonly<Record<string, unknown>>): EvaluationResult {
   if (flag.targets !== null) {
     // A named load (fast); only a string counts, so nothing inherited can pass.
     const targetingKey = context.targetingKey;
@@ -34,9 +34,9 @@ function evaluateEnabled(flag: CompiledFlag, context: Readonly<Record<string, un
   const rules = flag.rules;
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i]!;
-    if (allConditionsMatch(rule.conditions, context)) return serveResult(flag, rule.serve, context, revision);
+    if (allConditionsMatch(rule.conditions, context)) return serveResult(flag, rule.serve, context);
   }
-  return serveResult(flag, flag.fallback, context, revision);
+  return serveResult(flag, flag.fallback, context);
 }
 
 /**
@@ -46,7 +46,7 @@ function evaluateEnabled(flag: CompiledFlag, context: Readonly<Record<string, un
  */
 export function evaluate(snapshot: Snapshot, flagKey: string, context: unknown): EvaluationResult {
   const flag = snapshot.flagTable.get(flagKey);
-  if (flag === undefined) return flagNotFound(String(flagKey), snapshot.revision);
+  if (flag === undefined) return flagNotFound(String(flagKey));
   if (!isContextObject(context)) return flag.invalidContextResult;
   if (!flag.enabled) return flag.disabledResult;
   const prerequisites = flag.prerequisites;
@@ -56,7 +56,7 @@ export function evaluate(snapshot: Snapshot, flagKey: string, context: unknown):
       if (!prerequisiteMet(snapshot, p.flagKey, p.variant, context)) return flag.prerequisiteFailedResult;
     }
   }
-  return evaluateEnabled(flag, context, snapshot.revision);
+  return evaluateEnabled(flag, context);
 }
 
 /**

@@ -1,7 +1,9 @@
 // The immutable, compiled view of one environment of one tenant. Built once by
-// buildSnapshot, swapped whole by whoever holds it, read by evaluate.
+// buildSnapshot (or derived from the previous one by updateSnapshot), swapped
+// whole by whoever holds it, read by evaluate.
 import type { FlagType } from '../model/index.js';
-import type { CompiledFlag } from './compiled.js';
+import type { CompiledSegment } from './compiled.js';
+import type { FlagTable } from './flag-table.js';
 import type { SnapshotInfo } from './types.js';
 
 function codeUnitOrder(a: string, b: string): number {
@@ -19,7 +21,9 @@ export interface SnapshotTiming {
 const NO_TIMING: SnapshotTiming = Object.freeze({ at: undefined, nextChangeAt: undefined });
 
 export class Snapshot implements SnapshotInfo {
-  readonly #keys: readonly string[];
+  // Sorted on first use: a write that swaps in a new snapshot should not pay
+  // for sorting 10,000 keys that only bulk evaluation reads.
+  #keys: readonly string[] | undefined;
   /** The moment schedules were resolved at (epoch ms), if one was given. */
   readonly at: number | undefined;
   /** When a schedule step starts next (epoch ms): the holder should rebuild then; undefined when never. */
@@ -29,18 +33,20 @@ export class Snapshot implements SnapshotInfo {
     readonly tenant: string,
     readonly environment: string,
     readonly revision: number,
-    /** @internal The compiled flags; only the engine reads this. */
-    readonly flagTable: ReadonlyMap<string, CompiledFlag>,
+    /** @internal The compiled flags; only the engine reads this. Shared between snapshots: never mutated. */
+    readonly flagTable: FlagTable,
+    /** @internal The compiled segments the flags were compiled against (updateSnapshot reuses them). */
+    readonly segmentTable: ReadonlyMap<string, CompiledSegment> = new Map(),
     timing: SnapshotTiming = NO_TIMING,
   ) {
     this.at = timing.at;
     this.nextChangeAt = timing.nextChangeAt;
-    this.#keys = Object.freeze([...flagTable.keys()].sort(codeUnitOrder));
     Object.freeze(this);
   }
 
   /** Every flag key, in code-unit order. */
   flagKeys(): readonly string[] {
+    this.#keys ??= Object.freeze([...this.flagTable.keys()].sort(codeUnitOrder));
     return this.#keys;
   }
 

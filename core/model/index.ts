@@ -31,3 +31,4 @@ export interface TenantState {
   flags: Flag[];
   segments: Segment[];
 }
+export { FEW_KEYS, indexOfKey } from './keyed.js';
