@@ -104,4 +104,26 @@ describe('the @ff/cli package', () => {
     expect(plan.code).toBe(2);
     expect(plan.stdout).toMatch(/\+ create flag banner/);
   });
+
+  it('the lifecycle commands work from the bundle: lint (Git history), refs, promote, codeowners', async () => {
+    const repo = await createGitRepo(join(tmp.path, 'lifecycle-repo'));
+    await repo.write({ ...tenantFiles(SMALL_REPO, 'pkg'), 'src/app.ts': "client.getStringValue('banner', 'blue');\n" });
+    repo.commit('Add the banner flag');
+
+    const lint = await installedFf(['lint', 'flags', '--format', 'json'], repo.path);
+    expect(lint.code).toBe(0);
+    expect(JSON.parse(lint.stdout)).toMatchObject({ version: 1, history: true, findings: [{ code: 'LINT_OWNER_MISSING', flag: 'banner' }] });
+
+    const refs = await installedFf(['refs', 'src', '--json'], repo.path);
+    expect(refs.code).toBe(0);
+    expect(JSON.parse(refs.stdout).references).toMatchObject([{ file: 'src/app.ts', line: 1, flag: 'banner' }]);
+
+    const promote = await installedFf(['promote', 'banner', '--from', 'prod', '--to', 'dev', '--dry-run'], repo.path);
+    expect(promote.code).toBe(0);
+    expect(promote.stdout).toMatch(/^\+\s+dev:$/m);
+
+    const owners = await installedFf(['codeowners', 'flags', '--stdout'], repo.path);
+    expect(owners.code).toBe(0);
+    expect(owners.stdout).toContain('# BEGIN ff codeowners');
+  });
 });

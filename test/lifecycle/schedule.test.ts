@@ -142,3 +142,25 @@ describe('validating schedules', () => {
     ]);
   });
 });
+
+describe('updateSnapshot keeps the moment', () => {
+  it('resolves recompiled schedules at the previous moment; the next change is never late', async () => {
+    const { updateSnapshot } = await import('../../core/engine/index.js');
+    const s = state([
+      { at: iso(T0), rollout: { on: 5, off: 95 } },
+      { at: iso(T0 + 7 * DAY), variant: 'on' },
+    ]);
+    const before = buildSnapshot(s, 'prod', 1, { at: T0 + DAY });
+    const changed = state([
+      { at: iso(T0), rollout: { on: 50, off: 50 } },
+      { at: iso(T0 + 3 * DAY), variant: 'on' },
+    ]);
+    const after = updateSnapshot(before, changed, 2, { flags: new Set(['f']), segments: new Set() });
+    expect(after.at).toBe(T0 + DAY);
+    expect(after.nextChangeAt).toBe(T0 + 3 * DAY);
+    const rebuilt = buildSnapshot(changed, 'prod', 2, { at: T0 + DAY });
+    for (const user of ['a', 'b', 'c', 'd', 'e', 'f']) {
+      expect(evaluate(after, 'f', { targetingKey: user })).toEqual(evaluate(rebuilt, 'f', { targetingKey: user }));
+    }
+  });
+});
