@@ -28,6 +28,8 @@ export interface RefsReport {
   references: Reference[];
   /** Flags of `flags` with no reference. */
   unreferenced: string[];
+  /** The most threads that searched one root (1, or one per core for a large tree). */
+  threads: number;
   elapsedMs: number;
 }
 
@@ -60,11 +62,6 @@ async function flagKeys(request: RefsRequest): Promise<string[]> {
   return [...new Set(tenants.flatMap((t) => t.flags.map((f) => f.key)))].sort();
 }
 
-function display(file: string): string {
-  const relative = path.relative(process.cwd(), file);
-  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative.split(path.sep).join('/');
-}
-
 /** Finds every reference to the flags under the roots. */
 export async function findReferences(request: RefsRequest): Promise<RefsReport> {
   const started = performance.now();
@@ -72,28 +69,21 @@ export async function findReferences(request: RefsRequest): Promise<RefsReport> 
     const info = await stat(root).catch(() => undefined);
     if (info === undefined || !info.isDirectory()) throw new CliError('REPO_NOT_FOUND', messages.refsNotADirectory(root));
   }
-  const [{ RefMatcher }, { listSourceFiles, readSourceBytes }, config, keys] = await Promise.all([
-    import('../../core/refs/index.js'),
+  const [{ listSourceFiles }, { searchFiles }, config, keys] = await Promise.all([
     import('../io/source-files.js'),
+    import('./refs-search.js'),
     readConfig(request),
     flagKeys(request),
   ]);
-  const matcher = new RefMatcher(keys, config);
   const references: Reference[] = [];
   let searched = 0;
+  let threads = 1;
   for (const root of request.roots) {
     const { files } = await listSourceFiles(root, config?.exclude ?? []);
-    for (const relative of files) {
-      const absolute = path.join(root, relative);
-      const bytes = readSourceBytes(absolute);
-      if (bytes === undefined) continue;
-      searched++;
-      const found = matcher.scanBytes(bytes);
-      if (found.length > 0) {
-        const file = display(absolute);
-        for (const match of found) references.push({ file, ...match });
-      }
-    }
+    const result = await searchFiles(root, files, keys, config);
+    searched += result.searched;
+    threads = Math.max(threads, result.threads);
+    references.push(...result.references);
   }
   references.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
   const seen = new Set(references.map((r) => r.flag));
@@ -103,6 +93,7 @@ export async function findReferences(request: RefsRequest): Promise<RefsReport> 
     files: searched,
     references,
     unreferenced: keys.filter((k) => !seen.has(k)),
+    threads,
     elapsedMs: Math.round(performance.now() - started),
   };
 }

@@ -23,7 +23,7 @@ export function renderRefsJson(report: RefsReport): string {
   const document = {
     version: 1,
     roots: report.roots,
-    summary: { flags: report.flags.length, files: report.files, references: report.references.length, byFlag: counts },
+    summary: { flags: report.flags.length, files: report.files, references: report.references.length, threads: report.threads, byFlag: counts },
     references: report.references.map(({ file, line, column, flag, alias, text }) => ({ file, line, column, flag, alias, text })),
     unreferenced: report.unreferenced,
   };

@@ -4,6 +4,7 @@
 // that project, never from this repository's node_modules.
 import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitopsServer, tenantFiles, type GitopsServer } from '../cli/support/ff-server.js';
@@ -125,5 +126,16 @@ describe('the @ff/cli package', () => {
     const owners = await installedFf(['codeowners', 'flags', '--stdout'], repo.path);
     expect(owners.code).toBe(0);
     expect(owners.stdout).toContain('# BEGIN ff codeowners');
+  });
+
+  it('ff refs spreads a large tree over worker threads from the bundle too, and finds every reference', async () => {
+    const tree = join(tmp.path, 'refs-tree');
+    execFileSync(process.execPath, ['scripts/gen-refs-tree.mjs', '--out', tree, '--files', '12000', '--flags', '30', '--seed', '3', '--ignored', '20'], { cwd: ROOT });
+    const expected = (JSON.parse(readFileSync(join(tree, 'expected.json'), 'utf8')) as { references: number }).references;
+    const r = await installedFf(['refs', 'src', '--dir', 'flags', '--json'], tree);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { summary: { references: number; threads: number } };
+    expect(report.summary.references).toBe(expected);
+    expect(report.summary.threads).toBe(Math.min(availableParallelism(), 2));
   });
 });

@@ -3,6 +3,7 @@
 // work tree and outside one; the configuration and the output formats.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runFf } from '../cli/support/run-ff.js';
@@ -14,7 +15,7 @@ let tree: string;
 
 interface RefsJson {
   version: number;
-  summary: { flags: number; files: number; references: number; byFlag: Record<string, number> };
+  summary: { flags: number; files: number; references: number; threads: number; byFlag: Record<string, number> };
   references: { file: string; line: number; column: number; flag: string; alias: string; text: string }[];
   unreferenced: string[];
 }
@@ -22,7 +23,7 @@ interface RefsJson {
 beforeAll(async () => {
   tmp = await tempDir('ff-refs-e2e-');
   tree = join(tmp.path, 'tree');
-  execFileSync(process.execPath, ['scripts/gen-refs-tree.mjs', '--out', tree, '--files', '3000', '--flags', '40', '--seed', '7', '--ignored', '50'], { cwd: ROOT });
+  execFileSync(process.execPath, ['scripts/gen-refs-tree.mjs', '--out', tree, '--files', '12000', '--flags', '40', '--seed', '7', '--ignored', '50'], { cwd: ROOT });
 });
 afterAll(() => tmp.remove());
 
@@ -34,6 +35,8 @@ describe('ff refs on a generated tree', () => {
     const report = JSON.parse(r.stdout) as RefsJson;
     expect(report.summary.references).toBe(expected.references);
     expect(report.summary.flags).toBe(40);
+    // 12,000 files: one thread per core (up to 2 here), each searching its share, and none lost on the way.
+    expect(report.summary.threads).toBe(Math.min(availableParallelism(), 2));
     expect(report.references.some((ref) => /node_modules|\.log$|\.png$/.test(ref.file))).toBe(false);
     // The tree's .ff-refs.yaml asks for camelCase and UPPER_SNAKE_CASE too.
     expect(new Set(report.references.map((ref) => (ref.alias === ref.flag ? 'key' : /^[A-Z_0-9]+$/.test(ref.alias) ? 'upper' : 'camel')))).toEqual(
