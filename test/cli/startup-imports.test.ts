@@ -1,4 +1,4 @@
-// Start-up cost (issue 2, item 14): oclif loads a command module to run it, so
+// Start-up cost: oclif loads a command module to run it, so
 // whatever a command imports at the top is paid by every invocation, even
 // `--help`. The YAML parser, the schema validator and the engine must be loaded
 // with import() inside run(). This walks the static import graph from every
@@ -13,7 +13,7 @@ const ENTRY_DIRS = ['cli/commands', 'cli/hooks'];
 
 /** core/ files a command may load eagerly: tiny and import-free. */
 // The plan renderers show schedules: the timeline and the date parser are small and import only each other and bucketing.
-const LIGHT_CORE = new Set(['core/errors.ts', 'core/engine/bucketing.ts', 'core/model/scopes.ts', 'core/engine/iso-date.ts', 'core/lifecycle/timeline.ts']);
+const LIGHT_CORE = new Set(['core/errors.ts', 'core/engine/bucketing.ts', 'core/model/scopes.ts', 'core/validation/suggest.ts', 'core/engine/iso-date.ts', 'core/lifecycle/timeline.ts']);
 const LIGHT_PACKAGES = [/^@oclif\/core$/, /^picocolors$/, /^node:/];
 
 /** Value imports only: `import type` and `export type` cost nothing at run time; import() is lazy. */
