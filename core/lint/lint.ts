@@ -4,7 +4,7 @@
 // gives the same findings and the tests need neither.
 import { parseIsoDate } from '../engine/iso-date.js';
 import { effectiveLifetimes, kindOf } from '../lifecycle/kinds.js';
-import type { Flag, LintConfig, Serve } from '../model/index.js';
+import type { Flag, LintConfig, ScheduleStep, Serve } from '../model/index.js';
 import { locateInSource } from '../repo/parse-source.js';
 import type { ParsedSource } from '../repo/parse-source.js';
 import type { TenantModel } from '../repo/types.js';
@@ -87,19 +87,33 @@ function canonicalText(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The variant names a serve can hand out. */
-export function servedVariants(serve: Serve | undefined): string[] {
+/**
+ * The variant names a serve can hand out at `now`. A schedule counts only its
+ * step in force then (the off variant before it starts): a progressive rollout
+ * that reached everyone is as constant as a fixed variant, and as removable.
+ */
+export function servedVariants(serve: Serve | undefined, now: number, off: string): string[] {
   if (serve === undefined) return [];
+  if (serve.schedule !== undefined) {
+    let chosen: ScheduleStep | undefined;
+    let since = -Infinity;
+    for (const step of serve.schedule) {
+      const at = parseIsoDate(step.at);
+      if (!Number.isNaN(at) && at <= now && at >= since) {
+        chosen = step;
+        since = at;
+      }
+    }
+    return chosen === undefined ? [off] : servedVariants({ variant: chosen.variant, rollout: chosen.rollout }, now, off);
+  }
   const names: string[] = [];
-  // Before its first step a schedule serves the off variant; the caller adds that.
   if (serve.variant !== undefined) names.push(serve.variant);
   for (const [name, weight] of Object.entries(serve.rollout ?? {})) if ((weight ?? 0) > 0) names.push(name);
-  for (const step of serve.schedule ?? []) names.push(...servedVariants({ variant: step.variant, rollout: step.rollout }));
   return names;
 }
 
-/** Every variant the flag can serve in the given environments (disabled or unlisted ones serve their off variant). */
-export function reachableVariants(flag: Flag, environments: readonly string[]): Set<string> {
+/** Every variant the flag can serve at `now` in the given environments (disabled or unlisted ones serve their off variant). */
+export function reachableVariants(flag: Flag, environments: readonly string[], now: number): Set<string> {
   const names = new Set<string>();
   for (const env of environments) {
     const config = Object.hasOwn(flag.environments ?? {}, env) ? flag.environments?.[env] : undefined;
@@ -113,8 +127,7 @@ export function reachableVariants(flag: Flag, environments: readonly string[]): 
     for (const [variant, keys] of Object.entries(config.targets ?? {})) if ((keys ?? []).length > 0) names.add(variant);
     let catchAll = false;
     for (const rule of config.rules ?? []) {
-      for (const name of servedVariants(rule.serve)) names.add(name);
-      if (rule.serve.schedule !== undefined) names.add(off);
+      for (const name of servedVariants(rule.serve, now, off)) names.add(name);
       if ((rule.conditions ?? []).length === 0) {
         catchAll = true;
         break;
@@ -122,11 +135,19 @@ export function reachableVariants(flag: Flag, environments: readonly string[]): 
     }
     if (!catchAll) {
       if (config.default === undefined) names.add(off);
-      else for (const name of servedVariants(config.default)) names.add(name);
-      if (config.default?.schedule !== undefined) names.add(off);
+      else for (const name of servedVariants(config.default, now, off)) names.add(name);
     }
   }
   return names;
+}
+
+/** Whether some schedule of the flag has a step still to come: its answers will change by themselves. */
+function changesLater(flag: Flag, now: number): boolean {
+  for (const config of Object.values(flag.environments ?? {})) {
+    const serves = [...(config?.rules ?? []).map((r) => r.serve), config?.default];
+    for (const serve of serves) for (const step of serve?.schedule ?? []) if (parseIsoDate(step.at) > now) return true;
+  }
+  return false;
 }
 
 function lintFlag(
@@ -171,9 +192,10 @@ function lintFlag(
     out.add('LINT_OWNER_MISSING', tenant.tenant, origin, keyAt, `flag "${flag.key}" has no owner: add owner (a team or person)`, about);
   }
 
-  // A kill switch serves one value until the day it is needed: that is its point.
-  if (kind !== 'kill-switch' && environments.length > 0) {
-    const variants = reachableVariants(flag, environments);
+  // A kill switch serves one value until the day it is needed: that is its point. A schedule
+  // with steps to come is not constant, whatever it serves today.
+  if (kind !== 'kill-switch' && environments.length > 0 && !changesLater(flag, input.now)) {
+    const variants = reachableVariants(flag, environments, input.now);
     const values = new Set([...variants].map((name) => canonicalText(flag.variants[name])));
     if (values.size === 1) {
       const [only] = [...variants];

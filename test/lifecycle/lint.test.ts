@@ -165,3 +165,40 @@ describe('readLintConfig', () => {
     ]);
   });
 });
+
+describe('constant flags and progressive rollouts', () => {
+  const base = {
+    key: 'launch',
+    owner: 'web',
+    type: 'boolean' as const,
+    variants: { on: true, off: false },
+    offVariant: 'off',
+  };
+  const models = (schedule: Array<{ at: string; variant?: string; rollout?: Record<string, number> }>): TenantModel[] => [
+    {
+      tenant: 't',
+      lifetimes: undefined,
+      model: {
+        environments: [{ value: { key: 'prod' }, pointer: '/environments/0', origin: undefined as never }],
+        flags: [{ value: { ...base, environments: { prod: { enabled: true, default: { schedule: schedule as never } } } }, pointer: '/flags/0', origin: { file: 'f.yaml', yaml: () => ({ document: undefined }) } as never }],
+        segments: [],
+        unverifiedSegmentKeys: new Set(),
+      },
+    },
+  ];
+  const codes = (m: TenantModel[], now: number) => lintRepository({ models: m, now }).map((f) => f.code);
+
+  it('a schedule with steps to come is not constant, even before it starts', () => {
+    const m = models([{ at: '2026-07-01', variant: 'on' }]);
+    expect(codes(m, Date.UTC(2026, 5, 1))).toEqual([]);
+  });
+
+  it('a schedule that reached everyone is: the rollout is done, the flag can go', () => {
+    const m = models([
+      { at: '2026-05-01', rollout: { on: 10, off: 90 } },
+      { at: '2026-05-15', variant: 'on' },
+    ]);
+    expect(codes(m, Date.UTC(2026, 4, 10))).toEqual([]);
+    expect(codes(m, Date.UTC(2026, 5, 1))).toEqual(['LINT_FLAG_CONSTANT']);
+  });
+});
