@@ -118,6 +118,11 @@ describe('copy SQLite → PostgreSQL', () => {
     const bad = await run('--from', `sqlite:${path.join(dir, 'ff.db')}`, '--to', 'mysql://u:s3cret@h/db');
     expect(bad).toMatchObject({ code: 1, err: expect.stringMatching(/^configuration error: FF_DATABASE_URL must be a postgres/) });
     expect(bad.err).not.toContain('s3cret');
+    const wrong = new URL(fresh.url);
+    wrong.password = 'not-the-s3cret';
+    const refused = await run('--from', `sqlite:${path.join(dir, 'ff.db')}`, '--to', wrong.toString());
+    expect(refused).toMatchObject({ code: 1, err: expect.stringMatching(/^migrate-store: PostgreSQL \(--to\): .*\[28P01\]\n$/) });
+    expect(refused.err).not.toContain('s3cret');
     await fresh.drop();
   });
 });
