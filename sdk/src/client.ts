@@ -132,6 +132,7 @@ export class FfClient {
   readonly #abort = new AbortController();
   readonly #readyWaiters = new Set<() => void>();
   #streamUp = false;
+  #constructing = false;
   #lastFetchFailed = false;
   #lastEventId: string | undefined;
   #fetching: Promise<void> | undefined;
@@ -150,7 +151,9 @@ export class FfClient {
       throw new SdkError('INVALID_OPTIONS', 'give a server, a bootstrap or a persistPath: with none there is nothing to evaluate');
     }
     // Synchronous sources first, so a client built from a file answers on its next line.
+    this.#constructing = true;
     this.#loadLocalSync();
+    this.#constructing = false;
     this.#started = this.#start();
   }
 
@@ -195,7 +198,8 @@ export class FfClient {
   evaluate(flagKey: string, context?: EvaluationContext): Evaluation {
     const snapshot = this.#config?.snapshot;
     if (snapshot === undefined) return notReady(flagKey);
-    return engineEvaluate(snapshot, flagKey, context ?? EMPTY_CONTEXT);
+    // Only an absent context is empty: null is the engine's INVALID_CONTEXT, as everywhere.
+    return engineEvaluate(snapshot, flagKey, context === undefined ? EMPTY_CONTEXT : context);
   }
 
   /**
@@ -227,7 +231,7 @@ export class FfClient {
         revision: snapshot.revision,
       };
     }
-    const result = engineEvaluate(snapshot, flagKey, context ?? EMPTY_CONTEXT);
+    const result = engineEvaluate(snapshot, flagKey, context === undefined ? EMPTY_CONTEXT : context);
     if (result.errorCode !== undefined) return failed(result, defaultValue);
     return {
       flagKey,
@@ -481,6 +485,11 @@ export class FfClient {
   // --- events ------------------------------------------------------------
 
   #emit<E extends keyof ClientEvents>(event: E, payload: ClientEvents[E]): void {
+    // Events of the constructor reach listeners attached right after it.
+    if (this.#constructing) {
+      queueMicrotask(() => this.#emit(event, payload));
+      return;
+    }
     for (const listener of [...(this.#listeners.get(event) ?? [])]) {
       try {
         (listener as Listener<E>)(payload);
