@@ -6,9 +6,10 @@
 // repository) changes a flag — the application, another process, sees the new
 // revision, waited for by its event with a deadline.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadRepository } from '../../core/repo/index.js';
 import { ffAgainst, startGitopsServer, tenantFiles, type GitopsServer } from '../cli/support/ff-server.js';
 import { createGitRepo } from '../cli/support/git-repo.js';
 import { ROOT } from '../cli/support/run-ff.js';
@@ -61,7 +62,8 @@ function runApp(script: string, env: Record<string, string>) {
   child.stdout!.setEncoding('utf8').on('data', (d: string) => {
     buffer += d;
     for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
-      lines.push(JSON.parse(buffer.slice(0, i)) as Record<string, unknown>);
+      const line = buffer.slice(0, i);
+      lines.push(line.startsWith('{') ? (JSON.parse(line) as Record<string, unknown>) : { text: line });
       buffer = buffer.slice(i + 1);
     }
   });
@@ -99,7 +101,8 @@ beforeAll(async () => {
   npm(['install', '--offline', '--no-audit', '--no-fund', ...[packed, ...openfeature].map((p) => join(tmp.path, p.filename))], project);
   writeFileSync(join(project, 'app.mjs'), APP);
   writeFileSync(join(project, 'offline.mjs'), OFFLINE);
-  server = await startGitopsServer();
+  copyFileSync(join(ROOT, 'sdk/examples/checkout-app.mjs'), join(project, 'checkout-app.mjs'));
+  server = await startGitopsServer((await loadRepository(join(ROOT, 'flags'))).tenants);
 }, 180_000);
 afterAll(async () => {
   for (const c of children) c.kill();
@@ -172,6 +175,23 @@ describe('the @ff/sdk package', () => {
       value: 'green',
       revision: 2,
     });
+    expect(app.stderr()).toBe('');
+  });
+
+  it('runs the example application of docs/sdk.md, answering as the server does', async () => {
+    const token = await server.token(['acme'], 'ci');
+    const created = await server.server.call('POST', '/v1/api-keys', { token, tenant: 'acme', body: { name: 'example', environment: 'production' } });
+    const apiKey = created.json.key as string;
+    const app = runApp('checkout-app.mjs', { FF_SERVER: server.url, FF_API_KEY: apiKey, PORT: '0', FF_CACHE: join(tmp.path, 'example-cache.json') });
+    const listening = await app.waitFor('the example to listen', (l) => typeof l.text === 'string' && l.text.startsWith('listening on '));
+    const base = (listening.text as string).slice('listening on '.length);
+    for (const [user, plan] of [['user-42', 'free'], ['qa-alice', 'enterprise'], ['user-complained-about-redesign', 'pro']] as const) {
+      const page = (await (await fetch(`${base}/?user=${user}&plan=${plan}`)).json()) as { checkout: string; reason: string; revision: number };
+      const wire = (await server.server.call('POST', '/v1/evaluate', { apiKey, tenant: null, body: { flag_key: 'new-checkout', context: { targetingKey: user, plan } } })).json;
+      expect(page).toEqual({ checkout: wire.value ? 'new' : 'classic', reason: wire.reason, revision: wire.revision });
+    }
+    app.child.kill('SIGTERM');
+    expect(await new Promise((resolve) => app.child.on('close', resolve))).toBe(0);
     expect(app.stderr()).toBe('');
   });
 });
