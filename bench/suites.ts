@@ -19,6 +19,7 @@ export const BENCH_SUITES: readonly BenchSuite[] = [
   { name: 'server', script: 'dist/bench/server/main.js', measures: 'HTTP evaluation vs a bare Fastify route' },
   { name: 'gitops', script: 'dist/bench/gitops/main.js', measures: 'ff plan / apply on 5,000 flags' },
   { name: 'live', script: 'dist/bench/live/main.js', measures: 'propagation latency and index build' },
+  { name: 'sdk', script: 'dist/bench/sdk/main.js', measures: 'SDK vs the bare engine, the ff OpenFeature provider vs flagd in-process, SDK memory, apply → SDK visible' },
 ];
 
 /** The Node arguments that run `suite` with `args` (--expose-gc lets harnesses collect garbage between rounds). */
