@@ -14,7 +14,7 @@ const ORDER: Readonly<Record<MapKind, readonly string[]>> = {
   condition: ['attribute', 'segment', 'operator', 'value', 'negate', 'caseInsensitive'],
   serve: ['variant', 'rollout', 'bucketBy'],
   segment: ['key', 'description', 'match', 'conditions', 'include', 'exclude'],
-  environment: ['key', 'name', 'description'],
+  environment: ['key', 'name', 'description', 'allowedOrigins'],
 };
 
 /** What a key's value holds, by the kind of map the key is in. */
