@@ -116,7 +116,11 @@ describe('the @ff/sdk package', () => {
     expect(files).toContain('dist/index.js');
     expect(files).toContain('dist/openfeature.js');
     expect(files.every((f) => f === 'package.json' || f.startsWith('dist/'))).toBe(true);
-    expect(files.some((f) => f.endsWith('.ts') || f.endsWith('.map') || f.includes('meta.json'))).toBe(false);
+    expect(files.some((f) => (f.endsWith('.ts') && !f.endsWith('.d.ts')) || f.endsWith('.map') || f.includes('meta.json'))).toBe(false);
+    // Declarations for the two entry points and what they reach, none of the server's.
+    expect(files).toContain('dist/types/sdk/src/index.d.ts');
+    expect(files).toContain('dist/types/sdk/src/openfeature.d.ts');
+    expect(files.filter((f) => f.startsWith('dist/types/server') || f.startsWith('dist/types/cli'))).toEqual([]);
     const manifest = JSON.parse(readFileSync(join(project, 'node_modules/@ff/sdk/package.json'), 'utf8')) as Record<string, unknown>;
     expect(manifest.dependencies).toBeUndefined();
     expect(manifest.version).toBe(version);
@@ -193,5 +197,41 @@ describe('the @ff/sdk package', () => {
     app.child.kill('SIGTERM');
     expect(await new Promise((resolve) => app.child.on('close', resolve))).toBe(0);
     expect(app.stderr()).toBe('');
+  });
+
+  it('ships type declarations: a TypeScript application type-checks against them, and a wrong use does not', () => {
+    const tsc = (file: string) => {
+      writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
+        compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: [] },
+        files: [file],
+      }));
+      try {
+        execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(project, 'tsconfig.json')], { cwd: project, encoding: 'utf8' });
+        return '';
+      } catch (error) {
+        return String((error as { stdout?: string }).stdout);
+      }
+    };
+    writeFileSync(join(project, 'typed.ts'), [
+      "import { FfClient, type Details, type ClientStatus } from '@ff/sdk';",
+      "import { FfProvider } from '@ff/sdk/openfeature';",
+      "const client = new FfClient({ server: 'http://localhost:8000', apiKey: 'k', persistPath: 'ff.json' });",
+      "const on: boolean = client.value('new-checkout', false, { targetingKey: 'u' });",
+      "const details: Details<string> = client.details('banner', 'none');",
+      "const status: ClientStatus = client.status;",
+      "client.on('change', (e) => e.changed.join(','));",
+      'new FfProvider(client);',
+      'export { on, details, status };',
+    ].join('\n'));
+    expect(tsc('typed.ts')).toBe('');
+    writeFileSync(join(project, 'wrong.ts'), [
+      "import { FfClient } from '@ff/sdk';",
+      "const client = new FfClient({ bootstrap: { file: 'ff.json' } });",
+      "export const n: string = client.value('max', 10);",
+      "client.on('change', (e) => e.nope);",
+    ].join('\n'));
+    const errors = tsc('wrong.ts');
+    expect(errors).toMatch(/wrong\.ts\(3,14\): error TS2322/);
+    expect(errors).toMatch(/wrong\.ts\(4,30\): error TS2339/);
   });
 });
