@@ -76,7 +76,11 @@ export class FfProvider implements Provider {
       }),
       c.on('change', (e) => this.events.emit(ProviderEvents.ConfigurationChanged, { flagsChanged: e.changed, metadata: { revision: e.revision } })),
       c.on('stale', (e) => this.events.emit(ProviderEvents.Stale, { message: e.message })),
-      c.on('error', (e) => this.events.emit(ProviderEvents.Error, { message: e.error.message, metadata: { code: e.error.code } })),
+      // ERROR only while there is nothing to serve (a wrong key, no server): OpenFeature's ERROR
+      // status would otherwise hide STALE, and a refused update changes no answer.
+      c.on('error', (e) => {
+        if (c.status === 'NOT_READY') this.events.emit(ProviderEvents.Error, { message: e.error.message, metadata: { code: e.error.code } });
+      }),
     );
   }
 

@@ -104,13 +104,28 @@ describe('FfProvider with @openfeature/server-sdk', () => {
     proxy.cut();
     await until('STALE', () => seen.find((e) => e.type === ProviderEvents.Stale));
     expect(client.providerStatus).toBe('STALE');
-    expect(seen.some((e) => e.type === ProviderEvents.Error)).toBe(true);
+    // Polls keep failing; the status stays STALE (an ERROR event would turn it into ERROR).
+    const refused = proxy.requests.length;
+    await until('two more refused polls', () => (proxy!.requests.length >= refused + 2 ? true : undefined));
+    expect(client.providerStatus).toBe('STALE');
+    expect(seen.some((e) => e.type === ProviderEvents.Error)).toBe(false);
     // Still answering from the last good configuration.
     expect((await client.getBooleanDetails('disable-paypal', true, CTX)).flagMetadata.revision).toBe(revision);
 
     proxy.down = false;
     await until('READY again', () => (client.providerStatus === 'READY' ? true : undefined));
     expect(seen.filter((e) => e.type === ProviderEvents.Ready).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('emits ERROR with the cause while it has nothing to serve: a revoked or wrong API key', async () => {
+    const provider = new FfProvider({ server: ex.server.url, apiKey: 'ffk_wrong', initTimeoutMs: 100, ...FAST });
+    const errors: EventDetails[] = [];
+    provider.events.addHandler(ProviderEvents.Error, (e) => errors.push(e!));
+    const client = await register(provider);
+    expect(client.providerStatus).toBe('ERROR');
+    await until('an ERROR event', () => errors[0]);
+    expect(errors[0]).toMatchObject({ metadata: { code: 'HTTP_ERROR' } });
+    expect(errors[0]!.message).toMatch(/401/);
   });
 
   it('needs no network when only the context changes', async () => {
