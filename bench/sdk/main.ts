@@ -76,7 +76,9 @@ try {
       [
         ['ff (FfProvider)', version, formatInteger(of.ff.medianPerSecond), formatPercent(of.ff.onShare), of.ff.errors],
         ['flagd in-process (offline file)', of.flagd.version, formatInteger(of.flagd.medianPerSecond), formatPercent(of.flagd.onShare), of.flagd.errors],
+        ['floor: a provider answering the default (the SDK’s own cost)', of.floor.version, formatInteger(of.floor.medianPerSecond), '', ''],
         ['ff / flagd', '', formatRatio(of.ratio), '', ''],
+        ['ff / floor', '', formatRatio(of.ofFloorShare), '', ''],
       ],
     ),
   );

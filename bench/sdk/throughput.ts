@@ -81,13 +81,35 @@ interface OfContender {
   errors: number;
 }
 
+interface ProviderFigure {
+  version: string;
+  roundsPerSecond: number[];
+  medianPerSecond: number;
+  onShare: number;
+  errors: number;
+}
+
+/** Answers the default, immediately: the OpenFeature SDK's own cost per call, measured beside the real providers. */
+const floorProvider: Provider = {
+  metadata: { name: 'floor (answers the default)' },
+  runsOn: 'server',
+  resolveBooleanEvaluation: (_key, value) => Promise.resolve({ value, reason: 'STATIC' }),
+  resolveStringEvaluation: (_key, value) => Promise.resolve({ value, reason: 'STATIC' }),
+  resolveNumberEvaluation: (_key, value) => Promise.resolve({ value, reason: 'STATIC' }),
+  resolveObjectEvaluation: (_key, value) => Promise.resolve({ value, reason: 'STATIC' }),
+};
+
 export interface OpenFeatureFigures {
   users: number;
   rounds: number;
-  ff: { version: string; roundsPerSecond: number[]; medianPerSecond: number; onShare: number; errors: number };
-  flagd: { version: string; roundsPerSecond: number[]; medianPerSecond: number; onShare: number; errors: number };
+  ff: ProviderFigure;
+  flagd: ProviderFigure;
+  /** A provider that answers the default at once: what the OpenFeature SDK itself costs per call, the ceiling for any provider. */
+  floor: ProviderFigure;
   /** ff / flagd (goal ≥ 3). */
   ratio: number;
+  /** ff / floor: how close ff comes to a provider that does nothing. */
+  ofFloorShare: number;
 }
 
 async function timeChunk(c: OfContender, contexts: readonly Record<string, string>[], tally: { on: number; errors: number }): Promise<number> {
@@ -126,6 +148,7 @@ export async function measureOpenFeature(version: string, options: { users: numb
         rounds: [],
         errors: 0,
       },
+      { name: 'floor', version: packageVersion('@openfeature/server-sdk'), client: await register('floor', floorProvider), rounds: [], errors: 0 },
     ];
     const users = benchUsers(options.users);
     const contexts = users.map((u) => ({ targetingKey: u.key, plan: u.plan }));
@@ -147,9 +170,17 @@ export async function measureOpenFeature(version: string, options: { users: numb
         c.errors += tallies.get(c)!.errors;
       }
     }
-    const [ff, flagd] = contenders as [OfContender, OfContender];
-    const figure = (c: OfContender) => ({ version: c.version, roundsPerSecond: c.rounds, medianPerSecond: median(c.rounds), onShare: c.onShare ?? Number.NaN, errors: c.errors });
-    return { users: users.length, rounds: options.rounds, ff: figure(ff), flagd: figure(flagd), ratio: median(ff.rounds) / median(flagd.rounds) };
+    const [ff, flagd, floor] = contenders as [OfContender, OfContender, OfContender];
+    const figure = (c: OfContender): ProviderFigure => ({ version: c.version, roundsPerSecond: c.rounds, medianPerSecond: median(c.rounds), onShare: c.onShare ?? Number.NaN, errors: c.errors });
+    return {
+      users: users.length,
+      rounds: options.rounds,
+      ff: figure(ff),
+      flagd: figure(flagd),
+      floor: figure(floor),
+      ratio: median(ff.rounds) / median(flagd.rounds),
+      ofFloorShare: median(ff.rounds) / median(floor.rounds),
+    };
   } finally {
     await OpenFeature.close();
     rmSync(dir, { recursive: true, force: true });

@@ -133,6 +133,8 @@ export class FfClient {
   readonly #readyWaiters = new Set<() => void>();
   #streamUp = false;
   #constructing = false;
+  /** Closed, or offline with a bootstrap that failed: no configuration will ever come. */
+  #noMoreConfig = false;
   #lastFetchFailed = false;
   #lastEventId: string | undefined;
   #fetching: Promise<void> | undefined;
@@ -172,9 +174,13 @@ export class FfClient {
     return this.#config?.snapshot;
   }
 
-  /** Resolves true once a configuration is in use, false after `timeoutMs` (never rejects). */
+  /**
+   * Resolves true once a configuration is in use; false after `timeoutMs`,
+   * on close(), or when an offline bootstrap failed. Never rejects.
+   */
   ready(timeoutMs?: number): Promise<boolean> {
     if (this.#config !== undefined) return Promise.resolve(true);
+    if (this.#noMoreConfig) return Promise.resolve(false);
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined;
       const done = () => {
@@ -268,6 +274,7 @@ export class FfClient {
   async close(): Promise<void> {
     this.#abort.abort();
     clearTimeout(this.#pollTimer);
+    this.#settleWaiters();
     await this.#started.catch(() => undefined);
     await this.#persisting;
   }
@@ -310,7 +317,11 @@ export class FfClient {
         this.#emitError(error, 'INVALID_CONFIG', 'the flags repository');
       }
     }
-    if (server === undefined || this.#abort.signal.aborted) return;
+    if (server === undefined || this.#abort.signal.aborted) {
+      // Offline: nothing more will come, so whoever waits for a configuration learns now.
+      this.#settleWaiters();
+      return;
+    }
     if (this.#options.stream === false) {
       this.#schedulePoll(0);
       return;
@@ -383,7 +394,7 @@ export class FfClient {
     this.#source = source;
     if (previous === undefined) {
       this.#status = 'READY';
-      for (const waiter of [...this.#readyWaiters]) waiter();
+      this.#settleWaiters(false);
       this.#emit('ready', { revision: loaded.document.revision, source });
       return;
     }
@@ -391,6 +402,12 @@ export class FfClient {
     if (changed.length > 0 || previous.document.revision !== loaded.document.revision) {
       this.#emit('change', { revision: loaded.document.revision, previousRevision: previous.document.revision, changed, source });
     }
+  }
+
+  /** Resolves every pending ready() with whether a configuration is in use. */
+  #settleWaiters(final = true): void {
+    if (final) this.#noMoreConfig = this.#config === undefined;
+    for (const waiter of [...this.#readyWaiters]) waiter();
   }
 
   // --- freshness ---------------------------------------------------------

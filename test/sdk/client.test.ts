@@ -66,6 +66,10 @@ describe('FfClient against a real server', () => {
     await until('a network error event', () => events.find((e) => e.type === 'error'));
     expect(events.find((e) => e.type === 'error')?.event).toMatchObject({ error: { code: 'NETWORK_ERROR' } });
     expect(c.status).toBe('NOT_READY');
+    // ready() without a deadline does not outlive the client.
+    const waiting = c.ready();
+    await c.close();
+    expect(await waiting).toBe(false);
   });
 
   it('downloads the configuration with an API key and answers exactly as POST /v1/evaluate', async () => {
@@ -237,6 +241,7 @@ describe('FfClient bootstraps', () => {
     expect((refused.event as ClientEvents['error']).error).toMatchObject({ code: 'INVALID_CONFIG' });
     expect((refused.event as ClientEvents['error']).error.message).toMatch(/flags\.yaml:3:\d+/);
     expect(c.status).toBe('NOT_READY');
+    expect(await c.ready()).toBe(false);
   });
 
   it('from an object: a saved GET /v1/config body answers at once; an invalid one is refused', async () => {
