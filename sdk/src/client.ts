@@ -140,6 +140,8 @@ export class FfClient {
   #fetching: Promise<void> | undefined;
   #fetchAgain = false;
   #pollTimer: NodeJS.Timeout | undefined;
+  #retryTimer: NodeJS.Timeout | undefined;
+  #retryAttempt = 0;
   #persisting: Promise<void> = Promise.resolve();
   readonly #started: Promise<void>;
   // Jitter keeps a fleet of clients from reconnecting in lockstep after a server restart: real randomness by default.
@@ -274,6 +276,7 @@ export class FfClient {
   async close(): Promise<void> {
     this.#abort.abort();
     clearTimeout(this.#pollTimer);
+    clearTimeout(this.#retryTimer);
     this.#settleWaiters();
     await this.#started.catch(() => undefined);
     await this.#persisting;
@@ -414,6 +417,7 @@ export class FfClient {
 
   #fetchSucceeded(): void {
     this.#lastFetchFailed = false;
+    this.#retryAttempt = 0;
     this.#updateStatus();
   }
 
@@ -421,6 +425,17 @@ export class FfClient {
     this.#lastFetchFailed = true;
     this.#emit('error', { error });
     this.#updateStatus(error.message);
+    // With the stream up nothing else would ask again (its event is spent, and polling is off):
+    // retry with backoff until a request succeeds. Without the stream, polling does.
+    if (this.#streamUp && this.#retryTimer === undefined && !this.#abort.signal.aborted) {
+      const initial = this.#options.reconnect?.initialDelayMs ?? DEFAULTS.initialDelayMs;
+      const ceiling = Math.min(this.#options.reconnect?.maxDelayMs ?? DEFAULTS.maxDelayMs, initial * 2 ** this.#retryAttempt++);
+      this.#retryTimer = setTimeout(() => {
+        this.#retryTimer = undefined;
+        if (this.#streamUp) void this.refresh();
+      }, ceiling / 2 + this.#random() * (ceiling / 2));
+      this.#retryTimer.unref?.();
+    }
   }
 
   /** STALE exactly when there is a configuration, the stream is down and the last request failed. */

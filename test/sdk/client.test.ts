@@ -131,15 +131,18 @@ describe('FfClient against a real server', () => {
 
     // A change while the client cannot see the server.
     const revision = await ex.editFlag('acme', 'new-checkout', (f) => (f.environments.production.default = { variant: 'on' }));
+    // The stream comes back first (config requests still refused), so it is the stream that resumes.
     const seenBefore = proxy.requests.length;
+    proxy.blockConfig = true;
     proxy.down = false;
+    const resumed = await until('the stream to reconnect', () => proxy.requests.slice(seenBefore).find((r) => r.path.startsWith('/v1/stream') && r.status === 200));
+    expect(resumed.headers['last-event-id']).toBe(String(before));
+    proxy.blockConfig = false;
     await until('the change event', () => events.find((e) => e.type === 'change'));
     expect(c.status).toBe('READY');
     expect(events.map((e) => e.type)).toContain('ready');
     expect(c.revision).toBe(revision);
     expect(c.evaluate('new-checkout', { targetingKey: 'anyone' }).value).toBe(true);
-    const resumed = proxy.requests.slice(seenBefore).find((r) => r.path.startsWith('/v1/stream') && r.status === 200);
-    expect(resumed?.headers['last-event-id']).toBe(String(before));
   });
 
   it('falls back to polling when the stream is refused', async () => {

@@ -2,7 +2,7 @@
 // from an SDK and give it back: `down` refuses every request (the socket is
 // destroyed, as when the server is gone), `cut()` drops open connections (the
 // stream among them), `blockStream` answers 503 to GET /v1/stream only, and
-// `rewriteConfig` alters GET /v1/config bodies in transit. It records what
+// `blockConfig` the same to GET /v1/config, `rewriteConfig` alters GET /v1/config bodies in transit. It records what
 // the SDK asked for, so tests can check headers (If-None-Match, Last-Event-ID).
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -19,6 +19,8 @@ export interface Proxy {
   requests: ProxiedRequest[];
   down: boolean;
   blockStream: boolean;
+  /** Answer 503 to GET /v1/config only. */
+  blockConfig: boolean;
   rewriteConfig: ((body: unknown) => unknown) | undefined;
   /** Destroys every open connection (client and upstream). */
   cut(): void;
@@ -33,6 +35,7 @@ export async function startProxy(target: string): Promise<Proxy> {
     requests: [],
     down: false,
     blockStream: false,
+    blockConfig: false,
     rewriteConfig: undefined,
     cut() {
       for (const u of upstreams) u.destroy();
@@ -52,7 +55,7 @@ export async function startProxy(target: string): Promise<Proxy> {
       return;
     }
     const pathname = new URL(record.path, 'http://x').pathname;
-    if (state.blockStream && pathname === '/v1/stream') {
+    if ((state.blockStream && pathname === '/v1/stream') || (state.blockConfig && pathname === '/v1/config')) {
       record.status = 503;
       res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"code":"SERVICE_UNAVAILABLE","message":"blocked by the test proxy"}}');
       return;
