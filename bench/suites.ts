@@ -18,6 +18,7 @@ export const BENCH_SUITES: readonly BenchSuite[] = [
   { name: 'engine+cli', script: 'dist/bench/run.js', measures: 'engine vs flagd-core, GrowthBook, Unleash; ff validate start-up and at scale vs js-yaml' },
   { name: 'server', script: 'dist/bench/server/main.js', measures: 'HTTP evaluation vs a bare Fastify route' },
   { name: 'gitops', script: 'dist/bench/gitops/main.js', measures: 'ff plan / apply on 5,000 flags' },
+  { name: 'writes', script: 'dist/bench/writes/main.js', measures: 'write cost: 10,000-flag vs 20-flag tenant; first apply vs raw better-sqlite3' },
   { name: 'live', script: 'dist/bench/live/main.js', measures: 'propagation latency and index build' },
   { name: 'sdk', script: 'dist/bench/sdk/main.js', measures: 'SDK vs the bare engine, the ff OpenFeature provider vs flagd in-process, SDK memory, apply → SDK visible' },
 ];

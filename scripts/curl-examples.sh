@@ -205,6 +205,8 @@ call 200 GET "/v1/audit?source=api&from=2000-01-01T00:00:00Z&limit=5" "${JWT[@]}
 echo "== GitOps (what ff plan, ff apply and ff export call)"
 call 200 GET /v1/state "${JWT[@]}"
 expect_body '"resources"'
+call 200 GET /v1/state/manifest "${JWT[@]}"
+expect_body '"flags":{'
 # A dry run returns the plan and writes nothing (here: a state without flags or segments).
 PLAN_STATE="{\"environments\":[{\"key\":\"$ENV\"}],\"flags\":[],\"segments\":[]}"
 call 200 POST /v1/plan "${JWT[@]}" "${JSON[@]}" -d "{\"state\":$PLAN_STATE}"

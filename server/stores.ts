@@ -25,6 +25,11 @@ export interface Stores {
    */
   transaction<T>(fn: () => T): T;
   /**
+   * Runs `fn` in one read transaction (inside a write transaction: in that
+   * one), so several statements see one committed state.
+   */
+  read<T>(fn: () => T): T;
+  /**
    * Runs `fn` once the outermost transaction has committed (at once when none
    * is open): in-memory indexes must never see a state that could still roll back.
    */
@@ -74,6 +79,7 @@ export function createStores(db: Db): Stores {
     apiKeys: new SqliteApiKeyStore(db),
     idempotency: new SqliteIdempotencyStore(db),
     transaction,
+    read: (fn) => (depth > 0 ? fn() : db.transaction(fn).deferred()),
     afterCommit: (fn) => {
       if (depth > 0) pending.push(fn);
       else fn();

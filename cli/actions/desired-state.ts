@@ -19,9 +19,3 @@ export async function loadDesiredState(dir: string, tenant: string, environments
   for (const env of environments ?? []) assertEnvironment(state, env);
   return { ok: true, report, state, filesHash: contentHash(state) };
 }
-
-/** The `state` of an apply request: the tenant is named by X-Tenant-ID, not in the body. */
-export function toApplyState(state: TenantState): Omit<TenantState, 'tenant'> {
-  const { tenant: _tenant, ...rest } = state;
-  return rest;
-}

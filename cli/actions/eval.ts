@@ -46,7 +46,7 @@ export async function evaluateLocally(request: LocalEvalRequest): Promise<LocalE
   assertEnvironment(state, request.environment);
   const snapshot = engine.buildSnapshot(state, request.environment, LOCAL_REVISION);
   const result = engine.evaluate(snapshot, request.flagKey, request.context);
-  const view: EvalView = { tenant: request.tenant, environment: request.environment, evaluation: engine.toWire(result) };
+  const view: EvalView = { tenant: request.tenant, environment: request.environment, evaluation: engine.toWire(result, snapshot.revision) };
   if (request.explain) view.trace = engine.explain(snapshot, request.flagKey, request.context);
   return { ok: true, view };
 }

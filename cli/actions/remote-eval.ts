@@ -25,7 +25,6 @@ function fromWire(w: WireEvaluation): EvaluationResult {
     bucket: w.details.bucket,
     errorCode: w.error_code,
     errorMessage: w.error_message,
-    revision: w.revision,
   };
 }
 

@@ -1,10 +1,11 @@
-import type { Commit, Plan } from '../../core/model/schema-types.js';
+import type { ApplyRequest, Commit, Plan, StateDelta, StateManifest } from '../../core/model/schema-types.js';
 import type { TenantState } from '../../core/model/index.js';
 import { CliError } from '../errors.js';
 import type { ApiClient } from '../http/client.js';
-import type { ApplyRequest, ApplyResponse, PlanResponse, StateResponse } from '../http/api-types.js';
+import type { ApplyResponse, PlanResponse, StateResponse } from '../http/api-types.js';
+import { ServerRefusal } from '../http/server-refusal.js';
 import { messages } from '../messages.js';
-import { loadDesiredState, toApplyState } from './desired-state.js';
+import { loadDesiredState } from './desired-state.js';
 import type { ValidationReport } from './validate.js';
 
 export interface PlanRequest {
@@ -35,11 +36,54 @@ export interface PlanCall {
   environments: string[] | null;
 }
 
-/** One POST /v1/plan: what applying `state` would change now, computed by the server, written nowhere. */
+/** How often a plan is retried when the tenant moved between the manifest and the plan request. */
+const PLAN_ATTEMPTS = 3;
+
+export function fetchManifest(client: ApiClient, tenant: string): Promise<StateManifest> {
+  return client.get<StateManifest>('/v1/state/manifest', { tenant });
+}
+
+/**
+ * The desired state as a change to the server's state the manifest
+ * describes: the documents whose content hash differs (or that the server
+ * lacks), the keys the files no longer declare, and the whole environments
+ * list and name. The server plans it exactly as the whole state; the request
+ * carries O(change), not O(tenant).
+ */
+export async function deltaOf(state: TenantState, manifest: StateManifest): Promise<StateDelta> {
+  const { contentHash } = await import('../../core/diff/index.js');
+  const changed = <T extends { key: string }>(docs: readonly T[], hashes: StateManifest['flags']) => docs.filter((d) => hashes[d.key] !== contentHash(d));
+  const absent = (docs: readonly { key: string }[], hashes: StateManifest['flags']) => {
+    const declared = new Set(docs.map((d) => d.key));
+    return Object.keys(hashes).filter((key) => !declared.has(key));
+  };
+  const delta: StateDelta = {
+    environments: state.environments,
+    upsert: { flags: changed(state.flags, manifest.flags), segments: changed(state.segments, manifest.segments) },
+    delete: { flags: absent(state.flags, manifest.flags), segments: absent(state.segments, manifest.segments) },
+  };
+  if (state.name !== undefined) delta.name = state.name;
+  return delta;
+}
+
+const isStale = (error: unknown) => error instanceof ServerRefusal && error.apiCode === 'STALE_PLAN';
+
+/**
+ * One POST /v1/plan: what applying `state` would change now, computed by the
+ * server, written nowhere. Sent as a delta against the manifest; if the
+ * tenant moved in between, the manifest is read again.
+ */
 export async function postPlan(client: ApiClient, call: PlanCall): Promise<Plan> {
-  const body = { state: toApplyState(call.state), environments: call.environments };
-  const response = await client.post<PlanResponse>('/v1/plan', { tenant: call.tenant, body });
-  return checkPlanVersion(client, response.plan);
+  for (let attempt = 1; ; attempt++) {
+    const manifest = await fetchManifest(client, call.tenant);
+    const body = { delta: await deltaOf(call.state, manifest), base_revision: manifest.revision, environments: call.environments };
+    try {
+      const response = await client.post<PlanResponse>('/v1/plan', { tenant: call.tenant, body });
+      return checkPlanVersion(client, response.plan);
+    } catch (error) {
+      if (!isStale(error) || attempt >= PLAN_ATTEMPTS) throw error;
+    }
+  }
 }
 
 export interface ApplyCall extends PlanCall {
@@ -50,11 +94,17 @@ export interface ApplyCall extends PlanCall {
   commit: Commit;
 }
 
-/** One POST /v1/apply of exactly the plan identified by (baseRevision, planHash). */
+/**
+ * One POST /v1/apply of exactly the plan identified by (baseRevision,
+ * planHash), sent as a delta against the manifest. The server accepts it only
+ * at baseRevision; had the tenant moved since the manifest was read, it is no
+ * longer at baseRevision either, and the apply is refused as stale.
+ */
 export async function postApply(client: ApiClient, call: ApplyCall): Promise<ApplyResponse> {
+  const manifest = await fetchManifest(client, call.tenant);
   const body: ApplyRequest = {
-    state: toApplyState(call.state),
-    environments: call.environments,
+    delta: await deltaOf(call.state, manifest),
+    environments: call.environments as ApplyRequest['environments'],
     base_revision: call.baseRevision,
     expected_plan_hash: call.planHash,
     dry_run: false,

@@ -3,7 +3,7 @@
 // the server's response schemas do.
 import type { ExplainTrace, WireEvaluation } from '../../core/engine/types.js';
 import type { TenantState } from '../../core/model/index.js';
-import type { Commit, Drift, Plan } from '../../core/model/schema-types.js';
+import type { Drift, Plan } from '../../core/model/schema-types.js';
 
 /** GET /v1/state */
 export interface StateResponse {
@@ -11,17 +11,6 @@ export interface StateResponse {
   revision: number;
   state: TenantState;
   resources?: Record<string, { managed_by?: string; git_commit?: string | null; drift?: Drift | null }>;
-}
-
-/** POST /v1/apply request body. */
-export interface ApplyRequest {
-  state: Omit<TenantState, 'tenant'> & { tenant?: string };
-  environments: string[] | null;
-  base_revision: number;
-  expected_plan_hash?: string;
-  dry_run: boolean;
-  allow_delete: boolean;
-  commit?: Commit;
 }
 
 /** POST /v1/plan answer. */

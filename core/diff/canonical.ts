@@ -44,15 +44,130 @@ export function canonicalize(value: unknown): unknown {
   return value;
 }
 
+/**
+ * JSON.stringify(canonicalize(value)), written in one pass without building
+ * the canonical copy: the content hash of every document of a large state
+ * goes through here (a property test holds the two equal).
+ */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(canonicalize(value));
+  return writeItem(value);
 }
 
-export function semanticallyEqual(a: unknown, b: unknown): boolean {
-  return canonicalJson(a) === canonicalJson(b);
+/** The canonical JSON of `value`; undefined for what canonicalize drops as a property (undefined, an empty list or map). */
+function writeCanonical(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) {
+    if (value.length === 0) return undefined;
+    if (isScalarList(value)) {
+      const items = [...new Set(value)].sort(compareScalars);
+      let out = '[';
+      for (let i = 0; i < items.length; i++) out += (i > 0 ? ',' : '') + (JSON.stringify(items[i]) ?? 'null');
+      return `${out}]`;
+    }
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + writeItem(value[i]);
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = objectKeyOrder(Object.keys(record).sort());
+  let out = '';
+  for (const key of keys) {
+    const written = writeCanonical(record[key]);
+    if (written === undefined || written === '{}') continue;
+    out += `${out === '' ? '' : ','}${JSON.stringify(key)}:${written}`;
+  }
+  return out === '' ? undefined : `{${out}}`;
+}
+
+const ARRAY_INDEX = /^(?:0|[1-9][0-9]{0,9})$/;
+
+/**
+ * Sorted keys in the order an object built by inserting them sorted lists
+ * them (canonicalize's output): array-index keys first, numerically, then the
+ * rest in insertion (sorted) order — so both forms hash the same.
+ */
+function objectKeyOrder(sorted: string[]): string[] {
+  if (!sorted.some(isIndexKey)) return sorted;
+  const index = sorted.filter(isIndexKey).sort((a, b) => Number(a) - Number(b));
+  return [...index, ...sorted.filter((k) => !isIndexKey(k))];
+}
+
+function isIndexKey(key: string): boolean {
+  const c = key.charCodeAt(0);
+  return c >= 48 && c <= 57 && ARRAY_INDEX.test(key) && Number(key) < 4294967295;
+}
+
+/** A list item or the top-level value: canonicalize keeps empty containers there. */
+function writeItem(value: unknown): string {
+  const written = writeCanonical(value);
+  if (written !== undefined) return written;
+  return Array.isArray(value) ? '[]' : typeof value === 'object' && value !== null ? '{}' : 'null';
+}
+
+/**
+ * Structural JSON equality (object key order ignored): allocation-free, and
+ * true only when the canonical forms are equal too, so it answers most
+ * comparisons of unchanged documents before any canonicalization.
+ */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  const keys = Object.keys(ra);
+  if (keys.length !== Object.keys(rb).length) return false;
+  for (const key of keys) if (!Object.hasOwn(rb, key) || !jsonEqual(ra[key], rb[key])) return false;
+  return true;
 }
 
 /** sha256 of the canonical JSON, prefixed with the algorithm. */
 export function contentHash(value: unknown): string {
   return `sha256:${createHash('sha256').update(canonicalJson(value)).digest('hex')}`;
+}
+
+// Content hashes remembered per document object, for the server's documents:
+// those it holds in its index and writes are values, never mutated once
+// hashed (a hash remembered for an object that is then mutated would lie, so
+// nothing else remembers: the CLI and tests compare by canonical form).
+const documentHashes = new WeakMap<object, string>();
+
+/** The content hash of a document (contentHash), remembered for the object: call only on documents never mutated afterwards. */
+export function documentHash(doc: object): string {
+  let hash = documentHashes.get(doc);
+  if (hash === undefined) {
+    hash = contentHash(doc);
+    documentHashes.set(doc, hash);
+  }
+  return hash;
+}
+
+/**
+ * Remembers the hash of a document read back from storage, where it was
+ * stored beside the content it was computed from, so comparing the document
+ * later costs no canonicalization.
+ */
+export function rememberDocumentHash(doc: object, hash: string): void {
+  documentHashes.set(doc, hash);
+}
+
+/**
+ * The one equality of the model: the same canonical form. Structurally
+ * equal values are (the common case: an unchanged document); documents with
+ * remembered hashes compare by hash; anything else by canonical JSON.
+ */
+export function semanticallyEqual(a: unknown, b: unknown): boolean {
+  if (jsonEqual(a, b)) return true;
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const ha = documentHashes.get(a);
+    const hb = documentHashes.get(b);
+    if (ha !== undefined || hb !== undefined) return (ha ?? contentHash(a)) === (hb ?? contentHash(b));
+  }
+  return canonicalJson(a) === canonicalJson(b);
 }

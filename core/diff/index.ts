@@ -1,4 +1,4 @@
-export { canonicalJson, canonicalize, contentHash, semanticallyEqual } from './canonical.js';
+export { canonicalJson, canonicalize, contentHash, documentHash, rememberDocumentHash, semanticallyEqual } from './canonical.js';
 export { diffValues } from './field-diff.js';
 export { computePlan, diffFlag, planHasChanges, scopeDesiredState } from './plan.js';
 export type { PlanInput, ResourceKind } from './plan.js';

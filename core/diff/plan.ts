@@ -1,7 +1,7 @@
 // The plan: what applying a desired state to the current one changes. It is
 // data (schemas/plan.schema.json); renderers in cli/ are views of it. The
 // server computes it for a dry run and the CLI renders exactly that.
-import type { Environment, Flag, Segment, TenantState } from '../model/index.js';
+import { FEW_KEYS, indexOfKey, type Environment, type Flag, type Segment, type TenantState } from '../model/index.js';
 import type { Change, Drift, FieldChange, Plan } from '../model/schema-types.js';
 import { semanticallyEqual } from './canonical.js';
 import { diffValues, joinPath } from './field-diff.js';
@@ -20,6 +20,13 @@ export interface PlanInput {
   environments?: string[] | null;
   /** Server-side knowledge of out-of-Git changes, by resource and key. */
   drift?: (resource: ResourceKind, key: string) => Drift | undefined;
+  /**
+   * Per kind, the only keys whose documents can differ between current and
+   * desired (the caller built desired from current by replacing, adding or
+   * removing exactly these). The plan is the same as without the hint; it just
+   * does not walk the documents known to be shared.
+   */
+  candidates?: { readonly [K in ResourceKind]?: ReadonlySet<string> };
 }
 
 const FLAG_FIELDS = new Set(['key', 'description', 'owner', 'tags', 'type', 'variants', 'offVariant', 'salt', 'environments']);
@@ -42,6 +49,21 @@ function byKey<T extends { key: string }>(items: readonly T[]): Map<string, T> {
   return new Map(items.map((item) => [item.key, item]));
 }
 
+/** byKey restricted to `keys` (candidates come with states that have no duplicated keys). */
+function pick<T extends { key: string }>(items: readonly T[], keys: ReadonlySet<string>): Map<string, T> {
+  const found = new Map<string, T>();
+  if (keys.size === 0) return found;
+  if (keys.size <= FEW_KEYS) {
+    for (const key of keys) {
+      const index = indexOfKey(items, key);
+      if (index >= 0) found.set(key, items[index] as T);
+    }
+    return found;
+  }
+  for (const item of items) if (keys.has(item.key)) found.set(item.key, item);
+  return found;
+}
+
 function diffResources<T extends { key: string }>(
   resource: ResourceKind,
   current: readonly T[],
@@ -49,9 +71,10 @@ function diffResources<T extends { key: string }>(
   fields: (before: T | undefined, after: T | undefined) => FieldChange[],
   risks: (before: T | undefined, after: T | undefined) => Change['risks'],
   drift: PlanInput['drift'],
+  candidates: ReadonlySet<string> | undefined,
 ): Change[] {
-  const was = byKey(current);
-  const now = byKey(desired);
+  const was = candidates === undefined ? byKey(current) : pick(current, candidates);
+  const now = candidates === undefined ? byKey(desired) : pick(desired, candidates);
   const keys = [...new Set([...was.keys(), ...now.keys()])].sort();
   const changes: Change[] = [];
   for (const key of keys) {
@@ -74,17 +97,17 @@ const noRisks = (before: unknown, after: unknown): Change['risks'] =>
   before && !after ? [{ code: 'DELETION', message: 'deleted' }] : [];
 
 export function computePlan(input: PlanInput): Plan {
-  const { current, desired, drift } = input;
+  const { current, desired, drift, candidates } = input;
   const environments = input.environments ?? null;
   const envChanges =
     environments === null
-      ? diffResources<Environment>('environment', current.environments, desired.environments, (a, b) => (a && b ? diffValues(a, b, '') : []), noRisks, drift)
+      ? diffResources<Environment>('environment', current.environments, desired.environments, (a, b) => (a && b ? diffValues(a, b, '') : []), noRisks, drift, candidates?.environment)
       : [];
   const segmentChanges =
     environments === null
-      ? diffResources<Segment>('segment', current.segments, desired.segments, (a, b) => (a && b ? diffValues(a, b, '') : []), noRisks, drift)
+      ? diffResources<Segment>('segment', current.segments, desired.segments, (a, b) => (a && b ? diffValues(a, b, '') : []), noRisks, drift, candidates?.segment)
       : [];
-  const flagChanges = diffResources<Flag>('flag', current.flags, desired.flags, diffFlag, flagRisks, drift);
+  const flagChanges = diffResources<Flag>('flag', current.flags, desired.flags, diffFlag, flagRisks, drift, candidates?.flag);
   // Creates and updates in dependency order (environments, segments, flags);
   // deletes in reverse, so nothing is ever left referencing a removed resource.
   const upserts = [...envChanges, ...segmentChanges, ...flagChanges].filter((c) => c.action !== 'delete');
@@ -121,7 +144,7 @@ export function scopeDesiredState(current: TenantState, desired: TenantState, en
   const wanted = byKey(desired.flags);
   const flags = current.flags.map((flag) => {
     const next = wanted.get(flag.key);
-    if (!next) return flag;
+    if (!next || next === flag) return flag;
     const envs = { ...(flag.environments ?? {}) };
     for (const env of environments) {
       const config = next.environments?.[env];

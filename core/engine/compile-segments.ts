@@ -10,12 +10,25 @@ function keySet(keys: unknown): ReadonlySet<string> | null {
   return set.size > 0 ? set : null;
 }
 
-/** Segment key to compiled segment. A duplicated key keeps its first definition (the validator reports it). */
-export function compileSegments(segments: readonly Segment[]): ReadonlyMap<string, CompiledSegment> {
+/**
+ * Segment key to compiled segment. A duplicated key keeps its first definition
+ * (the validator reports it). With `previous`, a segment whose key is not in
+ * `changed` keeps its compiled object from there.
+ */
+export function compileSegments(
+  segments: readonly Segment[],
+  previous?: ReadonlyMap<string, CompiledSegment>,
+  changed?: ReadonlySet<string>,
+): ReadonlyMap<string, CompiledSegment> {
   const compiled = new Map<string, CompiledSegment>();
   for (const segment of segments) {
     if (typeof segment !== 'object' || segment === null || typeof segment.key !== 'string') continue;
     if (compiled.has(segment.key)) continue;
+    const kept = changed?.has(segment.key) ? undefined : previous?.get(segment.key);
+    if (kept !== undefined) {
+      compiled.set(segment.key, kept);
+      continue;
+    }
     const conditions = Array.isArray(segment.conditions) ? segment.conditions : [];
     compiled.set(
       segment.key,

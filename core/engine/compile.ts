@@ -4,7 +4,7 @@
 // serves the off variant with an error or never matches, and the validator
 // reports it. Only a caller mistake (an environment the tenant does not declare) throws.
 import { CoreError } from '../errors.js';
-import type { EnvironmentConfig, Flag, JsonValue, Rule, Serve, TenantState } from '../model/index.js';
+import { FEW_KEYS, indexOfKey, type EnvironmentConfig, type Flag, type JsonValue, type Rule, type Serve, type TenantState } from '../model/index.js';
 import { bucketPrefix, normalizeRollout } from './bucketing.js';
 import { compileCondition } from './compile-condition.js';
 import { compileSegments } from './compile-segments.js';
@@ -13,6 +13,7 @@ import type { CompiledFlag, CompiledRule, CompiledSegment, CompiledServe, Outcom
 import { INVALID_CONTEXT_MESSAGE, makeResult, outcomeResult } from './results.js';
 import type { EvaluationResult, Reason } from './types.js';
 import { toFrozenJson } from './frozen-json.js';
+import { FlagTable } from './flag-table.js';
 import { Snapshot } from './snapshot.js';
 
 const hasOwn = Object.hasOwn;
@@ -34,22 +35,73 @@ export function buildSnapshot(state: TenantState, environment: string, revision:
   for (const flag of state.flags ?? []) {
     // A duplicated key keeps its first definition (the validator reports the duplicate).
     if (!isObject(flag) || typeof flag.key !== 'string' || flags.has(flag.key)) continue;
-    flags.set(flag.key, compileFlag(state.tenant, flag, environment, segments, revision));
+    flags.set(flag.key, compileFlag(state.tenant, flag, environment, segments));
   }
-  return new Snapshot(state.tenant, environment, revision, flags);
+  return new Snapshot(state.tenant, environment, revision, FlagTable.of(flags), segments);
+}
+
+/** What changed between the state `previous` was built from and the new one, by key. */
+export interface SnapshotChange {
+  /** Flags created, updated or removed. */
+  flags: ReadonlySet<string>;
+  /** Segments created, updated or removed. */
+  segments: ReadonlySet<string>;
+}
+
+/**
+ * The snapshot of `state` at `revision`, built from `previous` (the same
+ * environment of the same tenant) by compiling only what `change` names plus
+ * the flags that use a changed segment. Every other compiled flag and segment
+ * is shared with `previous`, which stays valid and unchanged: evaluations
+ * still reading it are unaffected. Answers exactly as buildSnapshot(state, …)
+ * would, provided `change` lists every key that differs (the write path knows
+ * them; a property test holds the two equal).
+ */
+export function updateSnapshot(previous: Snapshot, state: TenantState, revision: number, change: SnapshotChange): Snapshot {
+  const environment = previous.environment;
+  if (!state.environments.some((env) => env.key === environment)) {
+    throw new CoreError('UNKNOWN_ENVIRONMENT', `tenant "${state.tenant}" has no environment "${environment}"`);
+  }
+  const recompile = new Set(change.flags);
+  let segments = previous.segmentTable;
+  if (change.segments.size > 0) {
+    segments = compileSegments(state.segments ?? [], previous.segmentTable, change.segments);
+    for (const flag of previous.flagTable.values()) {
+      if (flag.segments.some((key) => change.segments.has(key))) recompile.add(flag.key);
+    }
+  }
+  if (recompile.size === 0 && segments === previous.segmentTable) {
+    return new Snapshot(state.tenant, environment, revision, previous.flagTable, segments);
+  }
+  const definitions = new Map<string, Flag>();
+  const list = state.flags ?? [];
+  if (recompile.size <= FEW_KEYS) {
+    for (const key of recompile) {
+      const index = indexOfKey(list, key);
+      if (index >= 0) definitions.set(key, list[index] as Flag);
+    }
+  } else {
+    for (const flag of list) {
+      if (isObject(flag) && typeof flag.key === 'string' && recompile.has(flag.key) && !definitions.has(flag.key)) definitions.set(flag.key, flag);
+    }
+  }
+  const changes = new Map<string, CompiledFlag | undefined>();
+  for (const key of recompile) {
+    const flag = definitions.get(key);
+    changes.set(key, flag === undefined ? undefined : compileFlag(state.tenant, flag, environment, segments));
+  }
+  return new Snapshot(state.tenant, environment, revision, previous.flagTable.with(changes), segments);
 }
 
 /** Builds outcomes for one flag, sharing one object per variant. */
 class Outcomes {
   readonly off: Outcome;
   readonly #flagKey: string;
-  readonly #revision: number;
   readonly #values = new Map<string, JsonValue>();
   readonly #byVariant = new Map<string, Outcome>();
 
-  constructor(flag: Flag, offVariant: string, revision: number) {
+  constructor(flag: Flag, offVariant: string) {
     this.#flagKey = flag.key;
-    this.#revision = revision;
     if (isObject(flag.variants)) {
       for (const name of Object.keys(flag.variants)) this.#values.set(name, toFrozenJson(flag.variants[name]));
     }
@@ -78,14 +130,14 @@ class Outcomes {
 
   /** The frozen answer serving an outcome (ERROR / GENERAL if the outcome is broken). */
   result(outcome: Outcome, reason: Reason, ruleId: string | undefined): EvaluationResult {
-    return Object.freeze(outcomeResult(this.#flagKey, outcome, reason, ruleId, undefined, this.#revision));
+    return Object.freeze(outcomeResult(this.#flagKey, outcome, reason, ruleId, undefined));
   }
 
   /** The frozen answer when a rollout's bucketing attribute is missing. */
   missing(ruleId: string | undefined, message: string): EvaluationResult {
     const off = this.off;
     return Object.freeze(
-      makeResult(this.#flagKey, off.value, off.variant, 'ERROR', ruleId, undefined, 'TARGETING_KEY_MISSING', message, this.#revision),
+      makeResult(this.#flagKey, off.value, off.variant, 'ERROR', ruleId, undefined, 'TARGETING_KEY_MISSING', message),
     );
   }
 }
@@ -95,13 +147,12 @@ function compileFlag(
   flag: Flag,
   environment: string,
   segments: ReadonlyMap<string, CompiledSegment>,
-  revision: number,
 ): CompiledFlag {
   const config: EnvironmentConfig | undefined =
     isObject(flag.environments) && hasOwn(flag.environments, environment) && isObject(flag.environments[environment])
       ? flag.environments[environment]
       : undefined;
-  const outcomes = new Outcomes(flag, config?.offVariant ?? flag.offVariant, revision);
+  const outcomes = new Outcomes(flag, config?.offVariant ?? flag.offVariant);
   const rules = Array.isArray(config?.rules) ? config.rules : [];
   const off = outcomes.off;
   return Object.freeze({
@@ -111,7 +162,7 @@ function compileFlag(
     off,
     disabledResult: outcomes.result(off, 'DISABLED', undefined),
     invalidContextResult: Object.freeze(
-      makeResult(flag.key, off.value, off.variant, 'ERROR', undefined, undefined, 'INVALID_CONTEXT', INVALID_CONTEXT_MESSAGE, revision),
+      makeResult(flag.key, off.value, off.variant, 'ERROR', undefined, undefined, 'INVALID_CONTEXT', INVALID_CONTEXT_MESSAGE),
     ),
     targets: compileTargets(config?.targets, outcomes),
     rules: Object.freeze(rules.map((rule, index) => compileRule(rule, index, outcomes, segments))),
@@ -120,7 +171,20 @@ function compileFlag(
         ? fixedServe(outcomes.off, undefined, outcomes)
         : compileServe(config.default, 'default', undefined, outcomes),
     prefix: Object.freeze(bucketPrefix(tenant, flag.key, typeof flag.salt === 'string' ? flag.salt : undefined)),
+    segments: Object.freeze(segmentKeysOf(rules)),
   });
+}
+
+/** The segments a flag's rules in one environment test membership of. */
+function segmentKeysOf(rules: readonly Rule[]): string[] {
+  const keys = new Set<string>();
+  for (const rule of rules) {
+    if (!isObject(rule) || !Array.isArray(rule.conditions)) continue;
+    for (const condition of rule.conditions) {
+      if (isObject(condition) && typeof condition.segment === 'string') keys.add(condition.segment);
+    }
+  }
+  return [...keys];
 }
 
 function compileTargets(

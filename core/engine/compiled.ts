@@ -137,4 +137,6 @@ export interface CompiledFlag {
   readonly fallback: CompiledServe;
   /** Bucketing hash state after "tenant\nflagKey\nsalt\n". */
   readonly prefix: HashPrefix;
+  /** Keys of the segments its rules test (compiled in): a change to one of them recompiles the flag. */
+  readonly segments: readonly string[];
 }

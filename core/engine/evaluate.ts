@@ -15,7 +15,7 @@ import type { EvaluationResult } from './types.js';
  */
 export function evaluate(snapshot: Snapshot, flagKey: string, context: unknown): EvaluationResult {
   const flag = snapshot.flagTable.get(flagKey);
-  if (flag === undefined) return flagNotFound(String(flagKey), snapshot.revision);
+  if (flag === undefined) return flagNotFound(String(flagKey));
   if (!isContextObject(context)) return flag.invalidContextResult;
   if (!flag.enabled) return flag.disabledResult;
   if (flag.targets !== null) {
@@ -29,9 +29,9 @@ export function evaluate(snapshot: Snapshot, flagKey: string, context: unknown):
   const rules = flag.rules;
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i]!;
-    if (allConditionsMatch(rule.conditions, context)) return serveResult(flag, rule.serve, context, snapshot.revision);
+    if (allConditionsMatch(rule.conditions, context)) return serveResult(flag, rule.serve, context);
   }
-  return serveResult(flag, flag.fallback, context, snapshot.revision);
+  return serveResult(flag, flag.fallback, context);
 }
 
 /**

@@ -19,9 +19,8 @@ export function explain(snapshot: Snapshot, flagKey: string, context: unknown): 
   const base = { flagKey: String(flagKey), environment: snapshot.environment, revision: snapshot.revision };
   const flag = snapshot.flagTable.get(flagKey);
   if (flag === undefined) {
-    return { ...base, flagFound: false, rules: [], served: { by: 'error' }, result: flagNotFound(String(flagKey), snapshot.revision) };
+    return { ...base, flagFound: false, rules: [], served: { by: 'error' }, result: flagNotFound(String(flagKey)) };
   }
-  const revision = snapshot.revision;
   if (!isContextObject(context)) {
     const result = flag.invalidContextResult;
     return { ...base, flagFound: true, enabled: flag.enabled, rules: [], served: { by: 'error', variant: result.variant }, result };
@@ -49,11 +48,11 @@ export function explain(snapshot: Snapshot, flagKey: string, context: unknown): 
     }
     rules.push({ index: i, ruleId: rule.id, matched, conditions });
     if (matched) {
-      const result = serveResult(flag, rule.serve, context, revision);
+      const result = serveResult(flag, rule.serve, context);
       return { ...trace, target: { matched: false }, rules, served: servedBy('rule', flag, rule.serve, context, result), result };
     }
   }
-  const result = serveResult(flag, flag.fallback, context, revision);
+  const result = serveResult(flag, flag.fallback, context);
   return { ...trace, target: { matched: false }, rules, served: servedBy('default', flag, flag.fallback, context, result), result };
 }
 

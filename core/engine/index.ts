@@ -1,5 +1,6 @@
 // The evaluation engine: compile a tenant's environment once, evaluate fast.
-export { buildSnapshot, TARGETING_KEY } from './compile.js';
+export { buildSnapshot, updateSnapshot, TARGETING_KEY } from './compile.js';
+export type { SnapshotChange } from './compile.js';
 export { Snapshot } from './snapshot.js';
 export { evaluate, evaluateAll } from './evaluate.js';
 export { explain } from './explain.js';

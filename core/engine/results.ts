@@ -16,9 +16,8 @@ export function makeResult(
   bucket: number | undefined,
   errorCode: EvaluationErrorCode | undefined,
   errorMessage: string | undefined,
-  revision: number,
 ): EvaluationResult {
-  return { flagKey, value, variant, reason, ruleId, bucket, errorCode, errorMessage, revision };
+  return { flagKey, value, variant, reason, ruleId, bucket, errorCode, errorMessage };
 }
 
 /** Serves an outcome; a broken one (unknown variant) turns the answer into ERROR / GENERAL. */
@@ -28,12 +27,11 @@ export function outcomeResult(
   reason: Reason,
   ruleId: string | undefined,
   bucket: number | undefined,
-  revision: number,
 ): EvaluationResult {
   if (outcome.errorMessage !== undefined) {
-    return makeResult(flagKey, outcome.value, outcome.variant, 'ERROR', ruleId, bucket, 'GENERAL', outcome.errorMessage, revision);
+    return makeResult(flagKey, outcome.value, outcome.variant, 'ERROR', ruleId, bucket, 'GENERAL', outcome.errorMessage);
   }
-  return makeResult(flagKey, outcome.value, outcome.variant, reason, ruleId, bucket, undefined, undefined, revision);
+  return makeResult(flagKey, outcome.value, outcome.variant, reason, ruleId, bucket, undefined, undefined);
 }
 
 /**
@@ -55,18 +53,17 @@ export function serveResult(
   flag: CompiledFlag,
   serve: CompiledServe,
   context: Readonly<Record<string, unknown>>,
-  revision: number,
 ): EvaluationResult {
   if (serve.kind === ServeKind.FIXED) return serve.result;
   const value = bucketingValue(context, serve.bucketBy);
   if (value === undefined) return serve.result;
   const bucket = bucketOf(flag.prefix, value);
   const index = pickRolloutIndex(serve.thresholds, bucket);
-  return outcomeResult(flag.key, index < 0 ? serve.emptyOutcome : serve.outcomes[index]!, 'SPLIT', serve.ruleId, bucket, revision);
+  return outcomeResult(flag.key, index < 0 ? serve.emptyOutcome : serve.outcomes[index]!, 'SPLIT', serve.ruleId, bucket);
 }
 
-export function flagNotFound(flagKey: string, revision: number): EvaluationResult {
-  return makeResult(flagKey, null, null, 'ERROR', undefined, undefined, 'FLAG_NOT_FOUND', `flag "${flagKey}" does not exist`, revision);
+export function flagNotFound(flagKey: string): EvaluationResult {
+  return makeResult(flagKey, null, null, 'ERROR', undefined, undefined, 'FLAG_NOT_FOUND', `flag "${flagKey}" does not exist`);
 }
 
 export const INVALID_CONTEXT_MESSAGE = 'the evaluation context must be a JSON object';

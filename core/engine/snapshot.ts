@@ -1,7 +1,9 @@
 // The immutable, compiled view of one environment of one tenant. Built once by
-// buildSnapshot, swapped whole by whoever holds it, read by evaluate.
+// buildSnapshot (or derived from the previous one by updateSnapshot), swapped
+// whole by whoever holds it, read by evaluate.
 import type { FlagType } from '../model/index.js';
-import type { CompiledFlag } from './compiled.js';
+import type { CompiledSegment } from './compiled.js';
+import type { FlagTable } from './flag-table.js';
 import type { SnapshotInfo } from './types.js';
 
 function codeUnitOrder(a: string, b: string): number {
@@ -9,21 +11,25 @@ function codeUnitOrder(a: string, b: string): number {
 }
 
 export class Snapshot implements SnapshotInfo {
-  readonly #keys: readonly string[];
+  // Sorted on first use: a write that swaps in a new snapshot should not pay
+  // for sorting 10,000 keys that only bulk evaluation reads.
+  #keys: readonly string[] | undefined;
 
   constructor(
     readonly tenant: string,
     readonly environment: string,
     readonly revision: number,
-    /** @internal The compiled flags; only the engine reads this. */
-    readonly flagTable: ReadonlyMap<string, CompiledFlag>,
+    /** @internal The compiled flags; only the engine reads this. Shared between snapshots: never mutated. */
+    readonly flagTable: FlagTable,
+    /** @internal The compiled segments the flags were compiled against (updateSnapshot reuses them). */
+    readonly segmentTable: ReadonlyMap<string, CompiledSegment> = new Map(),
   ) {
-    this.#keys = Object.freeze([...flagTable.keys()].sort(codeUnitOrder));
     Object.freeze(this);
   }
 
   /** Every flag key, in code-unit order. */
   flagKeys(): readonly string[] {
+    this.#keys ??= Object.freeze([...this.flagTable.keys()].sort(codeUnitOrder));
     return this.#keys;
   }
 

@@ -31,7 +31,6 @@ export interface EvaluationResult {
   bucket?: number;
   errorCode?: EvaluationErrorCode;
   errorMessage?: string;
-  revision: number;
 }
 
 /** The wire shape (HTTP and `ff eval --json`): snake_case as SPEC §3 names it. */

@@ -2,7 +2,8 @@
 // fields omitted rather than null, the bucket under details.
 import type { EvaluationResult, WireEvaluation } from './types.js';
 
-export function toWire(result: EvaluationResult): WireEvaluation {
+/** `revision` is the snapshot's: a compiled flag is shared by every snapshot it did not change in. */
+export function toWire(result: EvaluationResult, revision: number): WireEvaluation {
   return {
     flag_key: result.flagKey,
     value: result.value,
@@ -12,6 +13,6 @@ export function toWire(result: EvaluationResult): WireEvaluation {
     ...(result.errorCode === undefined ? {} : { error_code: result.errorCode }),
     ...(result.errorMessage === undefined ? {} : { error_message: result.errorMessage }),
     details: result.bucket === undefined ? {} : { bucket: result.bucket },
-    revision: result.revision,
+    revision,
   };
 }

@@ -37,3 +37,5 @@ export interface EnvironmentConfigDocument extends TenantState {
   environment: string;
   revision: number;
 }
+
+export { FEW_KEYS, indexOfKey } from './keyed.js';

@@ -326,11 +326,12 @@ export interface Drift {
 }
 
 /**
- * Body of POST /v1/apply: a tenant's whole desired state (or one environment of it), the Git commit it came from and the server revision the plan was computed against (docs/gitops.md).
+ * Body of POST /v1/apply: a tenant's desired state — whole (`state`) or as a delta against the server's state at `base_revision` (`delta`, what ff plan and ff apply send; exactly one of the two, a delta with its base_revision) — the Git commit it came from and the server revision the plan was computed against (docs/gitops.md).
  */
 
 export interface ApplyRequest {
-  state: DesiredState;
+  state?: DesiredState;
+  delta?: StateDelta;
   /**
    * null or absent: the whole tenant. Otherwise an environment-scoped apply: only these environments of each flag change; segments, environments and deletions need a full apply.
    */
@@ -372,6 +373,56 @@ export interface DesiredState {
    * @maxItems 100000
    */
   segments: Segment[];
+}
+
+export interface StateDelta {
+  name?: string;
+  /**
+   * @maxItems 50
+   */
+  environments: Environment[];
+  upsert: {
+    /**
+     * @maxItems 100000
+     */
+    flags: Flag[];
+    /**
+     * @maxItems 100000
+     */
+    segments: Segment[];
+  };
+  delete: {
+    /**
+     * @maxItems 100000
+     */
+    flags: string[];
+    /**
+     * @maxItems 100000
+     */
+    segments: string[];
+  };
+}
+
+/**
+ * Body of GET /v1/state/manifest: the tenant's current revision and the content hash (core/diff documentHash: sha256 of the canonical JSON) of every active document, so a client sends only the documents that differ (the delta of POST /v1/plan and /v1/apply).
+ */
+
+export interface StateManifest {
+  tenant: string;
+  /**
+   * 0 for a tenant that does not exist yet.
+   */
+  revision: number;
+  environments: ContentHashes;
+  flags: ContentHashes;
+  segments: ContentHashes;
+}
+/**
+ * Document key → content hash.
+ */
+
+export interface ContentHashes {
+  [k: string]: string | undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
-export { validateDocument, validateTenantState } from './validate.js';
+export { validateDocument, validateTenantChanges, validateTenantState } from './validate.js';
+export type { StateChange } from './validate.js';
 export { getSchema, getValidator, SCHEMA_KINDS, schemaFileName, schemasDir } from './schemas.js';
 export type { SchemaKind } from './schemas.js';
 export { DIAGNOSTIC_CODES, severityOf } from './codes.js';

@@ -1,11 +1,11 @@
 // The validation entry points the server uses: a whole tenant state (schema,
 // then semantics), or one document (schema only). Diagnostics carry a JSON
 // pointer into the value, no file.
-import type { TenantState } from '../model/index.js';
-import { issueToDiagnostic } from './issue.js';
+import { FEW_KEYS, indexOfKey, type Flag, type Segment, type TenantState } from '../model/index.js';
+import { issueToDiagnostic, type Issue } from './issue.js';
 import { schemaIssues } from './schema-check.js';
 import type { SchemaKind } from './schemas.js';
-import { checkSemantics } from './semantic/index.js';
+import { checkSemantics, type Located } from './semantic/index.js';
 import { modelFromState } from './state-model.js';
 import type { Diagnostic } from './types.js';
 
@@ -14,6 +14,87 @@ export function validateTenantState(state: TenantState): Diagnostic[] {
   const issues = schemaIssues('tenant-state', state);
   const semantic = checkSemantics(modelFromState(state, issues), (_origin, at) => at);
   return [...issues, ...semantic].map(issueToDiagnostic);
+}
+
+/** What a write changed, by key: created, updated or removed documents. */
+export interface StateChange {
+  flags: ReadonlySet<string>;
+  segments: ReadonlySet<string>;
+  /** Any environment, or the tenant's own fields, changed: every flag is checked again. */
+  tenant: boolean;
+}
+
+/**
+ * The diagnostics validateTenantState would report for `state`, given that
+ * `state` differs from a valid state only by `change`: only the changed flags
+ * and segments are checked, plus the flags that use a removed segment (the
+ * one way a change elsewhere invalidates a flag). A change to the tenant or
+ * its environments checks everything. Pointers are into the whole `state`,
+ * exactly as validateTenantState's.
+ */
+export function validateTenantChanges(state: TenantState, change: StateChange): Diagnostic[] {
+  if (change.tenant) return validateTenantState(state);
+  const segmentKeys = new Set(state.segments.map((s) => s.key));
+  const removedSegments = [...change.segments].filter((key) => !segmentKeys.has(key));
+  const issues: Issue[] = [];
+  const flags: Located<Flag, undefined>[] = [];
+  const segments: Located<Segment, undefined>[] = [];
+  const unverified = new Set<string>();
+  const checkFlag = (flag: Flag, index: number) => {
+    const own = rebase(schemaIssues('flag', flag), `/flags/${index}`);
+    issues.push(...own);
+    if (own.length === 0) flags.push({ value: flag, pointer: `/flags/${index}`, origin: undefined });
+  };
+  const checkSegment = (segment: Segment, index: number) => {
+    const own = rebase(schemaIssues('segment', segment), `/segments/${index}`);
+    issues.push(...own);
+    if (own.length === 0) segments.push({ value: segment, pointer: `/segments/${index}`, origin: undefined });
+    else unverified.add(segment.key);
+  };
+  if (removedSegments.length === 0 && change.flags.size <= FEW_KEYS) {
+    for (const index of indexesOf(state.flags, change.flags)) checkFlag(state.flags[index] as Flag, index);
+  } else {
+    state.flags.forEach((flag, index) => {
+      if (change.flags.has(flag.key) || (removedSegments.length > 0 && usesAnySegment(flag, removedSegments))) checkFlag(flag, index);
+    });
+  }
+  for (const index of indexesOf(state.segments, change.segments)) checkSegment(state.segments[index] as Segment, index);
+  const model = {
+    environments: state.environments.map((value, index) => ({ value, pointer: `/environments/${index}`, origin: undefined })),
+    flags,
+    segments,
+    unverifiedSegmentKeys: unverified,
+    knownSegmentKeys: segmentKeys,
+  };
+  const semantic = checkSemantics(model, (_origin, at) => at);
+  return [...issues, ...semantic].map(issueToDiagnostic);
+}
+
+/** Where the documents with these keys are, in list order (absent keys are skipped). */
+function indexesOf(list: readonly { key: string }[], keys: ReadonlySet<string>): number[] {
+  const found: number[] = [];
+  if (keys.size <= FEW_KEYS) {
+    for (const key of keys) {
+      const index = indexOfKey(list, key);
+      if (index >= 0) found.push(index);
+    }
+    return found.sort((a, b) => a - b);
+  }
+  list.forEach((doc, index) => {
+    if (keys.has(doc.key)) found.push(index);
+  });
+  return found;
+}
+
+const rebase = (issues: Issue[], base: string): Issue[] => issues.map((i) => ({ ...i, pointer: base + i.pointer }));
+
+function usesAnySegment(flag: Flag, keys: readonly string[]): boolean {
+  for (const config of Object.values(flag.environments ?? {})) {
+    for (const rule of config?.rules ?? []) {
+      for (const condition of rule.conditions ?? []) if (condition.segment !== undefined && keys.includes(condition.segment)) return true;
+    }
+  }
+  return false;
 }
 
 /** Schema problems of one document of the given kind (a REST body, say). */

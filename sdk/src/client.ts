@@ -92,7 +92,10 @@ type Listener<E extends keyof ClientEvents> = (event: ClientEvents[E]) => void;
 
 /** An evaluation error code: the engine's, plus PROVIDER_NOT_READY before the first configuration. */
 export type ErrorCode = NonNullable<EvaluationResult['errorCode']> | 'PROVIDER_NOT_READY';
-/** The engine's answer; before the first configuration, reason ERROR with PROVIDER_NOT_READY. */
+/**
+ * The engine's answer; before the first configuration, reason ERROR with
+ * PROVIDER_NOT_READY. The revision it came from is the client's `revision`.
+ */
 export type Evaluation = Omit<EvaluationResult, 'errorCode'> & { errorCode?: ErrorCode };
 
 /** A typed answer: on any error (or a type mismatch) the caller's default, reason ERROR and the code. */
@@ -226,7 +229,7 @@ export class FfClient {
   /** details() with the expected type named (the OpenFeature provider's typed resolvers). */
   resolve<T>(flagKey: string, defaultValue: T, expected: FlagType, context?: EvaluationContext): Details<T> {
     const snapshot = this.#config?.snapshot;
-    if (snapshot === undefined) return failed(notReady(flagKey), defaultValue);
+    if (snapshot === undefined) return failed(notReady(flagKey), defaultValue, 0);
     const declared = snapshot.flagType(flagKey);
     if (declared !== undefined && declared !== expected) {
       return {
@@ -240,7 +243,7 @@ export class FfClient {
       };
     }
     const result = engineEvaluate(snapshot, flagKey, context === undefined ? EMPTY_CONTEXT : context);
-    if (result.errorCode !== undefined) return failed(result, defaultValue);
+    if (result.errorCode !== undefined) return failed(result, defaultValue, snapshot.revision);
     return {
       flagKey,
       value: result.value as T,
@@ -248,7 +251,7 @@ export class FfClient {
       reason: result.reason,
       ...(result.ruleId === undefined ? {} : { ruleId: result.ruleId }),
       ...(result.bucket === undefined ? {} : { bucket: result.bucket }),
-      revision: result.revision,
+      revision: snapshot.revision,
     };
   }
 
@@ -544,11 +547,10 @@ function notReady(flagKey: string): Evaluation {
     reason: 'ERROR',
     errorCode: 'PROVIDER_NOT_READY',
     errorMessage: 'no configuration yet',
-    revision: 0,
   };
 }
 
-function failed<T>(result: Evaluation, defaultValue: T): Details<T> {
+function failed<T>(result: Evaluation, defaultValue: T, revision: number): Details<T> {
   return {
     flagKey: result.flagKey,
     value: defaultValue,
@@ -556,7 +558,7 @@ function failed<T>(result: Evaluation, defaultValue: T): Details<T> {
     reason: 'ERROR',
     ...(result.errorCode === undefined ? {} : { errorCode: result.errorCode }),
     ...(result.errorMessage === undefined ? {} : { errorMessage: result.errorMessage }),
-    revision: result.revision,
+    revision,
   };
 }
 

@@ -5,6 +5,8 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** A data step that SQL cannot express (e.g. a hash computed in JS), run after `sql` in the same transaction. */
+  run?: (db: Db) => void;
 }
 
 /**
@@ -25,6 +27,7 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): 
     db.transaction(() => {
       if (isApplied.get(m.version)) return;
       db.exec(m.sql);
+      m.run?.(db);
       record.run(m.version, m.name, new Date().toISOString());
       applied.push(m.version);
     }).immediate();

@@ -1,5 +1,6 @@
 import type { TenantState } from '../../core/model/index.js';
-import { buildSnapshot, type Snapshot } from '../../core/engine/index.js';
+import { buildSnapshot, updateSnapshot, type Snapshot } from '../../core/engine/index.js';
+import type { CommittedChange } from '../features/state/state-listener.js';
 import { buildConfigDocument, type ConfigDocument } from './config-document.js';
 
 /** Everything evaluation needs for one tenant at one revision. Never mutated after creation. */
@@ -87,17 +88,25 @@ export class EvaluationIndex {
   }
 
   /**
-   * Builds every environment's snapshot, then swaps. An older revision than
-   * the one held is ignored (a late notification must not roll back). Returns
-   * false when building failed: the previous entry stays.
+   * Builds every environment's snapshot, then swaps. With `committed` (what
+   * changed since the revision held), each snapshot is derived from the held
+   * one, recompiling only the changed flags and the users of changed
+   * segments; a change to the environments, or a held revision other than
+   * `committed.base`, builds everything. An older revision than the one held
+   * is ignored (a late notification must not roll back). Returns false when
+   * building failed: the previous entry stays.
    */
-  load(state: TenantState, revision: number): boolean {
+  load(state: TenantState, revision: number, committed?: CommittedChange): boolean {
     const current = this.tenants.get(state.tenant);
     if (current && current.revision > revision) return true;
+    const derive = committed !== undefined && current !== undefined && current.revision === committed.base && !committed.change.tenant;
     let next: TenantEntry;
     try {
       const snapshots = new Map<string, Snapshot>();
-      for (const env of state.environments) snapshots.set(env.key, buildSnapshot(state, env.key, revision));
+      for (const env of state.environments) {
+        const previous = derive ? current.snapshots.get(env.key) : undefined;
+        snapshots.set(env.key, previous ? updateSnapshot(previous, state, revision, committed!.change) : buildSnapshot(state, env.key, revision));
+      }
       next = new TenantEntry(state.tenant, revision, state, snapshots);
       this.tenants.set(state.tenant, next);
     } catch (err) {

@@ -13,8 +13,9 @@ export async function loadIndexes(refresher: IndexRefresher, index: EvaluationIn
 /** Keeps the indexes in step with committed writes of this process. */
 export function indexUpdater(index: EvaluationIndex, refresher: IndexRefresher): StateListener {
   return {
-    stateCommitted: (_tenant, state, revision) => {
-      index.load(state, revision);
+    held: (tenant) => index.entry(tenant),
+    stateCommitted: (_tenant, state, revision, change) => {
+      index.load(state, revision, change);
     },
     keysCommitted: (tenant) => refresher.keysCommitted(tenant),
   };

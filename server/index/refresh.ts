@@ -1,6 +1,7 @@
 import type { ApiKeyIndex } from '../auth/key-index.js';
 import type { Stores } from '../stores.js';
 import type { EvaluationIndex } from './evaluation-index.js';
+import { catchUp } from '../features/state/catch-up.js';
 import { readConsistentState } from './read-consistent-state.js';
 
 export interface RefreshReport {
@@ -30,8 +31,7 @@ export class IndexRefresher {
     const marks = this.stores.tenants.changeMarks();
     for (const mark of marks) {
       if (this.index.revision(mark.tenant) !== mark.revision) {
-        const loaded = readConsistentState(this.stores, mark.tenant);
-        if (loaded && this.index.load(loaded.state, loaded.revision)) report.state.push(mark.tenant);
+        if (this.reload(mark.tenant, mark.revision)) report.state.push(mark.tenant);
       }
       if (this.keysSeen.get(mark.tenant) !== mark.keysVersion) {
         this.keys.loadTenant(mark.tenant, this.stores.apiKeys.all(mark.tenant));
@@ -42,6 +42,25 @@ export class IndexRefresher {
     const present = new Set(marks.map((m) => m.tenant));
     for (const tenant of this.index.tenantKeys()) if (!present.has(tenant)) this.index.remove(tenant);
     return report;
+  }
+
+  /**
+   * Another process committed: learn what changed from the revisions log and
+   * read only those rows, then derive the new snapshots from the held ones.
+   * The reads are separate statements, so a catch-up is kept only when the
+   * tenant revision did not move across them; otherwise (or when the log
+   * cannot say) the whole tenant is read, consistently.
+   */
+  private reload(tenant: string, revision: number): boolean {
+    const held = this.index.entry(tenant);
+    if (held && held.revision < revision) {
+      const caught = catchUp(this.stores, tenant, held, revision);
+      if (caught && this.stores.tenants.get(tenant)?.revision === revision) {
+        return this.index.load(caught.state, revision, { base: held.revision, change: caught.change });
+      }
+    }
+    const loaded = readConsistentState(this.stores, tenant);
+    return loaded !== undefined && this.index.load(loaded.state, loaded.revision);
   }
 
   /** This process committed a key change itself: remember the version it wrote. */

@@ -81,7 +81,6 @@ const trace: ExplainTrace = {
     reason: 'SPLIT',
     ruleId: 'gradual',
     bucket: 0.125,
-    revision: 0,
   },
 };
 

@@ -161,3 +161,26 @@ describe('empty containers', () => {
     expect('environments' in scoped.flags[0]!).toBe(false);
   });
 });
+
+describe('canonical JSON', () => {
+  it('canonicalJson is JSON.stringify(canonicalize(value)) for any JSON value', async () => {
+    const { canonicalJson, canonicalize } = await import('../../core/diff/canonical.js');
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 5 }), (value) => {
+        expect(canonicalJson(value)).toBe(JSON.stringify(canonicalize(value)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('jsonEqual implies the same canonical form', async () => {
+    const { canonicalJson, jsonEqual } = await import('../../core/diff/canonical.js');
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.jsonValue({ maxDepth: 4 }), (a, b) => {
+        if (jsonEqual(a, b)) expect(canonicalJson(a)).toBe(canonicalJson(b));
+        expect(jsonEqual(a, structuredClone(a))).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

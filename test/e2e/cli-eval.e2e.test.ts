@@ -208,7 +208,7 @@ describe('ff eval on the example repository', () => {
       return picked.map((flag, i) => ({ state, environment, flag, context: contexts[(i + state.flags.length) % contexts.length]! }));
     });
     for (const { state, environment, flag, context } of cases) {
-      const expected = toWire(evaluate(buildSnapshot(state, environment, 0), flag.key, context));
+      const expected = toWire(evaluate(buildSnapshot(state, environment, 0), flag.key, context), 0);
       const r = await runFf(['eval', flag.key, '-t', state.tenant, '-e', environment, '-c', JSON.stringify(context), '--json']);
       expect(JSON.parse(r.stdout), `${state.tenant}/${flag.key}`).toEqual(expected);
       expect(r.code).toBe(expected.error_code === undefined ? 0 : 1);

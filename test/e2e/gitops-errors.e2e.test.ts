@@ -72,7 +72,7 @@ describe('talking to the server', () => {
 
   it('reports a failing server (5xx) in one line with its request id', async () => {
     const line = oneLine(await ffAgainst(failing.url, 'x')(['plan', dir, '-t', 'shop']), 'SERVER_ERROR');
-    expect(line).toBe(`Error SERVER_ERROR: the server at ${failing.url} failed on POST /v1/plan (503 INTERNAL, request id abc-123); its log has the cause`);
+    expect(line).toBe(`Error SERVER_ERROR: the server at ${failing.url} failed on GET /v1/state/manifest (503 INTERNAL, request id abc-123); its log has the cause`);
   });
 
   it('mints with ff token what the server accepts: a token from another secret is refused', async () => {

@@ -27,7 +27,6 @@ describe('evaluation vectors (test/engine/vectors.json)', () => {
     // A bucket is reported exactly when a rollout decided.
     expect(result.bucket).toBe(vector.expect.bucket);
     expect(result.flagKey).toBe(vector.flag);
-    expect(result.revision).toBe(REVISION);
     expect(typeof result.errorMessage === 'string').toBe(result.reason === 'ERROR');
   });
 
@@ -60,7 +59,7 @@ describe('evaluation vectors (test/engine/vectors.json)', () => {
   it('renders every vector to the wire shape without losing anything', () => {
     for (const vector of vectorFile.cases) {
       const result = evaluate(snapshotFor(vector.environment), vector.flag, vector.context);
-      const wire = toWire(result);
+      const wire = toWire(result, REVISION);
       expect(wire.flag_key).toBe(result.flagKey);
       expect(wire.value).toStrictEqual(result.value);
       expect(wire.variant).toBe(result.variant);

@@ -81,7 +81,7 @@ describe('FfClient against a real server', () => {
     for (const flag of ['new-checkout', 'disable-paypal', 'free-shipping-threshold']) {
       const wire = await serverAnswer(flag, CTX);
       const local = c.evaluate(flag, CTX);
-      expect({ value: local.value, variant: local.variant, reason: local.reason, rule_id: local.ruleId, revision: local.revision }).toEqual({
+      expect({ value: local.value, variant: local.variant, reason: local.reason, rule_id: local.ruleId, revision: c.revision }).toEqual({
         value: wire.value,
         variant: wire.variant,
         reason: wire.reason,
@@ -107,7 +107,7 @@ describe('FfClient against a real server', () => {
       { type: 'change', event: { revision, previousRevision: revision - 1, changed: ['disable-paypal'], source: 'server' } },
     ]);
     expect(c.revision).toBe(revision);
-    expect(c.evaluate('disable-paypal', CTX).revision).toBe(revision);
+    expect(c.details('disable-paypal', false, CTX).revision).toBe(revision);
     // Every config request after the first carried the ETag it had.
     const configs = proxy.requests.filter((r) => r.path.startsWith('/v1/config'));
     expect(configs.slice(1).every((r) => typeof r.headers['if-none-match'] === 'string')).toBe(true);
@@ -251,7 +251,8 @@ describe('FfClient bootstraps', () => {
     const body = (await ex.server.call('GET', '/v1/config', { apiKey: key, tenant: null })).json;
     const c = client({ bootstrap: { config: body } });
     expect(c.status).toBe('READY');
-    expect(c.evaluate('new-checkout', CTX).revision).toBe(body.revision);
+    expect(c.revision).toBe(body.revision);
+    expect(c.details('new-checkout', false, CTX).revision).toBe(body.revision);
 
     const bad = new FfClient({ bootstrap: { config: { ...body, flags: [{ key: 'x' }] } } });
     expect(bad.status).toBe('NOT_READY');

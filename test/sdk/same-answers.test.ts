@@ -95,7 +95,7 @@ describe('the SDK and POST /v1/evaluate/bulk on the same server', () => {
         if (reply.status !== 200) throw new Error(`bulk: ${reply.status} ${reply.text}`);
         for (const wire of reply.json.results) {
           const local = target.client.evaluate(wire.flag_key, context);
-          const a = { value: local.value, variant: local.variant, reason: local.reason, rule_id: local.ruleId, error_code: local.errorCode, bucket: local.bucket, revision: local.revision };
+          const a = { value: local.value, variant: local.variant, reason: local.reason, rule_id: local.ruleId, error_code: local.errorCode, bucket: local.bucket, revision: target.client.revision };
           const b = { value: wire.value, variant: wire.variant, reason: wire.reason, rule_id: wire.rule_id, error_code: wire.error_code, bucket: wire.details.bucket, revision: wire.revision };
           compared++;
           flagsSeen.add(`${target.tenant}/${wire.flag_key}`);

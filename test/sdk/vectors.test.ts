@@ -60,7 +60,7 @@ describe('the engine vectors through the SDK', () => {
       errorCode: vector.expect.errorCode,
       bucket: vector.expect.bucket,
     });
-    expect(result.revision).toBe(REVISION);
+    expect(c.revision).toBe(REVISION);
   });
 
   it('refuses the whole vector state, broken definitions included, as an invalid configuration', async () => {

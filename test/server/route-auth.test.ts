@@ -129,6 +129,7 @@ const ROUTES: Record<string, Entry> = {
   },
 
   'GET /v1/state': { auth: 'jwt', scope: 'flags:read', alsoAccepted: ['plan', 'apply'], object: null, request: () => ({ url: '/v1/state' }) },
+  'GET /v1/state/manifest': { auth: 'jwt', scope: 'flags:read', alsoAccepted: ['plan', 'apply'], object: null, request: () => ({ url: '/v1/state/manifest' }) },
   'POST /v1/plan': {
     auth: 'jwt',
     scope: 'plan',

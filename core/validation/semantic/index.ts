@@ -18,7 +18,7 @@ export function checkSemantics<O>(model: SemanticModel<O>, describe: Describe<O>
 
   const conditionScope = {
     inSegment: false,
-    segmentKeys: new Set(model.segments.map((s) => s.value.key)),
+    segmentKeys: model.knownSegmentKeys ?? new Set(model.segments.map((s) => s.value.key)),
     unverifiedSegmentKeys: model.unverifiedSegmentKeys,
   };
   const environmentKeys = model.environments && new Set(model.environments.map((e) => e.value.key));

@@ -21,6 +21,11 @@ export interface SemanticModel<O> {
   segments: Located<Segment, O>[];
   /** Keys of segments that exist but failed shape validation: references to them are not "unknown". */
   unverifiedSegmentKeys: ReadonlySet<string>;
+  /**
+   * Every segment key of the tenant, when `segments` holds only some of them
+   * (an incremental check of what a write changed); default: the keys of `segments`.
+   */
+  knownSegmentKeys?: ReadonlySet<string>;
 }
 
 export interface SemanticIssue<O> extends Issue {

@@ -1,6 +1,7 @@
 import type { Migration } from '../migrate.js';
 import { m001Initial } from './001_initial.js';
 import { m002Drift } from './002_drift.js';
+import { m003ContentHash } from './003_content_hash.js';
 
 /** Append-only: never edit a shipped migration, add the next one. */
-export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Drift];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Drift, m003ContentHash];

@@ -4,14 +4,17 @@ import type { ApplyRequest } from '../../../core/model/schema-types.js';
 
 /** POST /v1/plan's body: an apply request without its write options. */
 export type PlanRequest = Omit<ApplyRequest, 'dry_run' | 'allow_delete' | 'expected_plan_hash'>;
-import { unprocessable } from '../../errors.js';
+import type { StateDelta } from '../../../core/model/schema-types.js';
+import { unprocessable, type ErrorDetail } from '../../errors.js';
 import type { Stores } from '../../stores.js';
 import { commitMetaOf } from '../state/commit-wire.js';
-import { replaceTenantState } from '../state/replace-state.js';
+import { noUpdates, patchState } from '../state/patch-state.js';
+import { replaceTenantState, type DesiredChange } from '../state/replace-state.js';
 import type { StateListener } from '../state/state-listener.js';
 import type { WriteContext } from '../state/write-context.js';
+import type { Desired } from '../state/write-tenant.js';
 
-/** The 200 body of POST /v1/apply (docs/api.md, /work contract "Issue 4 HTTP contract"). */
+/** The 200 body of POST /v1/apply (docs/api.md). */
 export interface ApplyResponse {
   plan: Plan;
   applied: boolean;
@@ -33,16 +36,8 @@ export function planDesiredState(stores: Stores, listener: StateListener, ctx: W
  * managed by Git. `ctx` is the caller's (actor = the token's subject).
  */
 export function applyDesiredState(stores: Stores, listener: StateListener, ctx: WriteContext, tenant: string, body: ApplyRequest): ApplyResponse {
-  const { state } = body;
-  if (state.tenant !== undefined && state.tenant !== tenant) {
-    throw unprocessable('INVALID_STATE', 'the state belongs to another tenant than X-Tenant-ID', [
-      { code: 'TENANT_MISMATCH', message: 'state.tenant differs from the X-Tenant-ID header', path: '/state/tenant' },
-    ]);
-  }
-  const desired: TenantState = { tenant, environments: state.environments, flags: state.flags, segments: state.segments };
-  if (state.name !== undefined) desired.name = state.name;
   const gitCtx: WriteContext = { ...ctx, source: 'git', commit: body.commit ? commitMetaOf(body.commit) : null };
-  const result = replaceTenantState(stores, listener, gitCtx, desired, {
+  const result = replaceTenantState(stores, listener, gitCtx, desiredOf(tenant, body), {
     allowDelete: body.allow_delete ?? false,
     dryRun: body.dry_run ?? false,
     managedBy: 'git',
@@ -52,4 +47,60 @@ export function applyDesiredState(stores: Stores, listener: StateListener, ctx: 
   });
   const plan: Plan = body.commit ? { ...result.plan, commit: body.commit } : result.plan;
   return { plan, applied: result.applied, revision: result.revision, previous_revision: result.previousRevision };
+}
+
+/** The desired state a request stands for: its whole `state`, or its `delta` applied to the state at base_revision. */
+function desiredOf(tenant: string, body: ApplyRequest): TenantState | DesiredChange {
+  const { state, delta } = body;
+  if ((state === undefined) === (delta === undefined)) {
+    throw unprocessable('INVALID_STATE', 'send the desired state either whole (state) or as a delta (delta), not both and not neither', [
+      { code: 'STATE_OR_DELTA', message: 'exactly one of state and delta is required', path: '' },
+    ]);
+  }
+  if (state !== undefined) {
+    if (state.tenant !== undefined && state.tenant !== tenant) {
+      throw unprocessable('INVALID_STATE', 'the state belongs to another tenant than X-Tenant-ID', [
+        { code: 'TENANT_MISMATCH', message: 'state.tenant differs from the X-Tenant-ID header', path: '/state/tenant' },
+      ]);
+    }
+    const desired: TenantState = { tenant, environments: state.environments, flags: state.flags, segments: state.segments };
+    if (state.name !== undefined) desired.name = state.name;
+    return desired;
+  }
+  const change = delta as StateDelta;
+  if (body.base_revision === undefined) {
+    throw unprocessable('INVALID_STATE', 'a delta is relative to a revision: send base_revision with it', [
+      { code: 'BASE_REVISION_REQUIRED', message: 'base_revision is required with delta', path: '/base_revision' },
+    ]);
+  }
+  assertDistinctKeys(change);
+  return { tenant, from: (current) => applyDelta(current, change) };
+}
+
+/** The state a delta stands for, and the keys it can change (the plan walks only those). */
+function applyDelta(current: TenantState, delta: StateDelta): Desired {
+  const updates = noUpdates();
+  for (const flag of delta.upsert.flags) updates.flag.set(flag.key, flag);
+  for (const segment of delta.upsert.segments) updates.segment.set(segment.key, segment);
+  for (const key of delta.delete.flags) updates.flag.set(key, undefined);
+  for (const key of delta.delete.segments) updates.segment.set(key, undefined);
+  const state = { ...patchState(current, updates, delta.name ?? null), environments: delta.environments };
+  const environment = new Set([...current.environments, ...delta.environments].map((e) => e.key));
+  return { state, candidates: { environment, flag: new Set(updates.flag.keys()), segment: new Set(updates.segment.keys()) } };
+}
+
+/** A key upserted twice, or both upserted and deleted, has no one meaning. */
+function assertDistinctKeys(delta: StateDelta): void {
+  const details: ErrorDetail[] = [];
+  for (const kind of ['flags', 'segments'] as const) {
+    const seen = new Set<string>();
+    delta.upsert[kind].forEach((doc, i) => {
+      if (seen.has(doc.key)) details.push({ code: 'DELTA_DUPLICATE_KEY', message: `${doc.key} is upserted twice`, path: `/delta/upsert/${kind}/${i}/key` });
+      seen.add(doc.key);
+    });
+    delta.delete[kind].forEach((key, i) => {
+      if (seen.has(key)) details.push({ code: 'DELTA_DUPLICATE_KEY', message: `${key} is both upserted and deleted`, path: `/delta/delete/${kind}/${i}` });
+    });
+  }
+  if (details.length > 0) throw unprocessable('INVALID_STATE', 'the delta names a key more than once', details);
 }

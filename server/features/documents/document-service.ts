@@ -1,15 +1,10 @@
-import type { TenantState } from '../../../core/model/index.js';
 import { ApiError, notFound } from '../../errors.js';
 import { checkIfMatch, etagFor } from '../../http/etag.js';
 import type { Stores } from '../../stores.js';
-import { sameJson } from '../../util/canonical-json.js';
-import { affectedEnvironments } from '../state/affected-environments.js';
-import { readTenantState } from '../state/read-state.js';
-import { recordChanges } from '../state/record-changes.js';
-import type { ChangeAction } from '../state/revision-store.js';
+import { noUpdates, patchState } from '../state/patch-state.js';
 import type { StateListener } from '../state/state-listener.js';
-import { assertValidState } from '../state/validate-state.js';
 import type { WriteContext } from '../state/write-context.js';
+import { writeTenant, type TenantBase } from '../state/write-tenant.js';
 import type { KindSpec } from './kind-spec.js';
 import type { DocumentKind, DocumentListQuery, DocumentOf, DocumentStore, DriftMark, StoredDocument } from './types.js';
 
@@ -21,10 +16,10 @@ export interface WriteOptions {
 }
 
 /**
- * CRUD for one document kind. Every write: one transaction that re-reads the
- * tenant's state, applies the change, validates the whole result, bumps the
- * revision, writes the row, the revision and the audit row; the in-memory
- * index is told after commit.
+ * CRUD for one document kind. Every write goes through the tenant's one
+ * write path (writeTenant) as the state with this one document set or
+ * removed: planned, validated where it changed, written with its revision
+ * and audit row in one transaction; the index recompiles it after commit.
  */
 export class DocumentService<K extends DocumentKind> {
   private readonly store: DocumentStore<DocumentOf[K]>;
@@ -48,26 +43,13 @@ export class DocumentService<K extends DocumentKind> {
   }
 
   create(ctx: WriteContext, tenant: string, doc: DocumentOf[K]): StoredDocument<DocumentOf[K]> {
-    return this.stores.transaction(() => {
-      this.stores.tenants.ensure(tenant, ctx.now);
-      const existing = this.store.get(tenant, doc.key);
+    return this.write(ctx, tenant, doc.key, (base) => {
+      const existing = base.stored(this.spec.kind, doc.key);
       if (existing) {
         const hint = existing.archivedAt ? '; it is archived: restore it instead' : '';
         throw new ApiError(409, 'ALREADY_EXISTS', `a ${this.spec.label} with this key already exists${hint}`);
       }
-      return this.commit(ctx, tenant, doc.key, 'create', null, doc, (revision) =>
-        this.store.insert({
-          tenant,
-          key: doc.key,
-          doc,
-          revision,
-          managedBy: 'api',
-          gitCommit: null,
-          drift: driftOf(ctx),
-          at: ctx.now,
-          by: ctx.actor,
-        }),
-      );
+      return doc;
     });
   }
 
@@ -77,42 +59,61 @@ export class DocumentService<K extends DocumentKind> {
         { code: 'KEY_MISMATCH', message: 'renaming is not supported: create the new key and archive the old one', path: '/key' },
       ]);
     }
-    return this.stores.transaction(() => {
-      const current = this.writable(tenant, key, opts, true);
+    return this.write(ctx, tenant, key, (base) => {
+      const current = this.writable(base, key, opts, true);
       if (current.archivedAt !== null) {
         throw new ApiError(409, 'RESOURCE_ARCHIVED', `the ${this.spec.label} is archived: restore it before updating`);
       }
-      if (sameJson(current.doc, doc)) return current; // nothing to do: no revision, no audit row
-      return this.commit(ctx, tenant, key, 'update', current.doc, doc, (revision) =>
-        this.store.update(tenant, key, { doc, revision, at: ctx.now, by: ctx.actor, drift: driftOf(ctx) }),
-      );
+      return doc;
     });
   }
 
   archive(ctx: WriteContext, tenant: string, key: string, opts: WriteOptions): StoredDocument<DocumentOf[K]> {
-    return this.stores.transaction(() => {
-      const current = this.writable(tenant, key, opts, false);
-      if (current.archivedAt !== null) return current; // archiving twice is a no-op
+    return this.write(ctx, tenant, key, (base) => {
+      const current = this.writable(base, key, opts, false);
+      if (current.archivedAt !== null) return null; // archiving twice is a no-op
       this.spec.beforeArchive?.(this.stores, tenant, key);
-      return this.commit(ctx, tenant, key, 'archive', current.doc, null, (revision) =>
-        this.store.update(tenant, key, { archived: { at: ctx.now, by: ctx.actor }, revision, at: ctx.now, by: ctx.actor, drift: driftOf(ctx) }),
-      );
+      return null;
     });
   }
 
   restore(ctx: WriteContext, tenant: string, key: string, opts: WriteOptions): StoredDocument<DocumentOf[K]> {
-    return this.stores.transaction(() => {
-      const current = this.writable(tenant, key, opts, false);
-      if (current.archivedAt === null) return current;
-      return this.commit(ctx, tenant, key, 'restore', null, current.doc, (revision) =>
-        this.store.update(tenant, key, { archived: null, revision, at: ctx.now, by: ctx.actor, drift: driftOf(ctx) }),
-      );
+    return this.write(ctx, tenant, key, (base) => {
+      const current = this.writable(base, key, opts, false);
+      return current.doc as DocumentOf[K];
     });
   }
 
-  /** Loads the row and applies the preconditions every write shares. */
-  private writable(tenant: string, key: string, opts: WriteOptions, requireIfMatch: boolean) {
-    const current = this.get(tenant, key);
+  /**
+   * Every REST write: through the one write path (writeTenant), with the
+   * tenant state that results from setting (a document) or removing (null)
+   * this one document, as `next` says after checking the write's
+   * preconditions against the stored row. Nothing to change (the same
+   * document again, archiving twice) writes nothing: no revision, no audit row.
+   */
+  private write(ctx: WriteContext, tenant: string, key: string, next: (base: TenantBase) => DocumentOf[K] | null): StoredDocument<DocumentOf[K]> {
+    const kind = this.spec.kind;
+    writeTenant(this.stores, this.listener, {
+      tenant,
+      ctx,
+      desire: (base) => {
+        const doc = next(base);
+        const updates = noUpdates();
+        updates[kind].set(key, doc ?? undefined);
+        return { state: patchState(base.state, updates, undefined), candidates: { [kind]: new Set([key]) } };
+      },
+      scope: null,
+      removal: 'archive',
+      marks: { drift: driftOf(ctx), clearUnchangedDrift: false },
+      invalid: { code: 'SEMANTIC_VALIDATION_FAILED', focus: { kind, key } },
+    });
+    return this.get(tenant, key);
+  }
+
+  /** The stored row, and the preconditions every write to an existing document shares. */
+  private writable(base: TenantBase, key: string, opts: WriteOptions, requireIfMatch: boolean): StoredDocument {
+    const current = base.stored(this.spec.kind, key);
+    if (!current) throw notFound(this.spec.label);
     checkIfMatch(opts.ifMatch, etagFor(current.revision), requireIfMatch);
     if (current.managedBy === 'git' && !opts.force) {
       const commit = current.gitCommit ? ` (commit ${current.gitCommit.slice(0, 12)})` : '';
@@ -125,33 +126,6 @@ export class DocumentService<K extends DocumentKind> {
     }
     return current;
   }
-
-  /**
-   * The shared tail of every write: validate the resulting state, bump the
-   * revision, write the row (the callback), record revision + audit, and
-   * queue the index swap for after commit. `next` null = leaves the state.
-   */
-  private commit(
-    ctx: WriteContext,
-    tenant: string,
-    key: string,
-    action: ChangeAction,
-    before: DocumentOf[K] | null,
-    next: DocumentOf[K] | null,
-    writeRow: (revision: number) => StoredDocument<DocumentOf[K]>,
-  ): StoredDocument<DocumentOf[K]> {
-    const loaded = readTenantState(this.stores, tenant);
-    if (!loaded) throw notFound('tenant');
-    const state = withDocument(loaded.state, this.spec.stateField, key, next);
-    assertValidState(state, { kind: this.spec.kind, key });
-    const revision = this.stores.tenants.bumpRevision(tenant, ctx.now);
-    const stored = writeRow(revision);
-    const envs = state.environments.map((e) => e.key);
-    const environments = affectedEnvironments(this.spec.kind, key, before, next, envs);
-    recordChanges(this.stores, tenant, revision, ctx, [{ resource: this.spec.kind, key, action, before, after: next, environments }]);
-    this.stores.afterCommit(() => this.listener.stateCommitted(tenant, state, revision));
-    return stored;
-  }
 }
 
 /**
@@ -159,19 +133,3 @@ export class DocumentService<K extends DocumentKind> {
  * resource or to one Git never managed: drift, until the next apply.
  */
 const driftOf = (ctx: WriteContext): DriftMark => ({ source: ctx.source, actor: ctx.actor, at: ctx.now });
-
-/** The state with one document replaced, added (at the end) or removed (`doc` null). */
-function withDocument(
-  state: TenantState,
-  field: 'environments' | 'flags' | 'segments',
-  key: string,
-  doc: unknown,
-): TenantState {
-  const list = state[field] as { key: string }[];
-  const index = list.findIndex((d) => d.key === key);
-  let next: { key: string }[];
-  if (doc === null) next = list.filter((d) => d.key !== key);
-  else if (index === -1) next = [...list, doc as { key: string }];
-  else next = list.map((d, i) => (i === index ? (doc as { key: string }) : d));
-  return { ...state, [field]: next };
-}

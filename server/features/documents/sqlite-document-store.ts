@@ -1,4 +1,5 @@
 import type { Database as Db } from 'better-sqlite3';
+import { documentHash, rememberDocumentHash } from '../../../core/diff/index.js';
 import type {
   DocumentChange,
   DocumentKind,
@@ -17,6 +18,7 @@ interface Row {
   tenant: string;
   key: string;
   doc: string;
+  hash: string | null;
   version: number;
   revision: number;
   archived_at: string | null;
@@ -33,7 +35,7 @@ interface Row {
 }
 
 const COLUMNS =
-  'tenant, key, doc, version, revision, archived_at, archived_by, managed_by, git_commit, drift_source, drift_actor, drift_at, created_at, created_by, updated_at, updated_by';
+  'tenant, key, doc, hash, version, revision, archived_at, archived_by, managed_by, git_commit, drift_source, drift_actor, drift_at, created_at, created_by, updated_at, updated_by';
 
 const driftOf = (row: Row): DriftMark | null =>
   row.drift_source === null ? null : { source: row.drift_source, actor: row.drift_actor ?? '', at: row.drift_at ?? '' };
@@ -45,10 +47,15 @@ const driftParams = (drift: DriftMark | null | undefined) => ({
 });
 
 function toStored<D>(row: Row): StoredDocument<D> {
+  const doc = JSON.parse(row.doc) as D;
+  // The stored hash was computed from this very content: comparing the parsed
+  // document later (a plan, a manifest) costs no canonicalization.
+  if (row.hash !== null) rememberDocumentHash(doc as object, row.hash);
   return {
     tenant: row.tenant,
     key: row.key,
-    doc: JSON.parse(row.doc) as D,
+    doc,
+    hash: row.hash,
     version: row.version,
     revision: row.revision,
     archivedAt: row.archived_at,
@@ -87,11 +94,11 @@ export class SqliteDocumentStore<D> implements DocumentStore<D> {
       all: db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM ${t} WHERE tenant = ? ORDER BY ${this.order}`),
       insert: db.prepare(
         kind === 'environment'
-          ? `INSERT INTO ${t} (tenant, key, doc, revision, managed_by, git_commit, drift_source, drift_actor, drift_at, created_at, created_by, updated_at, updated_by, position)
-             VALUES (@tenant, @key, @doc, @revision, @managedBy, @gitCommit, @driftSource, @driftActor, @driftAt, @at, @by, @at, @by,
+          ? `INSERT INTO ${t} (tenant, key, doc, hash, revision, managed_by, git_commit, drift_source, drift_actor, drift_at, created_at, created_by, updated_at, updated_by, position)
+             VALUES (@tenant, @key, @doc, @hash, @revision, @managedBy, @gitCommit, @driftSource, @driftActor, @driftAt, @at, @by, @at, @by,
                      (SELECT COALESCE(MAX(position), -1) + 1 FROM ${t} WHERE tenant = @tenant))`
-          : `INSERT INTO ${t} (tenant, key, doc, revision, managed_by, git_commit, drift_source, drift_actor, drift_at, created_at, created_by, updated_at, updated_by)
-             VALUES (@tenant, @key, @doc, @revision, @managedBy, @gitCommit, @driftSource, @driftActor, @driftAt, @at, @by, @at, @by)`,
+          : `INSERT INTO ${t} (tenant, key, doc, hash, revision, managed_by, git_commit, drift_source, drift_actor, drift_at, created_at, created_by, updated_at, updated_by)
+             VALUES (@tenant, @key, @doc, @hash, @revision, @managedBy, @gitCommit, @driftSource, @driftActor, @driftAt, @at, @by, @at, @by)`,
       ),
       setOwnership: db.prepare(
         `UPDATE ${t} SET managed_by = @managedBy, git_commit = @gitCommit,
@@ -99,6 +106,11 @@ export class SqliteDocumentStore<D> implements DocumentStore<D> {
          WHERE tenant = @tenant AND key = @key`,
       ),
       remove: db.prepare(`DELETE FROM ${t} WHERE tenant = ? AND key = ?`),
+      hashes: db.prepare<[string], { key: string; hash: string }>(`SELECT key, hash FROM ${t} WHERE tenant = ? AND archived_at IS NULL ORDER BY key`),
+      clearDrift: db.prepare(
+        `UPDATE ${t} SET drift_source = NULL, drift_actor = NULL, drift_at = NULL
+         WHERE tenant = ? AND archived_at IS NULL AND drift_source IS NOT NULL`,
+      ),
     };
   }
 
@@ -142,6 +154,7 @@ export class SqliteDocumentStore<D> implements DocumentStore<D> {
       tenant: row.tenant,
       key: row.key,
       doc: JSON.stringify(row.doc),
+      hash: documentHash(row.doc as object),
       revision: row.revision,
       managedBy: row.managedBy,
       gitCommit: row.gitCommit,
@@ -156,8 +169,9 @@ export class SqliteDocumentStore<D> implements DocumentStore<D> {
     const sets = ['version = version + 1', 'revision = @revision', 'updated_at = @at', 'updated_by = @by'];
     const params: Record<string, unknown> = { tenant, key, revision: change.revision, at: change.at, by: change.by };
     if (change.doc !== undefined) {
-      sets.push('doc = @doc');
+      sets.push('doc = @doc', 'hash = @hash');
       params.doc = JSON.stringify(change.doc);
+      params.hash = documentHash(change.doc as object);
     }
     if (change.archived !== undefined) {
       sets.push('archived_at = @archivedAt', 'archived_by = @archivedBy');
@@ -186,6 +200,16 @@ export class SqliteDocumentStore<D> implements DocumentStore<D> {
 
   remove(tenant: string, key: string): void {
     this.stmts.remove.run(tenant, key);
+  }
+
+  activeHashes(tenant: string): Record<string, string> {
+    const hashes: Record<string, string> = {};
+    for (const row of this.stmts.hashes.all(tenant)) hashes[row.key] = row.hash;
+    return hashes;
+  }
+
+  clearActiveDrift(tenant: string): void {
+    this.stmts.clearDrift.run(tenant);
   }
 
   private mustGet(tenant: string, key: string): StoredDocument<D> {

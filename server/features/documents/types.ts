@@ -11,7 +11,7 @@ export interface DocumentOf {
 
 export type ManagedBy = 'api' | 'git';
 
-/** A change made outside Git since the last apply (issue 4): shown in plans, cleared by an apply. */
+/** A change made outside Git since the last apply: shown in plans, cleared by an apply. */
 export interface DriftMark {
   source: string;
   actor: string;
@@ -23,6 +23,8 @@ export interface StoredDocument<D = unknown> {
   tenant: string;
   key: string;
   doc: D;
+  /** Content hash of `doc` (core/diff documentHash); null only for a row no write has touched since before hashes existed. */
+  hash: string | null;
   version: number;
   /** Tenant revision of the last change to this row; the ETag. */
   revision: number;
@@ -98,4 +100,11 @@ export interface DocumentStore<D> {
   setOwnership(tenant: string, key: string, ownership: Ownership): void;
   /** Hard delete (apply with allow_delete); REST only archives. */
   remove(tenant: string, key: string): void;
+  /**
+   * Forgets the drift of every active row of the tenant: after a whole-tenant
+   * replace they all equal the files. Bookkeeping only, like setOwnership.
+   */
+  clearActiveDrift(tenant: string): void;
+  /** Key → content hash of every active document, in key order (GET /v1/state/manifest). */
+  activeHashes(tenant: string): Record<string, string>;
 }

@@ -52,12 +52,12 @@ const bulkFailure = {
 /** OFREP knows fewer error codes than OpenFeature: the rest travel as GENERAL. */
 const OFREP_CODES: ReadonlySet<string> = new Set(['PARSE_ERROR', 'TARGETING_KEY_MISSING', 'INVALID_CONTEXT', 'GENERAL', 'FLAG_NOT_FOUND']);
 
-function toOfrep(r: EvaluationResult) {
+function toOfrep(r: EvaluationResult, revision: number) {
   if (r.reason === 'ERROR') {
     const code = (r.errorCode !== undefined && OFREP_CODES.has(r.errorCode) ? r.errorCode : 'GENERAL') as OfrepErrorCode;
     return { ok: false as const, body: { key: r.flagKey, errorCode: code, errorDetails: r.errorMessage ?? code } };
   }
-  const meta: Record<string, string | number> = { revision: r.revision };
+  const meta: Record<string, string | number> = { revision };
   if (r.ruleId !== undefined) meta.ruleId = r.ruleId;
   if (r.bucket !== undefined) meta.bucket = r.bucket;
   const body: Record<string, unknown> = { key: r.flagKey, value: r.value, reason: r.reason, metadata: meta };
@@ -92,7 +92,7 @@ export function registerOfrepRoutes(app: FastifyInstance, deps: { index: Evaluat
       const result = evaluate(snapshot, request.params.key, contextOf(request.body));
       if (result.errorCode === 'FLAG_NOT_FOUND') throw new ApiError(404, 'FLAG_NOT_FOUND', 'flag not found');
       countEvaluations(metrics, snapshot.tenant, [result]);
-      const out = toOfrep(result);
+      const out = toOfrep(result, snapshot.revision);
       void reply.code(out.ok ? 200 : 400).send(out.body);
     },
   });
@@ -133,7 +133,7 @@ export function registerOfrepRoutes(app: FastifyInstance, deps: { index: Evaluat
       const results = evaluateAll(snapshot, context);
       countEvaluations(metrics, snapshot.tenant, results);
       void reply.send({
-        flags: results.map((r) => toOfrep(r).body),
+        flags: results.map((r) => toOfrep(r, snapshot.revision).body),
         metadata: { revision: snapshot.revision },
         eventStreams: eventStreamsFor(request, snapshot.environment),
       });

@@ -43,7 +43,7 @@ export function registerEvaluateRoutes(app: FastifyInstance, deps: { index: Eval
       const result = evaluate(snapshot, flag_key, context ?? {});
       if (result.errorCode === 'FLAG_NOT_FOUND') throw flagNotFound();
       countEvaluations(metrics, snapshot.tenant, [result]);
-      void reply.send(toWire(result));
+      void reply.send(toWire(result, snapshot.revision));
     },
   });
 
@@ -60,7 +60,7 @@ export function registerEvaluateRoutes(app: FastifyInstance, deps: { index: Eval
       const snapshot = resolveSnapshot(index, request, environment);
       const results = evaluateAll(snapshot, context ?? {}, flag_keys);
       countEvaluations(metrics, snapshot.tenant, results);
-      void reply.send({ environment: snapshot.environment, revision: snapshot.revision, results: results.map(toWire) });
+      void reply.send({ environment: snapshot.environment, revision: snapshot.revision, results: results.map((r) => toWire(r, snapshot.revision)) });
     },
   });
 
@@ -77,7 +77,7 @@ export function registerEvaluateRoutes(app: FastifyInstance, deps: { index: Eval
       const snapshot = resolveSnapshot(index, request, environment);
       if (!snapshot.hasFlag(flag_key)) throw flagNotFound();
       const trace = explain(snapshot, flag_key, context ?? {});
-      void reply.send({ result: toWire(trace.result), trace });
+      void reply.send({ result: toWire(trace.result, snapshot.revision), trace });
     },
   });
 

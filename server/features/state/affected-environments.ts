@@ -1,5 +1,5 @@
 import type { Flag } from '../../../core/model/index.js';
-import { sameJson } from '../../util/canonical-json.js';
+import { semanticallyEqual } from '../../../core/diff/index.js';
 import type { DocumentKind } from '../documents/types.js';
 
 /**
@@ -21,7 +21,7 @@ export function affectedEnvironments(
   const a = after as Flag;
   const { environments: be, ...bTop } = b;
   const { environments: ae, ...aTop } = a;
-  if (!sameJson(bTop, aTop)) return [...allEnvironments];
+  if (!semanticallyEqual(bTop, aTop)) return [...allEnvironments];
   const keys = new Set([...Object.keys(be ?? {}), ...Object.keys(ae ?? {})]);
-  return allEnvironments.filter((env) => keys.has(env) && !sameJson(be?.[env], ae?.[env]));
+  return allEnvironments.filter((env) => keys.has(env) && !semanticallyEqual(be?.[env], ae?.[env]));
 }

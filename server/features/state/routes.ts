@@ -3,6 +3,7 @@ import { jwtRoute } from '../../auth/route-auth.js';
 import { tenantOf } from '../../http/request-context.js';
 import { errorResponses } from '../../http/schemas.js';
 import type { Stores } from '../../stores.js';
+import { ManifestService } from './manifest.js';
 import { toStateView } from './state-view.js';
 import { readConsistentSnapshot } from './tenant-snapshot.js';
 
@@ -48,4 +49,25 @@ export function registerStateRoutes(app: FastifyInstance, deps: { stores: Stores
     },
     handler: async (request) => toStateView(readConsistentSnapshot(deps.stores, tenantOf(request))),
   });
+
+  const manifests = new ManifestService(deps.stores);
+  app.get('/v1/state/manifest', {
+    config: { auth: jwtRoute('flags:read', 'plan', 'apply') },
+    schema: {
+      tags: ['gitops'],
+      summary: 'The tenant’s revision and the content hash of every active document (what ff plan and ff apply send deltas against)',
+      response: { 200: manifestResponse, ...errorResponses },
+    },
+    handler: async (request, reply) => {
+      // Serialized once per revision: bypass the serializer.
+      void reply.type('application/json; charset=utf-8').serializer((body: string) => body).send(manifests.manifest(tenantOf(request)));
+    },
+  });
 }
+
+const hashes = { type: 'object', additionalProperties: { type: 'string' }, description: 'Document key → content hash (sha256 of the canonical JSON).' };
+const manifestResponse = {
+  type: 'object',
+  required: ['tenant', 'revision', 'environments', 'flags', 'segments'],
+  properties: { tenant: { type: 'string' }, revision: { type: 'integer' }, environments: hashes, flags: hashes, segments: hashes },
+};

@@ -1,0 +1,203 @@
+// What a write costs as the tenant grows: the same one-flag PUT, the same
+// whole-state apply that changes one flag, and the first apply, on a small
+// and on a large tenant of scripts/gen-repo.mjs's flags, each through the
+// real app (buildApp, every hook, auth, schema validation, SQLite file) by
+// Fastify's inject: server time, no network. The first apply is set beside
+// better-sqlite3 inserting the same rows (documents, audit, revision) in one
+// transaction, measured in the same run.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import type { Flag, TenantState } from '../../core/model/index.js';
+import { loadRepository } from '../../core/repo/index.js';
+import { buildApp } from '../../server/app.js';
+import { mintToken } from '../../server/auth/dev-token.js';
+import { loadConfig } from '../../server/config.js';
+import { openDatabase } from '../../server/db/open.js';
+import { percentile } from '../live/percentile.js';
+import { median } from '../lib/stats.js';
+
+const SECRET = 'bench-secret-that-is-at-least-32-bytes-long';
+
+export interface Timing {
+  samples: number;
+  medianMs: number;
+  p99Ms: number;
+}
+
+export interface TenantFigures {
+  flags: number;
+  /** POST /v1/apply of every flag into an empty tenant (one sample per fresh database). */
+  firstApply: Timing;
+  /** better-sqlite3 alone: the same document, audit and revision rows in one transaction. */
+  rawInsert: Timing;
+  /** PUT /v1/flags/{key} changing one flag. */
+  put: Timing;
+  /** POST /v1/apply of the whole state (full body) with one flag changed. */
+  applyWhole: Timing;
+  /** POST /v1/apply as the CLI sends it: the delta (one flag) against the manifest. */
+  applyDelta: Timing;
+  /** GET /v1/state/manifest after each change: the probe ff plan and ff apply make first. */
+  manifest: Timing;
+}
+
+export interface WritesOptions {
+  root: string;
+  sizes: number[];
+  samples: number;
+  firstApplies: number;
+  seed: number;
+  onStep?: (message: string) => void;
+}
+
+const timing = (xs: number[]): Timing => ({ samples: xs.length, medianMs: median(xs), p99Ms: percentile(xs, 99) });
+
+function generate(root: string, work: string, flags: number, seed: number): Promise<TenantState> {
+  const out = path.join(work, `repo-${flags}`);
+  const gen = spawnSync(process.execPath, [path.join(root, 'scripts', 'gen-repo.mjs'), '--out', out, '--flags', String(flags), '--tenants', '1', '--seed', String(seed)], { encoding: 'utf8' });
+  if (gen.status !== 0) throw new Error(`gen-repo failed: ${gen.stderr}`);
+  return loadRepository(out).then((loaded) => {
+    const state = loaded.tenants[0];
+    if (state === undefined || loaded.diagnostics.some((d) => d.severity === 'error')) throw new Error('the generated repository did not load');
+    return state;
+  });
+}
+
+async function openApp(dir: string): Promise<FastifyInstance> {
+  const config = loadConfig({ FF_JWT_SECRET: SECRET, FF_DB_PATH: path.join(dir, 'ff.db'), FF_PORT: '0', FF_LOG_LEVEL: 'info', FF_SEED_DIR: path.join(dir, 'no-seed') });
+  // A request log line is part of a write's cost; where it goes is not.
+  const sink = new Writable({ write: (_chunk, _enc, cb) => cb() });
+  const app = await buildApp(config, { logDestination: sink });
+  // Route schemas compile at ready(): not part of any write.
+  await app.ready();
+  await app.ff.loadIndexes();
+  return app;
+}
+
+async function inject(app: FastifyInstance, token: string, tenant: string, method: 'POST' | 'PUT' | 'GET', url: string, body?: unknown) {
+  const started = performance.now();
+  const res = await app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${token}`, 'x-tenant-id': tenant, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(method === 'PUT' ? { 'if-match': '*' } : {}) },
+    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+  });
+  const ms = performance.now() - started;
+  if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body.slice(0, 400)}`);
+  return { ms, json: res.json() as Record<string, unknown> };
+}
+
+const commit = (i: number) => ({ sha: i.toString(16).padStart(40, '0'), message: `bench ${i}` });
+const toBody = (state: TenantState) => ({ environments: state.environments, flags: state.flags, segments: state.segments });
+
+/** One flag with its description set to a text that alternates, so every write is one update. */
+function edited(flag: Flag, i: number): Flag {
+  return { ...flag, description: `bench edit ${i % 2}` };
+}
+
+/** The same rows a first apply writes, inserted by better-sqlite3 alone in one transaction. */
+function rawInsert(dir: string, state: TenantState): number {
+  const db = openDatabase(path.join(dir, 'raw.db'));
+  try {
+    const now = new Date().toISOString();
+    const started = performance.now();
+    db.transaction(() => {
+      db.prepare('INSERT INTO tenants (key, revision, created_at, updated_at) VALUES (?, 1, ?, ?)').run(state.tenant, now, now);
+      const kinds = [
+        ['environments', 'environment', state.environments],
+        ['segments', 'segment', state.segments],
+        ['flags', 'flag', state.flags],
+      ] as const;
+      const audit = db.prepare(
+        `INSERT INTO audit (tenant, ts, actor, source, environment, resource, key, action, before, after, revision, commit_sha, request_id)
+         VALUES (?, ?, 'bench', 'git', NULL, ?, ?, 'create', NULL, ?, 1, NULL, NULL)`,
+      );
+      const changes: unknown[] = [];
+      for (const [table, kind, docs] of kinds) {
+        const insert = db.prepare(
+          `INSERT INTO ${table} (tenant, key, doc, revision, managed_by, created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, 1, 'git', ?, 'bench', ?, 'bench')`,
+        );
+        for (const doc of docs) {
+          const json = JSON.stringify(doc);
+          insert.run(state.tenant, doc.key, json, now, now);
+          audit.run(state.tenant, now, kind, doc.key, json);
+          changes.push({ resource: kind, key: doc.key, action: 'create', environments: [] });
+        }
+      }
+      db.prepare(`INSERT INTO revisions (tenant, revision, ts, actor, source, changes) VALUES (?, 1, ?, 'bench', 'git', ?)`).run(state.tenant, now, JSON.stringify(changes));
+    }).immediate();
+    return performance.now() - started;
+  } finally {
+    db.close();
+  }
+}
+
+async function measureTenant(state: TenantState, work: string, o: WritesOptions): Promise<TenantFigures> {
+  const n = state.flags.length;
+  const token = await mintToken({ secret: SECRET, tenants: [state.tenant], sub: 'bench' });
+  const first: number[] = [];
+  const raw: number[] = [];
+  let app: FastifyInstance | undefined;
+  for (let i = 0; i < o.firstApplies; i++) {
+    const dir = mkdtempSync(path.join(work, `db-${n}-`));
+    raw.push(rawInsert(dir, state));
+    await app?.close();
+    app = await openApp(dir);
+    const r = await inject(app, token, state.tenant, 'POST', '/v1/apply', { state: toBody(state), base_revision: 0, commit: commit(1), allow_delete: true });
+    first.push(r.ms);
+  }
+  const live = app as FastifyInstance;
+  try {
+    const target = state.flags[Math.floor(n / 2)] as Flag;
+    const put: number[] = [];
+    for (let i = 0; i < o.samples; i++) {
+      put.push((await inject(live, token, state.tenant, 'PUT', `/v1/flags/${target.key}?force=true`, edited(target, i))).ms);
+    }
+    const whole: number[] = [];
+    const delta: number[] = [];
+    const probe: number[] = [];
+    let revision = (await inject(live, token, state.tenant, 'GET', '/v1/state/manifest')).json.revision as number;
+    for (let i = 0; i < o.samples; i++) {
+      const flags = state.flags.map((f) => (f === target ? edited(target, i) : f));
+      const r = await inject(live, token, state.tenant, 'POST', '/v1/apply', { state: { ...toBody(state), flags }, base_revision: revision, commit: commit(i + 2), allow_delete: true });
+      whole.push(r.ms);
+      revision = r.json.revision as number;
+      // The CLI's apply: a manifest probe, then the delta (one flag).
+      const changed = edited(target, i + 1);
+      const m = await inject(live, token, state.tenant, 'GET', '/v1/state/manifest');
+      probe.push(m.ms);
+      const manifest = m.json;
+      const d = await inject(live, token, state.tenant, 'POST', '/v1/apply', {
+        delta: { environments: state.environments, upsert: { flags: [changed], segments: [] }, delete: { flags: [], segments: [] } },
+        base_revision: manifest.revision as number,
+        commit: commit(i + 1000),
+        allow_delete: true,
+      });
+      delta.push(d.ms);
+      revision = d.json.revision as number;
+    }
+    return { flags: n, firstApply: timing(first), rawInsert: timing(raw), put: timing(put), applyWhole: timing(whole), applyDelta: timing(delta), manifest: timing(probe) };
+  } finally {
+    await live.close();
+  }
+}
+
+export async function runWritesBench(o: WritesOptions): Promise<TenantFigures[]> {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'ff-bench-writes-'));
+  try {
+    const figures: TenantFigures[] = [];
+    for (const size of o.sizes) {
+      o.onStep?.(`generating ${size} flags`);
+      const state = await generate(o.root, work, size, o.seed);
+      o.onStep?.(`timing writes on ${state.flags.length} flags (${o.samples} samples each)`);
+      figures.push(await measureTenant(state, work, o));
+    }
+    return figures;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
