@@ -95,7 +95,10 @@ try {
         ['parsed document alone (baseline)', mib(memory.documentHeapMiB)],
         ['ready FfClient (document + snapshot)', mib(memory.clientHeapMiB)],
         ['client / document', memory.clientHeapMiB === null || memory.documentHeapMiB === null ? 'n/a' : formatRatio(memory.clientHeapMiB / memory.documentHeapMiB)],
-        ['load: validate + compile', formatMs(memory.loadMs)],
+        ['first load: validate + compile', formatMs(memory.loadMs)],
+        ['next revision, one flag edited: full reload (baseline)', formatMs(memory.fullReloadMs)],
+        ['next revision, one flag edited: incremental', formatMs(memory.updateOneFlagMs)],
+        ['incremental / full', formatRatio(memory.updateOneFlagMs / memory.fullReloadMs)],
       ],
     ),
   );

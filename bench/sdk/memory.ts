@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadRepository } from '../../core/repo/index.js';
-import { documentFromState } from '../../sdk/src/config-document.js';
+import { documentFromState, loadConfigDocument } from '../../sdk/src/config-document.js';
+import { median } from '../lib/stats.js';
 import { FfClient } from '../../sdk/src/index.js';
 
 export interface MemoryFigures {
@@ -21,6 +22,10 @@ export interface MemoryFigures {
   clientHeapMiB: number | null;
   /** new FfClient({bootstrap: {config}}) until READY: validate + compile, ms. */
   loadMs: number;
+  /** The next revision with one flag edited, loaded against the previous one (compare, validate and recompile what changed), ms: median of 5. */
+  updateOneFlagMs: number;
+  /** The same document loaded from scratch (the baseline), ms: median of 5. */
+  fullReloadMs: number;
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -50,6 +55,25 @@ export async function measureMemory(root: string, work: string, flags: number, s
   const loadMs = performance.now() - start;
   if (client.status !== 'READY') throw new Error('the SDK refused the generated configuration');
   const withClient = heapBytes();
+  // An update: the server's next revision, one flag's description edited, parsed from JSON as the client does.
+  const previous = loadConfigDocument(JSON.parse(json));
+  const edited = JSON.parse(json) as { revision: number; flags: { description?: string }[] };
+  edited.revision = 2;
+  edited.flags[Math.floor(edited.flags.length / 2)]!.description = 'edited by the bench';
+  const editedJson = JSON.stringify(edited);
+  const time = (load: () => unknown) => {
+    const runs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      load();
+      runs.push(performance.now() - t);
+    }
+    return median(runs);
+  };
+  const updateOneFlagMs = time(() => {
+    if (loadConfigDocument(JSON.parse(editedJson), undefined, previous).changed.length !== 1) throw new Error('the update did not name exactly the edited flag');
+  });
+  const fullReloadMs = time(() => loadConfigDocument(JSON.parse(editedJson)));
   const mib = (bytes: number) => (gc === undefined ? null : bytes / 1024 / 1024);
   const figures: MemoryFigures = {
     flags: state.flags.length,
@@ -58,6 +82,8 @@ export async function measureMemory(root: string, work: string, flags: number, s
     documentHeapMiB: mib(withDocument - base),
     clientHeapMiB: mib(withClient - before),
     loadMs,
+    updateOneFlagMs,
+    fullReloadMs,
   };
   await client.close();
   client = undefined;

@@ -6,7 +6,7 @@
 // events and a status, never exceptions in the caller's request path.
 import { evaluate as engineEvaluate, type EvaluationContext, type EvaluationResult, type Snapshot } from '../../core/engine/index.js';
 import type { EnvironmentConfigDocument, FlagType, JsonValue, TenantState } from '../../core/model/index.js';
-import { changedFlagKeys, documentFromState, loadConfigDocument, type LoadedConfig } from './config-document.js';
+import { documentFromState, loadConfigDocument, type LoadedConfig } from './config-document.js';
 import { SdkError } from './errors.js';
 import { readConfigFile, writeConfigFile } from './persist.js';
 import { runStream, type RevisionEventData } from './sse.js';
@@ -377,7 +377,7 @@ export class FfClient {
     }
     let loaded: LoadedConfig;
     try {
-      loaded = loadConfigDocument(JSON.parse(text), response.headers.get('etag') ?? undefined);
+      loaded = loadConfigDocument(JSON.parse(text), response.headers.get('etag') ?? undefined, this.#config);
     } catch (error) {
       // The server answered, so it is reachable; what it sent is refused and the last good configuration stays.
       this.#fetchSucceeded();
@@ -404,7 +404,7 @@ export class FfClient {
       this.#emit('ready', { revision: loaded.document.revision, source });
       return;
     }
-    const changed = changedFlagKeys(previous.document, loaded.document);
+    const changed = loaded.changed;
     if (changed.length > 0 || previous.document.revision !== loaded.document.revision) {
       this.#emit('change', { revision: loaded.document.revision, previousRevision: previous.document.revision, changed, source });
     }

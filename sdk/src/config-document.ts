@@ -3,9 +3,9 @@
 // document the validator rejects is never used: the caller keeps the last good
 // snapshot. The checks are core/'s, the ones the server runs before it stores
 // anything, so a document the SDK accepts is one the server could have served.
-import { buildSnapshot, type Snapshot } from '../../core/engine/index.js';
+import { buildSnapshot, updateSnapshot, type Snapshot } from '../../core/engine/index.js';
 import type { EnvironmentConfigDocument, Flag, TenantState } from '../../core/model/index.js';
-import { hasErrors, validateTenantState, type Diagnostic } from '../../core/validation/index.js';
+import { hasErrors, validateTenantChanges, validateTenantState, type Diagnostic } from '../../core/validation/index.js';
 import { SdkError } from './errors.js';
 
 /** A configuration the client can evaluate with: the compiled snapshot and what it came from. */
@@ -14,6 +14,16 @@ export interface LoadedConfig {
   snapshot: Snapshot;
   /** The server's ETag for it (sent back as If-None-Match); undefined when it came from elsewhere. */
   etag: string | undefined;
+  /** Flag keys whose answers may differ from the configuration this one replaced (every key, for a first one), sorted. */
+  changed: string[];
+  /** The JSON of every flag, segment and of the environments: what the next document is compared with. */
+  readonly fingerprint: Fingerprint;
+}
+
+interface Fingerprint {
+  flags: ReadonlyMap<string, string>;
+  segments: ReadonlyMap<string, string>;
+  environments: string;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -24,11 +34,36 @@ function describe(diagnostics: readonly Diagnostic[]): string {
   return shown.join('; ') + (errors.length > 3 ? `; and ${errors.length - 3} more` : '');
 }
 
+/** Each member's JSON by key; undefined when a member has no string key or a key repeats (the validator says why). */
+function byKey(list: unknown): Map<string, string> | undefined {
+  if (!Array.isArray(list)) return undefined;
+  const out = new Map<string, string>();
+  for (const item of list) {
+    if (!isObject(item) || typeof item.key !== 'string' || out.has(item.key)) return undefined;
+    out.set(item.key, JSON.stringify(item));
+  }
+  return out;
+}
+
+function differing(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): Set<string> {
+  const keys = new Set<string>();
+  for (const [key, json] of after) if (before.get(key) !== json) keys.add(key);
+  for (const key of before.keys()) if (!after.has(key)) keys.add(key);
+  return keys;
+}
+
+const usesAny = (flag: Flag | undefined, environment: string, segments: ReadonlySet<string>): boolean =>
+  (flag?.environments?.[environment]?.rules ?? []).some((rule) => (rule.conditions ?? []).some((c) => c.segment !== undefined && segments.has(c.segment)));
+
 /**
- * Validates a document and compiles it. Throws SdkError INVALID_CONFIG (the
- * caller turns that into an `error` event and keeps what it had).
+ * Validates a document and compiles it. With `previous` (the configuration
+ * in use, same tenant and environment) only what differs is validated and
+ * recompiled — core's incremental checks and snapshot update, which answer
+ * exactly as a full load would — so an update of one flag in a large
+ * configuration costs the comparison, not a rebuild. Throws SdkError
+ * INVALID_CONFIG (the caller turns that into an `error` event and keeps what it had).
  */
-export function loadConfigDocument(value: unknown, etag?: string): LoadedConfig {
+export function loadConfigDocument(value: unknown, etag?: string, previous?: LoadedConfig): LoadedConfig {
   if (!isObject(value)) throw new SdkError('INVALID_CONFIG', 'the configuration is not a JSON object');
   const { tenant, environment, revision, environments, flags, segments } = value;
   if (typeof tenant !== 'string' || typeof environment !== 'string') {
@@ -39,13 +74,47 @@ export function loadConfigDocument(value: unknown, etag?: string): LoadedConfig 
   }
   // The state as the validator knows it; the schema checks every member's shape.
   const state = { tenant, environments, flags, segments } as TenantState;
-  const diagnostics = validateTenantState(state);
-  if (hasErrors(diagnostics)) throw new SdkError('INVALID_CONFIG', `the configuration is invalid: ${describe(diagnostics)}`);
-  if (!state.environments.some((e) => e.key === environment)) {
-    throw new SdkError('INVALID_CONFIG', `the configuration does not declare its environment "${environment}"`);
+  const flagJson = byKey(flags);
+  const segmentJson = byKey(segments);
+  const environmentsJson = JSON.stringify(environments);
+  const incremental =
+    previous !== undefined &&
+    flagJson !== undefined &&
+    segmentJson !== undefined &&
+    previous.document.tenant === tenant &&
+    previous.document.environment === environment &&
+    previous.fingerprint.environments === environmentsJson;
+
+  let snapshot: Snapshot;
+  let changed: string[];
+  if (incremental) {
+    const change = { flags: differing(previous.fingerprint.flags, flagJson), segments: differing(previous.fingerprint.segments, segmentJson), tenant: false };
+    const diagnostics = validateTenantChanges(state, change);
+    if (hasErrors(diagnostics)) throw new SdkError('INVALID_CONFIG', `the configuration is invalid: ${describe(diagnostics)}`);
+    snapshot = updateSnapshot(previous.snapshot, state, revision, change);
+    const keys = new Set(change.flags);
+    if (change.segments.size > 0) {
+      const before = new Map(previous.document.flags.map((f) => [f.key, f]));
+      for (const flag of state.flags) if (usesAny(flag, environment, change.segments) || usesAny(before.get(flag.key), environment, change.segments)) keys.add(flag.key);
+    }
+    changed = [...keys].sort();
+  } else {
+    const diagnostics = validateTenantState(state);
+    if (hasErrors(diagnostics)) throw new SdkError('INVALID_CONFIG', `the configuration is invalid: ${describe(diagnostics)}`);
+    if (!state.environments.some((e) => e.key === environment)) {
+      throw new SdkError('INVALID_CONFIG', `the configuration does not declare its environment "${environment}"`);
+    }
+    snapshot = buildSnapshot(state, environment, revision);
+    changed = [...new Set([...(previous?.document.flags ?? []).map((f) => f.key), ...state.flags.map((f) => f.key)])].sort();
   }
   const document: EnvironmentConfigDocument = { ...state, environment, revision };
-  return { document, snapshot: buildSnapshot(state, environment, revision), etag };
+  // Valid now, so every member has a unique string key.
+  const fingerprint: Fingerprint = {
+    flags: flagJson ?? new Map(state.flags.map((f) => [f.key, JSON.stringify(f)])),
+    segments: segmentJson ?? new Map(state.segments.map((sg) => [sg.key, JSON.stringify(sg)])),
+    environments: environmentsJson,
+  };
+  return { document, snapshot, etag, changed, fingerprint };
 }
 
 /**
@@ -65,38 +134,4 @@ export function documentFromState(state: TenantState, environment: string, revis
     environment,
     revision,
   };
-}
-
-/**
- * The flag keys whose answers may differ between two documents: a flag whose
- * definition changed, a flag whose rules use a segment that changed, every
- * flag when the environment itself changed, and flags added or removed.
- */
-export function changedFlagKeys(before: EnvironmentConfigDocument | undefined, after: EnvironmentConfigDocument): string[] {
-  const keys = new Set<string>();
-  const afterFlags = new Map(after.flags.map((f) => [f.key, f]));
-  if (before === undefined || JSON.stringify(before.environments) !== JSON.stringify(after.environments)) {
-    for (const f of before?.flags ?? []) keys.add(f.key);
-    for (const key of afterFlags.keys()) keys.add(key);
-    return [...keys].sort();
-  }
-  const segmentJson = (doc: EnvironmentConfigDocument) => new Map(doc.segments.map((s) => [s.key, JSON.stringify(s)]));
-  const oldSegments = segmentJson(before);
-  const newSegments = segmentJson(after);
-  const changedSegments = new Set<string>();
-  for (const key of new Set([...oldSegments.keys(), ...newSegments.keys()])) {
-    if (oldSegments.get(key) !== newSegments.get(key)) changedSegments.add(key);
-  }
-  const beforeFlags = new Map(before.flags.map((f) => [f.key, f]));
-  const usesChangedSegment = (flag: Flag | undefined, environment: string): boolean =>
-    (flag?.environments?.[environment]?.rules ?? []).some((rule) =>
-      (rule.conditions ?? []).some((c) => c.segment !== undefined && changedSegments.has(c.segment)),
-    );
-  for (const key of new Set([...beforeFlags.keys(), ...afterFlags.keys()])) {
-    const a = beforeFlags.get(key);
-    const b = afterFlags.get(key);
-    if (a === undefined || b === undefined || JSON.stringify(a) !== JSON.stringify(b)) keys.add(key);
-    else if (changedSegments.size > 0 && (usesChangedSegment(a, before.environment) || usesChangedSegment(b, after.environment))) keys.add(key);
-  }
-  return [...keys].sort();
 }

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FfClient, type ClientEvents, type FfClientOptions } from '../../sdk/src/index.js';
+import { FfClient, type ClientEvents, type EnvironmentConfigDocument, type FfClientOptions } from '../../sdk/src/index.js';
 import { until } from '../live/helpers/poll.js';
 import { EXAMPLE_DIR, startExampleServer, type ExampleServer } from './helpers/example-server.js';
 import { startProxy, type Proxy } from './helpers/proxy.js';
@@ -112,6 +112,32 @@ describe('FfClient against a real server', () => {
     const configs = proxy.requests.filter((r) => r.path.startsWith('/v1/config'));
     expect(configs.slice(1).every((r) => typeof r.headers['if-none-match'] === 'string')).toBe(true);
     expect(configs.some((r) => r.status === 304)).toBe(true);
+  });
+
+  it('loads a segment change incrementally, names the flags using it, and answers as a full load does', async () => {
+    const c = client({ server: ex.server.url, apiKey: key, ...FAST });
+    await c.ready(10_000);
+    await until('the stream', () => (c.status === 'READY' ? true : undefined));
+    const events = record(c);
+    const segment = (await ex.server.call('GET', '/v1/segments/internal-employees', { token: ex.token, tenant: 'acme' })).json.data;
+    const put = await ex.server.call('PUT', '/v1/segments/internal-employees?force=true', {
+      token: ex.token,
+      tenant: 'acme',
+      body: { ...segment, include: [...(segment.include ?? []), 'user-42'] },
+      headers: { 'if-match': '*' },
+    });
+    expect(put.status).toBe(200);
+    const change = (await until('the change event', () => events.find((e) => e.type === 'change'))).event as ClientEvents['change'];
+    // The same document loaded from scratch gives every answer the incremental update gives.
+    const body = (await ex.server.call('GET', '/v1/config', { apiKey: key, tenant: null })).json as EnvironmentConfigDocument;
+    expect(body.revision).toBe(c.revision);
+    const using = body.flags.filter((f) => (f.environments?.production?.rules ?? []).some((r) => (r.conditions ?? []).some((cond) => cond.segment === 'internal-employees'))).map((f) => f.key);
+    expect(using.length).toBeGreaterThan(0);
+    expect(change.changed).toEqual(using.sort());
+    const fresh = new FfClient({ bootstrap: { config: body } });
+    const contexts = [CTX, { targetingKey: 'user-42' }, { targetingKey: 'x', email: 'a@ACME.com' }, { targetingKey: 'svc-synthetic-monitor' }, {}];
+    for (const flag of c.snapshot!.flagKeys()) for (const ctx of contexts) expect(c.evaluate(flag, ctx), flag).toEqual(fresh.evaluate(flag, ctx));
+    expect(c.evaluate('new-checkout', { targetingKey: 'user-42' })).toMatchObject({ reason: 'TARGETING_MATCH', ruleId: 'staff' });
   });
 
   it('goes STALE while the server is unreachable, keeps answering, and resumes the stream with Last-Event-ID', async () => {
