@@ -1,4 +1,4 @@
-// `make bench`: the figures of issue 2 (engine throughput against peers, CLI
+// `make bench`: the engine and CLI figures (engine throughput against peers, CLI
 // wall time), printed as tables and written to bench-out/*.json. Figures, never
 // pass/fail: the exit status is 0 unless the harness itself breaks.
 //

@@ -44,7 +44,7 @@ export abstract class FfCommand extends Command {
     if (err instanceof Errors.ExitError) throw err;
     // A parse failure is still a parse: spare the user oclif's developer warning.
     this.parsed = true;
-    const error = toCliError(err, this.id);
+    const error = toCliError(err, this.id, Object.keys(this.ctor.flags ?? {}));
     this.printError(renderCliError(error, this.errorColors));
     if (error.code === 'INTERNAL' && process.env.FF_DEBUG) this.printError(err.stack ?? '');
     this.finish(error.exitCode);

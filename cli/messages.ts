@@ -20,8 +20,10 @@ export const messages = {
   contextUnreadable: (file: string, reason: string) => `cannot read --context file ${file}: ${reason}`,
   usage: (commandId: string | undefined, detail: string) =>
     `${detail} (see \`ff ${commandId ? `${commandId} ` : ''}--help\`)`,
-  unknownCommand: (id: string, known: readonly string[]) =>
-    `unknown command "${id.replace(/:/g, ' ')}" (commands: ${known.map((k) => k.replace(/:/g, ' ')).join(', ')}; see \`ff --help\`)`,
+  unknownCommand: (id: string, known: readonly string[], suggestion?: string) =>
+    `unknown command "${id.replace(/:/g, ' ')}"${suggestion === undefined ? '' : `: did you mean "${suggestion.replace(/:/g, ' ')}"?`} (commands: ${known.map((k) => k.replace(/:/g, ' ')).join(', ')}; see \`ff --help\`)`,
+  didYouMeanFlag: (suggestion: string) => `did you mean --${suggestion}?`,
+  didYouMeanFlagKey: (suggestion: string) => `no such flag in the tenant: did you mean "${suggestion}"?`,
   internal: (detail: string) => `internal error: ${detail} (set FF_DEBUG=1 for the stack trace)`,
   ioFailure: (file: string, reason: string) => `cannot access ${file}: ${reason}`,
 
@@ -32,8 +34,9 @@ export const messages = {
 
   fmtChanged: (files: number, unchanged: number) =>
     `Formatted ${plural(files, 'file')}, ${unchanged} already formatted.`,
-  fmtCheckOk: (files: number) => `All ${plural(files, 'file')} formatted.`,
-  fmtCheckDirty: (files: number) => `${plural(files, 'file')} would be reformatted; run \`ff fmt\`.`,
+  fmtCheckOk: (files: number) =>
+    `${files === 1 ? 'The file is' : `All ${files} files are`} already formatted; nothing would change.`,
+  fmtCheckDirty: (files: number) => `${plural(files, 'file')} ${files === 1 ? 'is' : 'are'} not formatted (nothing was written); run \`ff fmt\` to format, \`ff fmt --diff\` to see the changes.`,
   fmtRefused: (files: number) => `${plural(files, 'file')} could not be formatted and ${files === 1 ? 'was' : 'were'} left unchanged.`,
   fmtNoFiles: (dir: string) => `No YAML files found in ${dir}.`,
 
@@ -45,6 +48,8 @@ export const messages = {
     `cannot reach the ff server at ${server} (${reason}): is it running? Point --server or FF_SERVER at it`,
   serverTimeout: (server: string, seconds: number) =>
     `the ff server at ${server} did not answer within ${seconds} s (FF_TIMEOUT sets the limit)`,
+  tokenExpired: (server: string, expiredAt: string) =>
+    `the server at ${server} refused the token (401): it expired at ${expiredAt}; mint a new one (\`ff token\`, or your identity provider)`,
   tokenRefused: (server: string) =>
     `the server at ${server} refused the token (401): it is malformed, expired or signed with another secret`,
   forbidden: (request: string, reason: string | undefined) =>

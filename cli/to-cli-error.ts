@@ -1,5 +1,6 @@
 import { Errors } from '@oclif/core';
 import { CoreError } from '../core/errors.js';
+import { closest } from '../core/validation/suggest.js';
 import { CliError, type CliErrorCode } from './errors.js';
 import { stripAnsi } from './io/colors.js';
 import { messages } from './messages.js';
@@ -34,14 +35,21 @@ function isNodeFsError(err: unknown): err is NodeJS.ErrnoException & { path: str
   return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string' && 'path' in err;
 }
 
+/** "Nonexistent flag: --formt" → "…; did you mean --format?" when one of the command's flags is close. */
+function withFlagSuggestion(message: string, flagNames: readonly string[]): string {
+  const typo = /Nonexistent flags?: --([^\s,]+)/.exec(message)?.[1];
+  const suggestion = typo === undefined ? undefined : closest(typo, flagNames);
+  return suggestion === undefined ? message : `${message}: ${messages.didYouMeanFlag(suggestion)}`;
+}
+
 /** Whatever was thrown, as the CLI's one error type (unexpected ones become INTERNAL). */
-export function toCliError(err: unknown, commandId: string | undefined): CliError {
+export function toCliError(err: unknown, commandId: string | undefined, flagNames: readonly string[] = []): CliError {
   if (err instanceof CliError) return err;
   if (err instanceof CoreError) {
     const code = CORE_TO_CLI[err.code];
     return code ? new CliError(code, err.message) : new CliError('INTERNAL', messages.internal(err.message));
   }
-  if (isParseError(err)) return new CliError('USAGE', messages.usage(commandId, oneLine(err.message)));
+  if (isParseError(err)) return new CliError('USAGE', messages.usage(commandId, withFlagSuggestion(oneLine(err.message), flagNames)));
   if (isNodeFsError(err)) return new CliError('IO', messages.ioFailure(err.path, err.code ?? err.message));
   const detail = err instanceof Error ? err.message : String(err);
   return new CliError('INTERNAL', messages.internal(oneLine(detail)));

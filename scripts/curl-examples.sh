@@ -89,7 +89,7 @@ expect_body ready
 call 200 GET /metrics
 expect_body http_requests_total
 call 200 GET /openapi.json
-expect_body '"openapi":"3.0.3"'
+expect_body '"openapi":"3.1.0"'
 call 200 GET /docs
 call 200 GET /docs/json
 call 200 GET /docs/yaml

@@ -21,7 +21,9 @@ import { registerSegmentRoutes } from './features/segments/routes.js';
 import { registerStreamRoutes } from './features/stream/routes.js';
 import { registerStateRoutes } from './features/state/routes.js';
 import type { StateListener } from './features/state/state-listener.js';
-import { frameworkErrorHandler, installErrorHandling } from './http/error-handler.js';
+import { createClientErrorHandler, frameworkErrorHandler, installClosingGuard, installErrorHandling } from './http/error-handler.js';
+import { installJsonBodyReader } from './http/json-body.js';
+import { documentRoute, finishDocument } from './http/openapi.js';
 import { installRouteDocs } from './http/route-docs.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { installValidation } from './http/validation.js';
@@ -45,7 +47,7 @@ export interface AppDeps {
   beforeIndexLoad?: () => Promise<void>;
 }
 
-/** What the app holds beyond Fastify: for the launcher, tests, and the later watcher (issue 5). */
+/** What the app holds beyond Fastify: for the launcher, the tests and the live-index watcher. */
 export interface FfContext {
   config: ServerConfig;
   db: Db;
@@ -59,7 +61,7 @@ export interface FfContext {
   loadIndexes(): Promise<void>;
   /** Resolves once the index load started at listen time has finished. */
   whenReady(): Promise<void>;
-  /** Reloads whatever another process changed in the database (issue 5's watcher calls this). */
+  /** Reloads whatever another process changed in the database (the live-index watcher calls this). */
   refreshFromDatabase(): RefreshReport;
   /** Makes the stored state of every tenant in `dir` equal to its files (source `seed`). */
   seed(dir: string): Promise<SeedReport>;
@@ -109,6 +111,9 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     },
     routerOptions: { maxParamLength: 256 },
     frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler: createClientErrorHandler(logger),
+    // The closing guard below answers instead, in the one error shape.
+    return503OnClosing: false,
   }) as unknown as FastifyInstance;
 
   let loading: Promise<void> | undefined;
@@ -137,6 +142,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
   // JSON only: any other request media type is 415.
   app.removeContentTypeParser('text/plain');
+  installJsonBodyReader(app);
   installValidation(app);
   installErrorHandling(app);
   installRouteDocs(app);
@@ -144,6 +150,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   // so a 401/403 carries them too.
   installRequestHooks(app, metrics);
   installSecurityHeaders(app);
+  installClosingGuard(app);
   registerAuthentication(app, { verifyJwt: createJwtVerifier(config), keys });
   installCors(app, { index });
   await app.register(swagger, {
@@ -151,9 +158,19 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.title === 'string' ? json.title : `def-${i}`),
     },
+    // Docs only: operationIds, scopes, headers and examples (server/http/openapi.ts).
+    transform: documentRoute,
+    transformObject: finishDocument,
     openapi: {
-      openapi: '3.0.3',
-      info: { title: 'ff', version: '0.1.0', description: 'GitOps feature flags: management REST API, evaluation and OFREP.' },
+      // 3.1: the schemas are JSON Schema 2020-12 (propertyNames, if/else), which 3.0 cannot carry.
+      openapi: '3.1.0',
+      info: {
+        title: 'ff',
+        version: '0.1.0',
+        description: 'GitOps feature flags: management REST API, evaluation and OFREP.',
+        license: { name: 'MIT', identifier: 'MIT' },
+      },
+      servers: [{ url: '/', description: 'This server' }],
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
@@ -162,7 +179,13 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    // Swagger UI sets inline styles (the browser console reports each one
+    // refused under `style-src 'self' https:`); scripts stay 'self' only.
+    transformStaticCSP: (header) => header.replace(/style-src ([^;]*);/, (_m, sources: string) => `style-src ${sources.trim()} 'unsafe-inline';`),
+  });
 
   registerHealthRoutes(app, { index, metrics });
   registerFlagRoutes(app, { service: services.flags, stores, config });

@@ -2,6 +2,7 @@
 // validated against a schema; nothing else in server/ reads process.env.
 import { randomBytes } from 'node:crypto';
 import { Ajv } from 'ajv';
+import { DEFAULT_MAX_FILE_BYTES } from '../core/yaml/limits.js';
 import { CiAccessError, loadCiAccess, type CiAccess } from './auth/ci/access-file.js';
 
 export interface JwksConfig {
@@ -28,7 +29,7 @@ export interface ServerConfig {
   defaultPageSize: number;
   maxPageSize: number;
   idempotencyTtlHours: number;
-  /** Issue 5: reload other processes' commits to the shared database file (default on). */
+  /** Reload other processes' commits to the shared database file (default on). */
   watchDb: boolean;
   /** Period of the database watch's safety-net data_version check (ms). */
   watchDbCheckMs: number;
@@ -61,7 +62,8 @@ const envSchema = {
     FF_CI_ACCESS_FILE: { type: 'string', default: '' },
     FF_SEED_DIR: { type: 'string', minLength: 1, default: './flags' },
     FF_LOG_LEVEL: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
-    FF_BODY_LIMIT: { type: 'integer', minimum: 1024, maximum: 104_857_600, default: 1_048_576 },
+    // The same default as the YAML loader's per-file cap: a body holds what a file may.
+    FF_BODY_LIMIT: { type: 'integer', minimum: 1024, maximum: 104_857_600, default: DEFAULT_MAX_FILE_BYTES },
     FF_DEFAULT_PAGE_SIZE: { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
     FF_MAX_PAGE_SIZE: { type: 'integer', minimum: 1, maximum: 1000, default: 200 },
     FF_IDEMPOTENCY_TTL_HOURS: { type: 'integer', minimum: 1, maximum: 720, default: 24 },

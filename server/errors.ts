@@ -53,6 +53,9 @@ export type ApiErrorCode =
   | 'KEY_MISMATCH'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'SERVICE_UNAVAILABLE'
+  | 'STORAGE_UNAVAILABLE'
+  | 'HEADERS_TOO_LARGE'
+  | 'REQUEST_TIMEOUT'
   | 'INTERNAL';
 
 export const badRequest = (code: ApiErrorCode, message: string, details: ErrorDetail[] = []) =>

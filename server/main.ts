@@ -25,8 +25,8 @@ async function seed(options: { dir?: string }): Promise<void> {
   const dir = options.dir ?? config.seedDir;
   const db = openDatabase(config.dbPath);
   try {
-    // No in-memory index to update here: a running server picks the change up
-    // on restart (issue 5 adds cross-process reload).
+    // No in-memory index to update here: a running server on the same file
+    // notices this process's commit and reloads the tenants it changed.
     const report = await seedFromDirectory(createStores(db), { stateCommitted: () => {}, keysCommitted: () => {} }, dir);
     for (const t of report.tenants) {
       process.stdout.write(`${t.tenant}: ${t.changes} change(s), revision ${t.revision}\n`);
@@ -63,6 +63,16 @@ function isListenError(err: unknown): err is ListenError {
   return err instanceof Error && (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL');
 }
 
+/**
+ * The database cannot be opened or created (read-only file system, no
+ * permission, a file where a folder should be, SQLite refusing the file):
+ * the operator's to fix, so one line naming what failed, no stack.
+ */
+function isStorageError(err: unknown): err is Error & { code: string } {
+  const code = (err as { code?: unknown } | null)?.code;
+  return err instanceof Error && typeof code === 'string' && (/^E[A-Z]+$/.test(code) || code.startsWith('SQLITE_'));
+}
+
 export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
@@ -72,6 +82,7 @@ export async function main(argv: string[]): Promise<void> {
       process.stderr.write(`${err.message}\n${err.diagnostics.map(formatDiagnostic).join('\n')}\n`);
     } else if (err instanceof CoreError) process.stderr.write(`error: ${err.message}\n`);
     else if (isListenError(err)) process.stderr.write(`error: cannot listen on ${err.address ?? ''}:${err.port ?? ''}: ${err.code === 'EADDRINUSE' ? 'the port is in use (set FF_PORT)' : err.code}\n`);
+    else if (isStorageError(err)) process.stderr.write(`error: cannot open the database (FF_DB_PATH): ${err.message.split('\n')[0]} [${err.code}]\n`);
     else process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exitCode = 1;
   }

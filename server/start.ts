@@ -22,7 +22,7 @@ export async function startServer(config: ServerConfig, deps: AppDeps = {}): Pro
   const app = await buildApp(config, deps);
   let seeded: BannerInfo['seeded'];
   try {
-    // Issue 5: watch the shared database file and, in watch mode, reconcile the
+    // Watch the shared database file and, in watch mode, reconcile the
     // flags directory. A watched directory is the source of truth, so the
     // first-start seed from FF_SEED_DIR only runs without one.
     await app.live.start();

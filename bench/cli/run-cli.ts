@@ -11,7 +11,7 @@ import { timeCommands, type CommandTiming, type TimedCommand } from './timing.js
 
 export interface CliBenchOptions {
   root: string;
-  /** Flags in the generated repository (issue 2 asks for 10,000). */
+  /** Flags in the generated repository (the target is 10,000). */
   generatedFlags: number;
   /** Timed runs of the quick commands, and of validate on the generated repository. */
   runs: number;

@@ -1,7 +1,7 @@
 // The two engine workloads and their user population, defined once so every
 // engine sees the same users and the sanity lines can say what to expect.
 //
-// Workload A (issue 2, item 13): boolean flag; rule `plan == enterprise` → on,
+// Workload A: boolean flag; rule `plan == enterprise` → on,
 // otherwise a 25% rollout on the targeting key; users user-0…user-(N-1), every
 // 10th on plan enterprise. Expected share on: 0.1 + 0.9 × 0.25 = 32.5%.
 //

@@ -1,4 +1,4 @@
-// `make bench`'s GitOps figures (issue 4, item 9), printed as tables and
+// `make bench`'s GitOps figures, printed as tables and
 // written to bench-out/gitops.json. Figures, never pass/fail. Needs the
 // compiled tree (npm run build).
 //

@@ -1,4 +1,4 @@
-// Issue 4, item 9: `ff plan` and `ff apply` on a generated repository of N
+// `ff plan` and `ff apply` on a generated repository of N
 // flags × 3 environments (wall time of the whole CLI process, and as a ratio
 // to `ff validate` on the same repository, measured in the same run), and the
 // time from apply's response to an evaluation reflecting the new revision.
@@ -15,7 +15,7 @@ import { measurePropagation, type PropagationFigures } from './propagation.js';
 
 export interface GitopsBenchOptions {
   root: string;
-  /** Flags in the generated repository (issue 4 asks for 5,000). */
+  /** Flags in the generated repository (the target is 5,000). */
   flags: number;
   /** Timed runs of validate and of each plan / one-flag apply. */
   runs: number;

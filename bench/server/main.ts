@@ -1,4 +1,4 @@
-// `make bench`'s server figures (issue 3, item 13), printed as tables and
+// `make bench`'s server figures, printed as tables and
 // written to bench-out/server.json. Figures, never pass/fail: the exit status
 // is 0 unless the harness itself breaks. Needs the compiled tree (npm run build).
 //

@@ -8,7 +8,7 @@ const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
 export function renderServerReport(f: ServerBenchFigures): string {
   const s = f.setup;
   const head =
-    `Server (issue 3): ${s.connections} connections, ${s.rounds} round(s) × ${s.durationS} s per target ` +
+    `Server: ${s.connections} connections, ${s.rounds} round(s) × ${s.durationS} s per target ` +
     `(after ${s.warmupS} s warm-up each), ${s.users} contexts, flag ${s.tenant}/${s.environment}/${s.flag}, log level ${s.logLevel}; medians over rounds`;
   const targets = renderTable(
     [

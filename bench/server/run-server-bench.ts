@@ -1,4 +1,4 @@
-// Issue 3 item 13: POST /v1/evaluate and OFREP single-flag evaluation of the
+// POST /v1/evaluate and OFREP single-flag evaluation of the
 // compiled server (dist/server/main.js serve, as `make run` starts it, with
 // the flags/ example repository and an API key made through the REST API),
 // each against a bare Fastify route measured in the same run. Both servers

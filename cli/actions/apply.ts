@@ -85,7 +85,7 @@ export async function prepareApply(options: ApplyOptions): Promise<PrepareOutcom
   const flagsDir = dir ?? 'flags';
   const desired = await loadDesiredState(flagsDir, tenant, environments);
   if (!desired.ok) return { ok: false, dir: flagsDir, report: desired.report };
-  if (saved && saved.files_hash !== desired.filesHash) {
+  if (saved && saved.files_hash !== desired.filesHash()) {
     throw new CliError('PLAN_FILES_CHANGED', messages.planFilesChanged(planFile!, flagsDir));
   }
   const { readCommit, toWireCommit } = await import('../git/read-commit.js');

@@ -4,7 +4,7 @@ import { loadAndValidate, type ValidationReport } from './validate.js';
 
 /** A tenant's state as the files declare it, validated like `ff validate` does. */
 export type DesiredState =
-  | { ok: true; report: ValidationReport; state: TenantState; filesHash: string }
+  | { ok: true; report: ValidationReport; state: TenantState; filesHash: () => string }
   | { ok: false; report: ValidationReport };
 
 /**
@@ -17,5 +17,7 @@ export async function loadDesiredState(dir: string, tenant: string, environments
   if (!report.ok) return { ok: false, report };
   const state = findTenant(tenants, tenant);
   for (const env of environments ?? []) assertEnvironment(state, env);
-  return { ok: true, report, state, filesHash: contentHash(state) };
+  // Only a saved plan needs the files' hash: canonicalizing a 5,000-flag state is not free.
+  let filesHash: string | undefined;
+  return { ok: true, report, state, filesHash: () => (filesHash ??= contentHash(state)) };
 }

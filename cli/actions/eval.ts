@@ -1,6 +1,6 @@
 import type { ExplainTrace, WireEvaluation } from '../../core/engine/types.js';
 import { assertEnvironment, findTenant } from './tenant-lookup.js';
-import { loadAndValidate, type ValidationReport } from './validate.js';
+import { loadAndValidateTenant, type ValidationReport } from './validate.js';
 
 /**
  * What `ff eval` shows: the wire answer (exactly what the server's evaluate
@@ -13,6 +13,8 @@ export interface EvalView {
   environment: string;
   evaluation: WireEvaluation;
   trace?: ExplainTrace;
+  /** For FLAG_NOT_FOUND from local files: the tenant's flag key nearest the one asked for (a likely typo). */
+  didYouMean?: string;
 }
 
 export interface LocalEvalRequest {
@@ -31,13 +33,13 @@ export type LocalEvalOutcome = { ok: true; view: EvalView } | { ok: false; repor
 export const LOCAL_REVISION = 0;
 
 /**
- * Validates the whole repository (an invalid one is never evaluated, as the
- * server would never accept it), then evaluates one flag with the engine the
- * server runs.
+ * Validates the tenant's files (an invalid tenant is never evaluated, as the
+ * server would never accept it; other tenants' files do not matter), then
+ * evaluates one flag with the engine the server runs.
  */
 export async function evaluateLocally(request: LocalEvalRequest): Promise<LocalEvalOutcome> {
   const [{ report, tenants }, engine] = await Promise.all([
-    loadAndValidate(request.dir),
+    loadAndValidateTenant(request.dir, request.tenant),
     import('../../core/engine/index.js'),
   ]);
   if (!report.ok) return { ok: false, report };
@@ -48,5 +50,10 @@ export async function evaluateLocally(request: LocalEvalRequest): Promise<LocalE
   const result = engine.evaluate(snapshot, request.flagKey, request.context);
   const view: EvalView = { tenant: request.tenant, environment: request.environment, evaluation: engine.toWire(result, snapshot.revision) };
   if (request.explain) view.trace = engine.explain(snapshot, request.flagKey, request.context);
+  if (result.errorCode === 'FLAG_NOT_FOUND') {
+    const { closest } = await import('../../core/validation/suggest.js');
+    const suggestion = closest(request.flagKey, state.flags.map((f) => f.key));
+    if (suggestion !== undefined) view.didYouMean = suggestion;
+  }
   return { ok: true, view };
 }

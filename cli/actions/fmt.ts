@@ -12,6 +12,9 @@ export interface FmtFileResult {
   status: FmtStatus;
   /** Why a file was refused (errors), and anything else the formatter noticed (warnings). */
   diagnostics: Diagnostic[];
+  /** With `diff`, for a changed file: its text now and as formatted. */
+  before?: string;
+  after?: string;
 }
 
 /** The outcome of `ff fmt`: plain data, rendered separately. */
@@ -26,7 +29,7 @@ export interface FmtReport {
  * Formats every YAML file of the repository's tenants (in place unless
  * `check`), the same files `ff validate` loads; never touches a refused file.
  */
-export async function formatRepository(dir: string, options: { check: boolean }): Promise<FmtReport> {
+export async function formatRepository(dir: string, options: { check: boolean; diff?: boolean }): Promise<FmtReport> {
   await assertDirectory(dir);
   const [{ listRepositoryFiles }, { formatSource }] = await Promise.all([
     import('../../core/repo/index.js'),
@@ -41,7 +44,8 @@ export async function formatRepository(dir: string, options: { check: boolean })
     const refused = formatted.diagnostics.some((d) => d.severity === 'error');
     const status: FmtStatus = refused ? 'refused' : formatted.changed ? 'changed' : 'unchanged';
     if (status === 'changed' && !options.check) await writeFileAtomic(file, formatted.output);
-    files.push({ file, status, diagnostics: formatted.diagnostics });
+    const texts = status === 'changed' && options.diff === true ? { before: source, after: formatted.output } : {};
+    files.push({ file, status, diagnostics: formatted.diagnostics, ...texts });
   }
   return { dir, check: options.check, files };
 }

@@ -17,7 +17,7 @@ export interface PlanRequest {
 
 export type PlanOutcome =
   | { ok: false; report: ValidationReport }
-  | { ok: true; report: ValidationReport; plan: Plan; desired: TenantState; filesHash: string };
+  | { ok: true; report: ValidationReport; plan: Plan; desired: TenantState; filesHash: () => string };
 
 export function fetchState(client: ApiClient, tenant: string): Promise<StateResponse> {
   return client.get<StateResponse>('/v1/state', { tenant });

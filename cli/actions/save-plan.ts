@@ -19,7 +19,8 @@ export interface SavePlanInput {
 export async function savePlan(input: SavePlanInput): Promise<SavedPlan> {
   const { readCommit, toWireCommit } = await import('../git/read-commit.js');
   const commit = toWireCommit(await readCommit(input.dir));
-  const { plan: computed, desired, filesHash } = input.outcome;
+  const { plan: computed, desired } = input.outcome;
+  const filesHash = input.outcome.filesHash();
   if (computed.plan_hash === undefined) throw new CliError('SERVER_ERROR', messages.planVersionUnknown(input.server, 'without plan_hash'));
   const plan = { ...computed, files_hash: filesHash, commit };
   return toSavedPlan({

@@ -55,6 +55,39 @@ export async function loadAndValidate(dir: string): Promise<LoadedRepository> {
   return { report, tenants: loaded.tenants };
 }
 
+/**
+ * Loads and validates one tenant folder only (what `ff eval` needs: another
+ * tenant's mistakes are not this evaluation's). An unknown tenant fails with
+ * the repository's tenant list, which only then is loaded whole.
+ */
+export async function loadAndValidateTenant(dir: string, tenant: string): Promise<LoadedRepository> {
+  await assertDirectory(dir);
+  const [{ loadTenant }, { CoreError }, { findTenant }] = await Promise.all([
+    import('../../core/repo/index.js'),
+    import('../../core/errors.js'),
+    import('./tenant-lookup.js'),
+  ]);
+  let loaded: Awaited<ReturnType<typeof loadTenant>>;
+  try {
+    loaded = await loadTenant(dir, tenant);
+  } catch (error) {
+    if (error instanceof CoreError && error.code === 'UNKNOWN_TENANT') findTenant((await loadAndValidate(dir)).tenants, tenant);
+    throw error;
+  }
+  const state = loaded.tenant;
+  const errors = loaded.diagnostics.filter((d) => d.severity === 'error').length;
+  const report: ValidationReport = {
+    dir,
+    ok: errors === 0,
+    files: loaded.files,
+    tenants: state === undefined ? [] : [{ key: state.tenant, environments: state.environments.map((e) => e.key), flags: state.flags.length, segments: state.segments.length }],
+    errors,
+    warnings: loaded.diagnostics.length - errors,
+    diagnostics: loaded.diagnostics,
+  };
+  return { report, tenants: state === undefined ? [] : [state] };
+}
+
 export async function validateRepository(dir: string): Promise<ValidationReport> {
   return (await loadAndValidate(dir)).report;
 }

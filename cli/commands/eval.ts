@@ -100,6 +100,7 @@ export default class Eval extends FfCommand {
   /** Shared with `ff eval --remote`: same view, same renderers, same exit status. */
   protected show(view: EvalView, json: boolean): void {
     this.print(json ? renderEvalJson(view) : renderEvalText(view, this.colors));
+    if (view.didYouMean !== undefined) this.printError(messages.didYouMeanFlagKey(view.didYouMean));
     this.finish(view.evaluation.error_code === undefined ? ExitCode.ok : ExitCode.failure);
   }
 }

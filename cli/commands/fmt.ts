@@ -26,12 +26,17 @@ export default class Fmt extends FfCommand {
       description: 'Write nothing; list the files that would change and exit 1 if any would.',
       default: false,
     }),
+    diff: Flags.boolean({
+      char: 'd',
+      description: 'Write nothing; print what would change as a unified diff and exit 1 if anything would (implies --check).',
+      default: false,
+    }),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Fmt);
-    const report = await formatRepository(args.dir, { check: flags.check });
-    this.print(renderFmtChangedFiles(report));
+    const report = await formatRepository(args.dir, { check: flags.check || flags.diff, diff: flags.diff });
+    this.print(flags.diff ? (await import('../render/fmt-diff.js')).renderFmtDiff(report) : renderFmtChangedFiles(report));
     this.printError(renderFmtSummary(report, this.errorColors));
     this.finish(fmtSucceeded(report) ? ExitCode.ok : ExitCode.failure);
   }

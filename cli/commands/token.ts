@@ -20,7 +20,7 @@ export default class Token extends FfCommand {
 
   static override flags = {
     tenant: Flags.string({ char: 't', description: 'A tenant the token may act on (repeatable; * for all).', required: true, multiple: true, helpValue: '<tenant>' }),
-    scope: Flags.string({ char: 's', description: 'A scope (repeatable; default: all).', multiple: true, options: [...TOKEN_SCOPES], helpValue: '<scope>' }),
+    scope: Flags.string({ char: 's', description: `A scope (repeatable; default: all). One of: ${TOKEN_SCOPES.join(', ')}.`, multiple: true, options: [...TOKEN_SCOPES], helpValue: '<scope>' }),
     ttl: Flags.string({ description: 'Lifetime: 90s, 15m, 1h, 7d (at most 30d).', default: '1h', helpValue: '<duration>' }),
     sub: Flags.string({ description: 'The subject: who the audit trail says acted.', default: 'dev', helpValue: '<name>' }),
   };

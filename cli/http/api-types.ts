@@ -1,6 +1,9 @@
-// The shapes of the server answers the CLI reads (docs/api.md,
-// /work/brief/apply-api.md). Types only: the client does not validate them,
-// the server's response schemas do.
+// The shapes of the server answers the CLI reads (docs/api.md). Types only:
+// the client does not validate them, the server's response schemas do.
+// Request bodies with a schema in schemas/ use its generated type, never
+// restated here; the answers below are still written out, because the
+// routes' response schemas do not yet mark their members required (the
+// types generated from /openapi.json are all-optional).
 import type { ExplainTrace, WireEvaluation } from '../../core/engine/types.js';
 import type { TenantState } from '../../core/model/index.js';
 import type { Drift, Plan } from '../../core/model/schema-types.js';

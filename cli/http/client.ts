@@ -42,6 +42,22 @@ async function readBody(response: Response): Promise<unknown> {
 }
 
 /**
+ * When the server refuses a JWT, its `exp` claim (read, not verified: the
+ * server did that) tells whether it simply expired — the one cause the user
+ * can fix without asking anyone. The ISO time when it is past, else undefined.
+ */
+export function expiryIfPast(token: string, now: number = Date.now()): string | undefined {
+  const payload = token.split('.')[1];
+  if (payload === undefined) return undefined;
+  try {
+    const exp = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown }).exp;
+    return typeof exp === 'number' && Number.isFinite(exp) && exp * 1000 <= now ? new Date(exp * 1000).toISOString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The CLI's only way to the server: JSON over HTTP with global fetch and a
  * timeout. Every failure becomes one CliError line (unreachable, 401, 403,
  * 5xx, or a ServerRefusal for other 4xx), never a stack trace.
@@ -95,7 +111,10 @@ export class ApiClient {
     }
     const requestId = response.headers.get('x-request-id') ?? undefined;
     const code = isServerErrorBody(body) ? body.error.code : undefined;
-    if (response.status === 401) throw new CliError('UNAUTHENTICATED', messages.tokenRefused(server));
+    if (response.status === 401) {
+      const expiredAt = expiryIfPast(token);
+      throw new CliError('UNAUTHENTICATED', expiredAt === undefined ? messages.tokenRefused(server) : messages.tokenExpired(server, expiredAt));
+    }
     if (response.status === 403) {
       throw new CliError('FORBIDDEN', messages.forbidden(request, isServerErrorBody(body) ? body.error.message : undefined));
     }

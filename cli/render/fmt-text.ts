@@ -2,12 +2,13 @@ import type { FmtReport } from '../actions/fmt.js';
 import type { Palette } from '../io/colors.js';
 import { messages } from '../messages.js';
 import { renderDiagnosticLines } from './diagnostic-line.js';
+import { notACommand, printable } from './printable.js';
 
 /** stdout of `ff fmt`: the paths it rewrote (or, with --check, would rewrite), one a line. */
 export function renderFmtChangedFiles(report: FmtReport): string {
   return report.files
     .filter((f) => f.status === 'changed')
-    .map((f) => `${f.file}\n`)
+    .map((f) => `${notACommand(printable(f.file))}\n`)
     .join('');
 }
 

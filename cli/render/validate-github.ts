@@ -1,11 +1,14 @@
 import { isAbsolute, relative } from 'node:path';
 import type { Diagnostic } from '../../core/validation/types.js';
 import type { ValidationReport } from '../actions/validate.js';
+import { printable } from './printable.js';
 
-// GitHub's workflow-command escaping (actions/toolkit, command.ts): the message
+// GitHub's workflow-command escaping (the Actions toolkit's): the message
 // escapes %, CR and LF; property values additionally escape ':' and ','.
+// Other control characters (ESC…) have no escape there and would reach the
+// log as they are: they are shown as visible escapes first (printable.ts).
 export function escapeGithubData(value: string): string {
-  return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return printable(value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
 }
 
 export function escapeGithubProperty(value: string): string {

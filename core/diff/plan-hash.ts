@@ -7,7 +7,8 @@
 import type { Plan } from '../model/schema-types.js';
 import { contentHash } from './canonical.js';
 
-export function planHash(plan: Pick<Plan, 'tenant' | 'scope' | 'changes'>): string {
+/** `hashOf` must answer contentHash's value (the server passes its remembering documentHash). */
+export function planHash(plan: Pick<Plan, 'tenant' | 'scope' | 'changes'>, hashOf: (doc: object) => string = contentHash): string {
   return contentHash({
     tenant: plan.tenant,
     environments: plan.scope.environments,
@@ -15,8 +16,8 @@ export function planHash(plan: Pick<Plan, 'tenant' | 'scope' | 'changes'>): stri
       c.action,
       c.resource,
       c.key,
-      c.before === undefined ? null : contentHash(c.before),
-      c.after === undefined ? null : contentHash(c.after),
+      c.before === undefined ? null : hashOf(c.before),
+      c.after === undefined ? null : hashOf(c.after),
     ]),
   });
 }

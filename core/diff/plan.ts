@@ -27,6 +27,8 @@ export interface PlanInput {
    * does not walk the documents known to be shared.
    */
   candidates?: { readonly [K in ResourceKind]?: ReadonlySet<string> };
+  /** The content hash of a document (default contentHash); the server passes documentHash, which remembers it for the write. */
+  hashOf?: (doc: object) => string;
 }
 
 const FLAG_FIELDS = new Set(['key', 'description', 'owner', 'tags', 'type', 'variants', 'offVariant', 'salt', 'environments']);
@@ -119,7 +121,7 @@ export function computePlan(input: PlanInput): Plan {
     tenant: input.tenant,
     scope,
     base_revision: input.baseRevision,
-    plan_hash: planHash({ tenant: input.tenant, scope, changes }),
+    plan_hash: planHash({ tenant: input.tenant, scope, changes }, input.hashOf),
     changes,
     summary: {
       create: changes.filter((c) => c.action === 'create').length,

@@ -140,6 +140,16 @@ function compileList(c: CompiledCondition, value: unknown, lower: (text: string)
     else if (item) c.hasTrue = true;
     else c.hasFalse = true;
   }
+  if (value.length === 0) {
+    // Nothing is in an empty list: every scalar is tested (and found absent),
+    // so `in: []` never matches and `not_in: []` matches any string, number or
+    // boolean — what other engines' suites expect. A missing attribute still
+    // matches neither (docs/evaluation.md).
+    c.strings = strings;
+    c.numbers = numbers;
+    c.hasBooleans = true;
+    return undefined;
+  }
   c.strings = strings.size > 0 ? strings : null;
   c.numbers = numbers.size > 0 ? numbers : null;
   c.hasBooleans = c.hasTrue || c.hasFalse;

@@ -29,7 +29,6 @@ function needs(c: CompiledCondition): string {
       if (c.strings !== null) types.push('a string');
       if (c.numbers !== null) types.push('a number');
       if (c.hasBooleans) types.push('a boolean');
-      if (types.length === 0) return 'a value of a type in its list, and the list is empty';
       return types.length === 1 ? types[0]! : `${types.slice(0, -1).join(', ')} or ${types.at(-1)!}`;
     }
     case Op.LT:

@@ -20,7 +20,7 @@ export function validateTenantState(state: TenantState): Diagnostic[] {
 export interface StateChange {
   flags: ReadonlySet<string>;
   segments: ReadonlySet<string>;
-  /** Any environment, or the tenant's own fields, changed: every flag is checked again. */
+  /** An environment changed (or the state may hold duplicated keys): every document is checked again. */
   tenant: boolean;
 }
 

@@ -68,6 +68,12 @@ export function checkDocumentNodes(doc: Document, limits: AliasLimits, report: N
         if (isScalar(pair.key) && pair.key.value === '<<') {
           report('YAML_MERGE_KEY', 'merge keys (<<) are not supported: write the keys out', rangeOf(pair.key as Node));
         }
+        // The server's JSON body reader refuses it (it reaches an object's
+        // prototype when merged), so a file holding one would validate and
+        // then fail to apply.
+        if (isScalar(pair.key) && pair.key.value === '__proto__') {
+          report('YAML_PROTO_KEY', 'a "__proto__" key is not accepted (as a variant name, attribute or object member)', rangeOf(pair.key as Node));
+        }
         size += visit(pair.key) + visit(pair.value);
       }
     } else if (isSeq(node)) {

@@ -24,7 +24,7 @@
 import { load, Schema, Type } from 'js-yaml';
 import type { State } from 'js-yaml';
 import { resolveCorePlainScalar, STRING } from './core-scalars.js';
-import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES } from './limits.js';
+import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES, NON_PRINTABLE } from './limits.js';
 import type { YamlLimits } from './parse.js';
 
 /** The tag js-yaml gives the scalars our resolver turned into null, booleans or numbers. */
@@ -198,6 +198,7 @@ export function fastReadYaml(source: string, limits: YamlLimits = {}): { value: 
   // return alone is a line break to js-yaml, content to yaml; `---x` is a
   // plain scalar to yaml, a document marker and `x` to js-yaml. And any
   // directive (`%YAML`, `%TAG`), which the profile has something to say about.
+  if (NON_PRINTABLE.test(source) || source.includes('__proto__')) return undefined;
   if (source.includes('\ufeff') || source.startsWith('%') || source.includes('\n%')) return undefined;
   if ((source.includes('\r') && /\r(?!\n)/.test(source)) || hasFarColon(source)) return undefined;
   if ((source.startsWith('---') || source.startsWith('...') || source.includes('\n---') || source.includes('\n...')) && /^(?:---|\.\.\.)[^ \t\r\n]/m.test(source)) {

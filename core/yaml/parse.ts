@@ -12,6 +12,7 @@ import {
   DEFAULT_MAX_ALIAS_EXPANSION,
   DEFAULT_MAX_ALIASES,
   DEFAULT_MAX_DEPTH,
+  NON_PRINTABLE,
   DEFAULT_MAX_FILE_BYTES,
 } from './limits.js';
 import { diagnosticAt, diagnosticAtFileStart } from './positions.js';
@@ -74,6 +75,19 @@ export function parseYaml(source: string, file: string, limits: YamlLimits = {})
     result.diagnostics.push(
       diagnosticAtFileStart('FILE_TOO_LARGE', `file is ${bytes} bytes; at most ${maxFileBytes} are read`, file),
     );
+    return result;
+  }
+
+  const control = NON_PRINTABLE.exec(source);
+  if (control !== null) {
+    const hex = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    // Positions need the line starts, which the parser would have recorded: count them up to the character.
+    lineCounter.addNewLine(0);
+    for (let i = source.indexOf('\n'); i !== -1 && i < control.index; i = source.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+    at('YAML_CONTROL_CHARACTER', `raw control character U+${hex}: write it as an escape in a double-quoted string`, {
+      start: control.index,
+      end: control.index + 1,
+    });
     return result;
   }
 

@@ -10,8 +10,8 @@ export interface IndexedKey {
 
 /**
  * In-memory view of the API keys, so authenticating an evaluation never
- * touches SQLite. Replaced per tenant after each committed key change (and,
- * in issue 5, when another process changed them).
+ * touches SQLite. Replaced per tenant after each committed key change (and
+ * when another process changed them, through the live index).
  */
 export class ApiKeyIndex {
   private byId = new Map<string, IndexedKey>();

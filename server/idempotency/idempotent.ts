@@ -22,7 +22,8 @@ export interface IdempotencyRequest {
   ttlHours: number;
 }
 
-const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/** What an Idempotency-Key may be (also what /openapi.json declares). */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 /**
  * Idempotent create (Stripe's semantics): the first successful response for a
@@ -36,7 +37,7 @@ export function idempotent(
   run: () => HttpOutcome,
 ): HttpOutcome & { replayed: boolean } {
   if (req.key === undefined) return { ...run(), replayed: false };
-  if (!KEY_PATTERN.test(req.key)) {
+  if (!IDEMPOTENCY_KEY_PATTERN.test(req.key)) {
     throw badRequest('BAD_REQUEST', 'Idempotency-Key must be 1-255 visible ASCII characters');
   }
   const scope = { ...req.scope, key: req.key };

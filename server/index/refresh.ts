@@ -15,7 +15,7 @@ export interface RefreshReport {
  * Brings the in-memory indexes up to the database by comparing each tenant's
  * change marks (revision, keys_version) with what this process holds: one
  * small query, then reads only the tenants that changed. Start-up uses it;
- * issue 5's watcher calls it when another process committed.
+ * the database watcher calls it when another process committed.
  */
 export class IndexRefresher {
   private readonly keysSeen = new Map<string, number>();

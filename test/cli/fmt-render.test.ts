@@ -34,10 +34,10 @@ describe('fmt output', () => {
 
   it('with --check, changed files mean failure', () => {
     const dirty = report(true, { 'acme/a.yaml': 'changed', 'acme/b.yaml': 'unchanged' });
-    expect(renderFmtSummary(dirty, plain)).toBe('1 file would be reformatted; run `ff fmt`.\n');
+    expect(renderFmtSummary(dirty, plain)).toBe('1 file is not formatted (nothing was written); run `ff fmt` to format, `ff fmt --diff` to see the changes.\n');
     expect(fmtSucceeded(dirty)).toBe(false);
     const clean = report(true, { 'acme/b.yaml': 'unchanged' });
-    expect(renderFmtSummary(clean, plain)).toBe('All 1 file formatted.\n');
+    expect(renderFmtSummary(clean, plain)).toBe('The file is already formatted; nothing would change.\n');
     expect(fmtSucceeded(clean)).toBe(true);
   });
 

@@ -1,4 +1,4 @@
-// Start-up cost (issue 2, item 14): oclif loads a command module to run it, so
+// Start-up cost: oclif loads a command module to run it, so
 // whatever a command imports at the top is paid by every invocation, even
 // `--help`. The YAML parser, the schema validator and the engine must be loaded
 // with import() inside run(). This walks the static import graph from every
@@ -12,7 +12,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const ENTRY_DIRS = ['cli/commands', 'cli/hooks'];
 
 /** core/ files a command may load eagerly: tiny and import-free. */
-const LIGHT_CORE = new Set(['core/errors.ts', 'core/engine/bucketing.ts', 'core/model/scopes.ts']);
+const LIGHT_CORE = new Set(['core/errors.ts', 'core/engine/bucketing.ts', 'core/model/scopes.ts', 'core/validation/suggest.ts']);
 const LIGHT_PACKAGES = [/^@oclif\/core$/, /^picocolors$/, /^node:/];
 
 /** Value imports only: `import type` and `export type` cost nothing at run time; import() is lazy. */

@@ -140,3 +140,21 @@ describe('github annotations', () => {
     expect(renderValidationGithub(report([]), '/repo')).toBe('');
   });
 });
+
+describe('escaping what came from the files', () => {
+  const evil: Diagnostic = { ...unknownSegment, file: 'a\n::error::x\u001b[2J.yaml', message: 'segment "b\u001b[31m" is not defined\n::warning::y' };
+
+  it('text: control characters visible, no line a workflow command', () => {
+    const line = renderDiagnosticLine(evil, plain);
+    expect(line).not.toContain('\u001b');
+    expect(line.startsWith('a\\n::error::x\\e[2J.yaml:12:17')).toBe(true);
+    expect(line.split('\n')).toEqual([expect.stringContaining('segment "b\\e[31m"'), '    \\::warning::y']);
+  });
+
+  it('github: line breaks and ESC escaped in properties and messages', () => {
+    const out = renderGithubAnnotation(evil, '/w');
+    expect(out.split('\n')).toHaveLength(1);
+    expect(out).not.toContain('\u001b');
+    expect(out).toContain('file=a%0A%3A%3Aerror%3A%3Ax\\e[2J.yaml');
+  });
+});

@@ -232,3 +232,44 @@ describe('ff eval on the example repository', () => {
     expect(r.stdout).toMatch(/→ /);
   });
 });
+
+describe('ff eval validates only the tenant it evaluates', () => {
+  let two: string;
+  beforeAll(async () => {
+    two = join(tmp.path, 'two-tenants');
+    await writeFiles(two, {
+      ...SMALL_REPO,
+      'broken/tenant.yaml': 'version: 1\ntenant: broken\nenvironments:\n  - key: prod\n',
+      'broken/flags.yaml': 'version: 1\nflags:\n  - key: x\n    type: boolean\n    variants: { on: true, off: false }\n    offVariant: nowhere\n',
+    });
+  });
+
+  it('another tenant\'s mistakes do not stop it', async () => {
+    const r = await runFf(['eval', 'banner', '-t', 'shop', '-e', 'prod', '-d', two, '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ flag_key: 'banner', reason: expect.stringMatching(/^(DEFAULT|TARGETING_MATCH|SPLIT)$/) });
+  });
+
+  it('its own mistakes do, with their diagnostics', async () => {
+    const r = await runFf(['eval', 'x', '-t', 'broken', '-e', 'prod', '-d', two]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('VARIANT_UNKNOWN');
+    expect(r.stderr).toContain('REPO_INVALID');
+  });
+
+  it('an unknown tenant still lists the known ones', async () => {
+    const r = await runFf(['eval', 'banner', '-t', 'nobody', '-e', 'prod', '-d', two]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('known: broken, shop');
+  });
+});
+
+describe('ff eval suggests a flag key', () => {
+  it('a mistyped flag key: did you mean, on stderr; the answer is unchanged', async () => {
+    const r = await runFf(['eval', 'baner', '-t', 'shop', '-e', 'prod', '-d', repo, '--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ flag_key: 'baner', error_code: 'FLAG_NOT_FOUND' });
+    expect(JSON.parse(r.stdout)).not.toHaveProperty('didYouMean');
+    expect(r.stderr).toBe('no such flag in the tenant: did you mean "banner"?\n');
+  });
+});

@@ -47,7 +47,7 @@ describe('ff fmt', () => {
     const check = await runFf(['fmt', repo, '--check']);
     expect(check.code).toBe(0);
     expect(check.stdout).toBe('');
-    expect(check.stderr).toMatch(/^All \d+ files formatted\.\n$/);
+    expect(check.stderr).toMatch(/^All \d+ files are already formatted; nothing would change\.\n$/);
     expect(await loadAll(repo)).toEqual(before);
   });
 
@@ -61,7 +61,7 @@ describe('ff fmt', () => {
     const check = await runFf(['fmt', repo, '--check']);
     expect(check.code).toBe(1);
     expect(check.stdout).toBe(`${file}\n`);
-    expect(check.stderr).toContain('1 file would be reformatted');
+    expect(check.stderr).toContain('1 file is not formatted (nothing was written)');
     expect(await readFile(file, 'utf8')).toBe(messy);
 
     const fmt = await runFf(['fmt', repo]);
@@ -75,6 +75,24 @@ describe('ff fmt', () => {
     expect((await runFf(['fmt', repo, '--check'])).code).toBe(0);
     expect(await loadAll(repo)).toEqual(before);
     expect((await runFf(['validate', repo])).code).toBe(0);
+  });
+
+  it('--diff prints what fmt would change as a unified diff, writes nothing, exits 1', async () => {
+    await runFf(['fmt', repo]);
+    const file = join(repo, 'acme', 'checkout.yaml');
+    const clean = await readFile(file, 'utf8');
+    const messy = mess(clean);
+    await writeFile(file, messy);
+    const r = await runFf(['fmt', repo, '--diff']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`--- a/${file}\n+++ b/${file}\n@@ `);
+    expect(r.stdout.split('\n').some((l) => l.startsWith('-') && !l.startsWith('---'))).toBe(true);
+    expect(r.stdout.split('\n').some((l) => l.startsWith('+') && !l.startsWith('+++'))).toBe(true);
+    expect(await readFile(file, 'utf8')).toBe(messy);
+    await runFf(['fmt', repo]);
+    const none = await runFf(['fmt', repo, '--diff']);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toBe('');
   });
 
   it('reports a file that does not parse, leaves it untouched and exits 1', async () => {

@@ -184,3 +184,36 @@ describe('ff validate failures', () => {
     expect(ROOT).toBeTruthy();
   });
 });
+
+describe('ff validate prints file names and values, never obeys them', () => {
+  // A file whose name holds a line break, a workflow command and an ESC
+  // sequence, and a value with the same: CI must see one annotation per
+  // diagnostic, all of them ours, and a terminal no escape sequence.
+  const evil = 'x\n::error file=README.md,line=1::injected\u001b[2J.yaml';
+  let dir: string;
+  beforeAll(async () => {
+    dir = join(tmp.path, 'evil');
+    await writeFiles(dir, {
+      ...SMALL_REPO,
+      [`shop/${evil}`]: 'version: 1\nflags:\n  - key: evil\n    type: boolean\n    variants: { on: true, off: false }\n    offVariant: "off\\n::error::value\\u001b[31m"\n',
+    });
+  });
+
+  it('text format: no line starts a workflow command, no ESC reaches the output', async () => {
+    const r = await runFf(['validate', dir]);
+    expect(r.code).toBe(1);
+    for (const line of r.stdout.split('\n')) expect(line).not.toMatch(/^\s*::/);
+    expect(r.stdout).not.toContain('\u001b');
+    expect(r.stdout).toContain('x\\n::error file=README.md,line=1::injected\\e[2J.yaml');
+  });
+
+  it('github format: exactly one workflow command per diagnostic, none injected', async () => {
+    const r = await runFf(['validate', dir, '--format', 'github']);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toMatch(/^::(error|warning) file=[^\n]*::[^\n]*$/);
+    expect(r.stdout).not.toContain('README.md,line=1');
+    expect(r.stdout).not.toContain('\u001b');
+  });
+});

@@ -1,4 +1,4 @@
-// `ff diff A..B` (issue 4, item 5): offline, between two commits, with the
+// `ff diff A..B`: offline, between two commits, with the
 // plan renderers; the working tree and the index are never touched.
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// Issue 4, item 6: whatever goes wrong between the CLI and the server is one
+// Whatever goes wrong between the CLI and the server is one
 // line on stderr and exit 1, never a stack trace.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,8 +58,11 @@ describe('talking to the server', () => {
 
   it('reports a refused, a missing and an under-scoped token in one line', async () => {
     const expired = await ff.server.token({ tenants: ['shop'], ttlS: 1, now: new Date(Date.now() - 3_600_000) });
-    oneLine(await ffAgainst(ff.url, expired)(['plan', dir, '-t', 'shop']), 'UNAUTHENTICATED');
-    oneLine(await ffAgainst(ff.url, 'not-a-jwt')(['audit', '-t', 'shop']), 'UNAUTHENTICATED');
+    const expiredLine = oneLine(await ffAgainst(ff.url, expired)(['plan', dir, '-t', 'shop']), 'UNAUTHENTICATED');
+    // The CLI reads `exp` and names the cause the user can fix.
+    expect(expiredLine).toMatch(/it expired at \d{4}-\d\d-\d\dT[\d:.]+Z; mint a new one/);
+    const garbage = oneLine(await ffAgainst(ff.url, 'not-a-jwt')(['audit', '-t', 'shop']), 'UNAUTHENTICATED');
+    expect(garbage).toContain('malformed, expired or signed with another secret');
     const missing = oneLine(await runFf(['audit', '-t', 'shop'], { env: { FF_SERVER: ff.url } }), 'UNAUTHENTICATED');
     expect(missing).toContain('no token');
 

@@ -1,4 +1,4 @@
-// `ff export` (issue 4, item 5): the server's state as files that `ff validate`
+// `ff export`: the server's state as files that `ff validate`
 // accepts, in the canonical format, and that apply back as no change.
 import { readFileSync } from 'node:fs';
 import { cp } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// GitOps end to end (issue 4, item 8): the built `ff` binary, a real server on
+// GitOps end to end: the built `ff` binary, a real server on
 // a random port, real temporary Git repositories. Each test uses its own
 // tenant on one server, so the tests do not depend on each other.
 import { spawn, spawnSync } from 'node:child_process';

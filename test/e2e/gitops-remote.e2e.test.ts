@@ -1,4 +1,4 @@
-// The commands that only talk to the server (issue 4, items 5 and 6):
+// The commands that only talk to the server:
 // `ff eval --remote` prints what local `ff eval` prints, `ff keys`, `ff token`.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

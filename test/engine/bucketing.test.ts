@@ -84,8 +84,11 @@ describe('MurmurHash3 x86 32-bit', () => {
       }),
       { numRuns: 300 },
     );
-    // The extremes: the largest hash gives the largest bucket, still below 1.
-    expect(0xffffffff / 2 ** 32).toBeLessThan(1);
+    // The extremes: the largest hash's bucket still lands inside the rollout
+    // (on its last variant), the smallest on its first — nothing falls off either end.
+    const rollout = normalizeRollout({ a: 1, b: 1 });
+    expect(pickVariant(rollout, 0xffffffff / 2 ** 32)).toBe('b');
+    expect(pickVariant(rollout, 0)).toBe('a');
   });
 });
 

@@ -1,4 +1,4 @@
-// The issue 5 configuration variables: defaults and validation.
+// The live-index configuration variables: defaults and validation.
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config.js';
 

@@ -1,13 +1,14 @@
-// Issue 5 item 4: consistency under load. Three waves of 1,200 evaluations
+// Consistency under load, on a 10,000-flag tenant. Three waves of 1,200 evaluations
 // (a third of them bulk) run against two real server processes, and each wave
 // is genuinely concurrent: every request is opened with its last body byte
 // held back, and the wave is released only once all 1,200 are open on the
 // servers at the same time. While each wave is being answered, 4 applies land
 // (12 in all, each through replaceTenantState, the apply path, from this
-// process: a third process on the shared file). Every state gives every flag a
-// value that names the state and the flag, so each answer can be checked
-// against the revision it reports: never a mix, and a bulk answer is entirely
-// one revision.
+// process: a third process on the shared file). Every state gives each of its
+// changing flags a value that names the state and the flag (the other 9,980
+// stay as they are, so each process updates its index incrementally), so each
+// answer can be checked against the revision it reports: never a mix, and a
+// bulk answer is entirely one revision.
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,9 @@ import type { TenantState } from '../../core/model/index.js';
 import { holdRequest, type HeldResponse } from './helpers/held-request.js';
 import { adminToken, applyStates, buildLauncher, startServer, type Server } from './helpers/processes.js';
 
-const FLAGS = 10;
+/** Flags in the tenant; the first CHANGING of them change with every state. */
+const TENANT_FLAGS = 10_000;
+const FLAGS = 20;
 const WAVES = 3;
 const WAVE_SIZE = 1_200;
 /** Applies land when this many answers of the wave are in (0: right after the release, before any). */
@@ -25,6 +28,7 @@ const APPLY_AFTER_ANSWERS = [0, WAVE_SIZE / 8, WAVE_SIZE / 4, WAVE_SIZE / 2];
 const APPLIES = WAVES * APPLY_AFTER_ANSWERS.length;
 
 const valueOf = (state: number, flag: number) => `state-${state}/flag-${flag}`;
+const CHANGING_KEYS = Array.from({ length: FLAGS }, (_, k) => `flag-${k}`);
 
 /** State n: every flag k serves "state-n/flag-k" (and the off variant is never served). */
 function stateNumber(n: number): TenantState {
@@ -32,10 +36,10 @@ function stateNumber(n: number): TenantState {
     tenant: 'load',
     environments: [{ key: 'production' }],
     segments: [],
-    flags: Array.from({ length: FLAGS }, (_, k) => ({
+    flags: Array.from({ length: TENANT_FLAGS }, (_, k) => ({
       key: `flag-${k}`,
       type: 'string' as const,
-      variants: { off: 'off', current: valueOf(n, k) },
+      variants: { off: 'off', current: k < FLAGS ? valueOf(n, k) : 'unchanging' },
       offVariant: 'off',
       environments: { production: { enabled: true, default: { variant: 'current' } } },
     })),
@@ -115,7 +119,7 @@ describe('consistency under load: applies landing during concurrent evaluations'
         const bulk = i % 3 === 0;
         const headers = { authorization: `Bearer ${token}`, 'x-tenant-id': 'load' };
         const context = { targetingKey: `u${i}` };
-        const body = bulk ? { context, environment: 'production' } : { flag_key: `flag-${i % FLAGS}`, context, environment: 'production' };
+        const body = bulk ? { context, environment: 'production', flag_keys: CHANGING_KEYS } : { flag_key: `flag-${i % FLAGS}`, context, environment: 'production' };
         const held = holdRequest(agents[i % 2] as http.Agent, server.url, bulk ? '/v1/evaluate/bulk' : '/v1/evaluate', headers, body);
         return { held, bulk, where: `wave ${wave} ${server.name} ${bulk ? 'bulk' : 'single'}` };
       });

@@ -1,4 +1,4 @@
-// Issue 5 item 1: several real server processes on ONE SQLite file, each
+// Several real server processes on ONE SQLite file, each
 // evaluating from its own in-memory index; a write through any of them (or by
 // a process that is not a server at all) is served by every one. The
 // safety-net check is pushed out to 10 minutes here, so what propagates the

@@ -1,4 +1,4 @@
-// Issue 5 item 3: GET /v1/stream against real processes. Events fire from the
+// GET /v1/stream against real processes. Events fire from the
 // index swap, so a write through process A reaches a subscriber of process B.
 // Absence is proven by order, never by waiting: events of one process arrive
 // in swap order, so once a later event has arrived an earlier one cannot.

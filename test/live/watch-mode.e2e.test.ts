@@ -1,4 +1,4 @@
-// Issue 5 item 2: `serve --watch DIR` on a real Git checkout. Every change is
+// `serve --watch DIR` on a real Git checkout. Every change is
 // validated and reconciled through the apply path with the commit read from
 // the repository; a checkout touching many files is one reconcile (one
 // revision); invalid files keep the last good state while evaluation and

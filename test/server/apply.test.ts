@@ -1,4 +1,4 @@
-// Issue 4 items 1 and 8 (server side): POST /v1/apply and GET /v1/state
+// Server side of apply: POST /v1/apply and GET /v1/state
 // against a real server on a random port with a real SQLite file.
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Issue 3 item 12: scripts/curl-examples.sh and requests.http cover every
+// scripts/curl-examples.sh and requests.http cover every
 // route. Both run against a real server started through `make run`'s start-up
 // path (dev mode, seeded from flags/, random port, fresh SQLite file), with a
 // token minted as dev mode mints it. Every route registered in the app

@@ -1,4 +1,4 @@
-// Issue 4 item 2 (server side): resources applied from Git are managed by
+// Drift (server side): resources applied from Git are managed by
 // Git; REST writes to them need ?force=true; forced and unmanaged REST changes
 // are drift, shown in GET /v1/state and in the plan, and an apply clears it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

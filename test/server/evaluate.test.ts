@@ -127,11 +127,22 @@ describe('evaluation over HTTP and OFREP', () => {
     });
 
     it('a bad context is an answer, never a 5xx', async () => {
-      for (const context of ['a string', 42, null, [1, 2], { targetingKey: { nested: true } }]) {
+      // null is read as no context at all (the route's `context ?? {}`): TARGETING_KEY_MISSING below.
+      for (const context of ['a string', 42, [1, 2]]) {
         const r = await s.call('POST', '/v1/evaluate', { apiKey: prodKey, tenant: null, body: { flag_key: 'new-checkout', context } });
         expect(r.status).toBe(200);
-        expect(r.json.reason).toBeDefined();
+        expect(r.json, JSON.stringify(context)).toMatchObject({ reason: 'ERROR', error_code: 'INVALID_CONTEXT', value: false, variant: 'off' });
       }
+      const nested = await s.call('POST', '/v1/evaluate', {
+        apiKey: prodKey,
+        tenant: null,
+        body: { flag_key: 'new-checkout', context: { targetingKey: { nested: true } } },
+      });
+      expect(nested.status).toBe(200);
+      // An object is not a targeting key (docs/evaluation.md: not a string or finite number).
+      expect(nested.json).toMatchObject({ reason: 'ERROR', error_code: 'TARGETING_KEY_MISSING', value: false });
+      const nullContext = await s.call('POST', '/v1/evaluate', { apiKey: prodKey, tenant: null, body: { flag_key: 'new-checkout', context: null } });
+      expect(nullContext.json).toMatchObject({ reason: 'ERROR', error_code: 'TARGETING_KEY_MISSING' });
       const missing = await s.call('POST', '/v1/evaluate', { apiKey: prodKey, tenant: null, body: { flag_key: 'new-checkout', context: {} } });
       expect(missing.json).toMatchObject({ reason: 'ERROR', error_code: 'TARGETING_KEY_MISSING', value: false });
     });

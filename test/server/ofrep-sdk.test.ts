@@ -1,4 +1,4 @@
-// Issue 3 item 7: the stock OpenFeature server SDK with the stock OFREP
+// The stock OpenFeature server SDK with the stock OFREP
 // provider (both unmodified dev dependencies) against a running server on a
 // real port with a real SQLite file, authenticated with an API key created
 // through the REST API. The engine in-process is the oracle for rollouts.

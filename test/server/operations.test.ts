@@ -93,8 +93,8 @@ describe('operations', () => {
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/v1/flags', '/v1/flags/{key}', '/v1/evaluate', '/ofrep/v1/evaluate/flags/{key}', '/v1/audit', '/healthz']),
     );
-    expect(doc.paths['/v1/flags'].post.security).toEqual([{ bearerAuth: [] }]);
-    expect(doc.paths['/v1/evaluate'].post.security).toEqual([{ apiKeyAuth: [] }, { bearerAuth: [] }]);
+    expect(doc.paths['/v1/flags'].post.security).toEqual([{ bearerAuth: ['flags:write'] }]);
+    expect(doc.paths['/v1/evaluate'].post.security).toEqual([{ apiKeyAuth: [] }, { bearerAuth: ['evaluate'] }]);
     expect(doc.paths['/v1/flags'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Flag' });
     expect(doc.components.schemas.Flag.required).toEqual(['key', 'type', 'variants', 'offVariant']);
     // Every reference resolves inside the document.
@@ -106,6 +106,12 @@ describe('operations', () => {
     expect(d.text).toContain('swagger');
     // Swagger UI's own static CSP there, helmet's strict one everywhere else.
     expect(d.headers.get('content-security-policy')).toContain('validator.swagger.io');
+    // Swagger UI applies inline styles: allowed for styles, never for scripts.
+    const csp = Object.fromEntries(
+      (d.headers.get('content-security-policy') ?? '').split(';').map((p) => p.trim().split(/\s+/)).map(([k, ...v]) => [k, v]),
+    ) as Record<string, string[]>;
+    expect(csp['style-src']).toContain("'unsafe-inline'");
+    expect(csp['script-src']).toEqual(["'self'"]);
   });
 
   it('the error envelope on an unparsable body carries no stack or internals', async () => {
@@ -138,6 +144,10 @@ describe('readiness and failures', () => {
       const evaluation = await s.call('POST', '/v1/evaluate', { body: { flag_key: 'new-checkout', environment: 'production' } });
       expect(evaluation.status).toBe(503);
       expect(evaluation.json.error.code).toBe('SERVICE_UNAVAILABLE');
+      // OFREP's own body, saying what to wait for (not "internal error").
+      const ofrep = await s.call('POST', '/ofrep/v1/evaluate/flags', { body: { context: {} }, headers: { 'x-environment': 'production' } });
+      expect(ofrep.status).toBe(503);
+      expect(ofrep.json).toEqual({ errorDetails: 'the evaluation index is still loading' });
       expect((await s.call('GET', '/healthz', { token: null, tenant: null })).status).toBe(200);
       release();
       await s.app.ff.whenReady();

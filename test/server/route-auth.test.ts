@@ -1,4 +1,4 @@
-// Issue 3 item 11: every registered route, enumerated with an onRoute hook,
+// Every registered route, enumerated with an onRoute hook,
 // against an explicit table. A route missing from the table fails the test.
 import type { RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -178,7 +178,7 @@ const ROUTES: Record<string, Entry> = {
     request: () => ({ url: '/ofrep/v1/evaluate/flags', body: { context: { targetingKey: 'u' } }, headers: { 'x-environment': 'production' } }),
   },
 
-  // Issue 5. follow=false sends the replay (none without since) and ends the
+  // follow=false sends the replay (none without since) and ends the
   // response, which a live stream never does.
   'GET /v1/stream': {
     auth: 'evaluation',

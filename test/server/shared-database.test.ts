@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALPHA } from './helpers/fixtures.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
-// Two apps on ONE SQLite file, as two processes would be. Issue 5 adds the
-// file watcher that decides when to refresh; this checks what it will call.
+// Two apps on ONE SQLite file, as two processes would be. The live index's
+// file watcher decides when to refresh; this checks what it calls.
 describe('two servers sharing one database file', () => {
   let a: TestServer;
   let b: TestServer;

@@ -1,6 +1,7 @@
 // The YAML safety profile of core/yaml: what is refused, where it is reported,
 // and that hostile input costs little.
 import { describe, expect, it } from 'vitest';
+import { fastReadYaml } from '../../core/yaml/fast-read.js';
 import { parseYaml } from '../../core/yaml/index.js';
 import type { ParsedYaml } from '../../core/yaml/index.js';
 
@@ -202,5 +203,31 @@ describe('size cap', () => {
   it('defaults to 1 MiB', () => {
     const text = 'a: "' + 'x'.repeat(1024 * 1024) + '"\n';
     expect(codes(parseYaml(text, 'f.yaml'))).toEqual(['FILE_TOO_LARGE']);
+  });
+});
+
+describe('raw control characters', () => {
+  it('refuses a raw NUL in a scalar, at its line and column', () => {
+    const parsed = parseYaml('version: 1\nflags:\n  - key: a\n    description: "x\u0000y"\n', 'f.yaml');
+    expect(parsed.ok).toBe(false);
+    expect(codes(parsed)).toEqual(['YAML_CONTROL_CHARACTER']);
+    expect(at(parsed, 'YAML_CONTROL_CHARACTER')).toEqual({ line: 4, column: 20 });
+  });
+
+  it('refuses ESC, DEL and a C1 control, but not tab, CR LF or NEL', () => {
+    for (const c of ['\u001b', '\u007f', '\u0090', '\ufffe']) {
+      expect(codes(parseYaml(`a: x${c}y\n`, 'f.yaml'))).toEqual(['YAML_CONTROL_CHARACTER']);
+    }
+    expect(parseYaml('a: "x\ty"\r\nb: x\u0085y\n', 'f.yaml').ok).toBe(true);
+  });
+
+  it('accepts the same characters written as escapes', () => {
+    const parsed = parseYaml('a: "x\\0y\\x1b"\n', 'f.yaml');
+    expect(parsed.ok).toBe(true);
+    expect(parsed.value).toEqual({ a: 'x\u0000y\u001b' });
+  });
+
+  it('the fast reader declines such a file, so the diagnostic is always reported', () => {
+    expect(fastReadYaml('a: x\u0000y\n')).toBeUndefined();
   });
 });

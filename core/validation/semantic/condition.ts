@@ -58,7 +58,7 @@ export function checkCondition<O>(c: Condition, at: string, origin: O, scope: Co
     const problem = operandProblem(operator, c.value);
     if (problem) findings.add(origin, pointer(at, 'value'), problem.code, problem.message);
     else if (Array.isArray(c.value) && c.value.length === 0) {
-      findings.add(origin, pointer(at, 'value'), 'CONDITION_EMPTY_LIST', `${operator} with an empty list ${operator === 'in' ? 'never' : 'always'} matches`);
+      findings.add(origin, pointer(at, 'value'), 'CONDITION_EMPTY_LIST', operator === 'in' ? 'in with an empty list never matches' : 'not_in with an empty list matches every value (but not a missing attribute)');
     }
   }
   if (c.caseInsensitive === true && !CASE_INSENSITIVE_OPERATORS.has(operator)) {

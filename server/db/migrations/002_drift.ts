@@ -1,6 +1,6 @@
 import type { Migration } from '../migrate.js';
 
-// Drift (issue 4): the last change made to a resource outside Git — a REST
+// Drift: the last change made to a resource outside Git — a REST
 // write, forced or to a resource Git does not manage — who made it and when.
 // The next plan shows it; an apply that writes the resource clears it.
 const driftColumns = (table: string) => `

@@ -69,7 +69,7 @@ export function registerApiKeyRoutes(
   });
 
   app.post<{ Body: { name: string; environment: string } }>('/v1/api-keys', {
-    config: write,
+    config: { ...write, docHeaders: { idempotencyKey: true } },
     schema: {
       tags: ['api-keys'],
       summary: 'Create an API key bound to one environment (the key is in this response only)',

@@ -79,7 +79,7 @@ export function registerDocumentRoutes<K extends DocumentKind>(app: FastifyInsta
   });
 
   app.post<{ Body: DocumentOf[K] }>(o.path, {
-    config: write,
+    config: { ...write, docHeaders: { idempotencyKey: true } },
     schema: {
       tags: [tag],
       summary: `Create a ${o.kind} (Idempotency-Key supported)`,
@@ -119,7 +119,7 @@ export function registerDocumentRoutes<K extends DocumentKind>(app: FastifyInsta
   });
 
   app.put<{ Params: { key: string }; Body: DocumentOf[K]; Querystring: { force: boolean } }>(`${o.path}/:key`, {
-    config: write,
+    config: { ...write, docHeaders: { ifMatch: 'required' } },
     schema: {
       tags: [tag],
       summary: `Replace a ${o.kind} (If-Match required)`,
@@ -138,7 +138,7 @@ export function registerDocumentRoutes<K extends DocumentKind>(app: FastifyInsta
   });
 
   app.delete<{ Params: { key: string }; Querystring: { force: boolean } }>(`${o.path}/:key`, {
-    config: write,
+    config: { ...write, docHeaders: { ifMatch: 'optional' } },
     schema: {
       tags: [tag],
       summary: `Archive a ${o.kind} (soft delete; If-Match optional)`,
@@ -156,7 +156,7 @@ export function registerDocumentRoutes<K extends DocumentKind>(app: FastifyInsta
   });
 
   app.post<{ Params: { key: string }; Querystring: { force: boolean } }>(`${o.path}/:key/restore`, {
-    config: write,
+    config: { ...write, docHeaders: { ifMatch: 'optional' } },
     schema: {
       tags: [tag],
       summary: `Restore an archived ${o.kind} (If-Match optional)`,

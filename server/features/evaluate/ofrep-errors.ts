@@ -22,7 +22,13 @@ export function renderOfrepError(format: Exclude<ErrorFormat, 'api'>, err: ApiEr
     errorCode = 'INVALID_CONTEXT';
     status = 400;
   } else if (err.code === 'FLAG_NOT_FOUND') errorCode = 'FLAG_NOT_FOUND';
+  // An unknown environment (X-Environment): for the single-flag route the flag
+  // is not found there, which is the only 404 OFREP defines; the bulk route has
+  // no 404 of its own, so its body is the generic failure.
+  else if (status === 404) errorCode = format === 'ofrep-single' ? 'FLAG_NOT_FOUND' : 'GENERAL';
   else if (status === 400) errorCode = 'GENERAL';
+  // Our own 503 (the index is loading) says what to wait for; any other 5xx hides its cause.
+  else if (status === 503 && err.code === 'SERVICE_UNAVAILABLE') return { status, body: { errorDetails: err.message } };
   else if (status >= 500) return { status, body: { errorDetails: 'internal error' } };
   else return undefined;
   const errorDetails = err.message;

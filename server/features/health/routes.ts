@@ -3,7 +3,18 @@ import { PUBLIC } from '../../auth/route-auth.js';
 import type { EvaluationIndex } from '../../index/evaluation-index.js';
 import type { Metrics } from '../../observability/metrics.js';
 
-const plain = { 200: { type: 'string' }, 503: { type: 'string' } };
+import { errorResponse } from '../../http/schemas.js';
+
+/**
+ * A text body, declared as text (OpenAPI and the serializer both pick the
+ * schema by content type); an error — a 503 while the server closes — is still
+ * the one JSON error shape.
+ */
+const text = (description: string, mediaType = 'text/plain') => ({
+  description,
+  content: { [mediaType]: { schema: { type: 'string' } }, 'application/json': { schema: errorResponse } },
+});
+const plain = { 200: text('ok / ready'), 503: text('loading (readiness) or shutting down') };
 
 /** Liveness, readiness, Prometheus metrics and the OpenAPI document: public by design. */
 export function registerHealthRoutes(app: FastifyInstance, deps: { index: EvaluationIndex; metrics: Metrics }): void {
@@ -29,7 +40,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: { index: Evalua
 
   app.get('/metrics', {
     config,
-    schema: { tags: ['operations'], summary: 'Prometheus metrics', response: { 200: { type: 'string' } } },
+    schema: { tags: ['operations'], summary: 'Prometheus metrics', response: { 200: text('Prometheus text exposition format', 'text/plain; version=0.0.4') } },
     handler: async (_request, reply) => {
       const body = await deps.metrics.registry.metrics();
       return reply.type(deps.metrics.registry.contentType).send(body);

@@ -4,7 +4,7 @@ import type { DocumentKind } from '../documents/types.js';
 export type ChangeSource = 'api' | 'git' | 'seed';
 export type ChangeAction = 'create' | 'update' | 'archive' | 'restore' | 'delete';
 
-/** Git commit metadata recorded with a `git` change (issue 4 fills it). */
+/** Git commit metadata recorded with a `git` change. */
 export interface CommitMeta {
   sha: string;
   author?: string;

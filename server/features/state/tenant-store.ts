@@ -9,7 +9,7 @@ export interface TenantRow {
   updatedAt: string;
 }
 
-/** What another process compares to notice a change (issue 5's watcher reads this). */
+/** What another process compares to notice a change (the cross-process watcher reads this). */
 export interface ChangeMark {
   tenant: string;
   revision: number;

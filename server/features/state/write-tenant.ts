@@ -1,4 +1,4 @@
-import { computePlan, scopeDesiredState, type Change, type Plan } from '../../../core/diff/index.js';
+import { computePlan, documentHash, scopeDesiredState, type Change, type Plan } from '../../../core/diff/index.js';
 import type { TenantState } from '../../../core/model/index.js';
 import { validateTenantChanges, type StateChange } from '../../../core/validation/index.js';
 import { ApiError, unprocessable, type ApiErrorCode } from '../../errors.js';
@@ -132,11 +132,13 @@ export function writeTenant(stores: Stores, listener: StateListener, w: TenantWr
         return drift ? { source: drift.source, actor: drift.actor, at: drift.at } : undefined;
       },
       ...(candidates === undefined ? {} : { candidates }),
+      // Every document the plan hashes is a value from here on (it is written, then held by the index).
+      hashOf: documentHash,
     });
     if (w.expectedPlanHash !== undefined && w.expectedPlanHash !== plan.plan_hash) throw planChangedError(w.expectedPlanHash, plan);
 
-    const renamed = w.scope === null && (base.state.name ?? undefined) !== (next.name ?? undefined);
-    const change = stateChangeOf(plan.changes, duplicates || renamed);
+    // The tenant's name is checked by the request schema and compiled into nothing: renaming needs no re-validation.
+    const change = stateChangeOf(plan.changes, duplicates);
     const errors = validateTenantChanges(next, change).filter((d) => d.severity === 'error');
     if (errors.length > 0) {
       throw unprocessable(w.invalid.code, 'the change would make the tenant state invalid', errors.map((d) => toDetail(d, next, w.invalid.focus)));
@@ -157,9 +159,11 @@ export function writeTenant(stores: Stores, listener: StateListener, w: TenantWr
     if (changes.length === 0) return result;
 
     const revision = stores.tenants.bumpRevision(tenant, ctx.now);
-    writeChanges(stores, changes, { tenant, revision, ctx, marks: w.marks });
+    // New environments take the next positions in the order the desired state declares them (the plan lists them by key).
+    const declared = new Map(next.environments.map((e, i) => [e.key, i]));
+    writeChanges(stores, inDeclarationOrder(changes, declared), { tenant, revision, ctx, marks: w.marks });
     recordChanges(stores, tenant, revision, ctx, changes);
-    const committed = committedState(base.state, plan.changes, w.scope === null ? (next.name ?? null) : undefined);
+    const committed = committedState(base.state, inDeclarationOrder(plan.changes, declared), w.scope === null ? (next.name ?? null) : undefined);
     stores.afterCommit(() => listener.stateCommitted(tenant, committed, revision, { base: previousRevision, change }));
     return { ...result, revision, applied: true };
   });
@@ -180,6 +184,14 @@ function readTenantBase(stores: Stores, listener: StateListener, tenant: string)
   if (caught) return new TenantBase(stores, tenant, row, row.revision, caught.state);
   const loaded = readTenantState(stores, tenant);
   return new TenantBase(stores, tenant, row, row.revision, loaded?.state ?? { tenant, environments: [], flags: [], segments: [] });
+}
+
+/** `changes` with the environment creates among them in declaration order; everything else keeps its place. */
+function inDeclarationOrder<C extends { resource: DocumentKind; action: string; key: string }>(changes: readonly C[], declared: ReadonlyMap<string, number>): C[] {
+  const isCreate = (c: C) => c.resource === 'environment' && (c.action === 'create' || c.action === 'restore');
+  const creates = changes.filter(isCreate).sort((a, b) => (declared.get(a.key) ?? 0) - (declared.get(b.key) ?? 0));
+  let next = 0;
+  return changes.map((c) => (isCreate(c) ? (creates[next++] as C) : c));
 }
 
 /** The keys a plan changes, as validation and the index need them. */

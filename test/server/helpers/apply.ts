@@ -1,4 +1,4 @@
-// Shared by the issue-4 server tests (apply.test.ts, drift.test.ts): commits,
+// Shared by the apply server tests (apply.test.ts, drift.test.ts): commits,
 // apply bodies and what a test compares before and after an apply.
 import { createHash } from 'node:crypto';
 import { contentHash } from '../../../core/diff/index.js';

@@ -1,0 +1,30 @@
+// Environments keep their declaration order: the plan lists changes by key,
+// but a tenant's new environments are stored, served and indexed in the order
+// its files declare them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TenantState } from '../../core/model/index.js';
+import { ALPHA } from './helpers/fixtures.js';
+import { startTestServer, type TestServer } from './helpers/server.js';
+
+const withOrder = (keys: string[]): TenantState => ({
+  ...structuredClone(ALPHA),
+  environments: keys.map((key) => ALPHA.environments.find((e) => e.key === key) ?? { key }),
+});
+
+describe('environment declaration order', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer({ tenants: [withOrder(['production', 'staging', 'development'])] });
+  });
+  afterAll(async () => s.close());
+
+  it('GET /v1/state returns them as declared, not sorted', async () => {
+    const state = (await s.call('GET', '/v1/state')).json.state as TenantState;
+    expect(state.environments.map((e) => e.key)).toEqual(['production', 'staging', 'development']);
+  });
+
+  it('the evaluation config lists them as declared too', async () => {
+    const entry = s.app.ff.index.entry('alpha');
+    expect(entry?.state.environments.map((e) => e.key)).toEqual(['production', 'staging', 'development']);
+  });
+});
