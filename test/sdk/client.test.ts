@@ -286,6 +286,31 @@ describe('FfClient bootstraps', () => {
     expect(() => new FfClient({})).toThrow(/nothing to evaluate/);
   });
 
+  it('a corrupt persisted file is an error event, and the bootstrap answers instead', async () => {
+    const file = path.join(dir, 'corrupt.json');
+    writeFileSync(file, '{"format": "ff-sdk-config/1", "config": ');
+    const body = (await ex.server.call('GET', '/v1/config', { apiKey: key, tenant: null })).json;
+    const c = client({ persistPath: file, bootstrap: { config: body } });
+    const events = record(c);
+    expect(c.status).toBe('READY');
+    expect(c.revision).toBe(body.revision);
+    await Promise.resolve();
+    expect(events.filter((e) => e.type === 'error').map((e) => (e.event as ClientEvents['error']).error.code)).toEqual(['FILE_ERROR']);
+  });
+
+  it('a listener that throws does not stop the client or the other listeners', async () => {
+    const body = (await ex.server.call('GET', '/v1/config', { apiKey: key, tenant: null })).json;
+    const c = client({ server: ex.server.url, apiKey: key, bootstrap: { config: body }, ...FAST });
+    c.on('change', () => {
+      throw new Error('a careless listener');
+    });
+    const events = record(c);
+    const revision = await ex.editFlag('acme', 'disable-paypal', (f) => (f.description = `listener ${Date.now()}`));
+    await until('the change event', () => events.find((e) => e.type === 'change' && (e.event as ClientEvents['change']).revision === revision));
+    expect(c.status).toBe('READY');
+    expect(c.revision).toBe(revision);
+  });
+
   it('from a file, and the server then takes over', async () => {
     const body = (await ex.server.call('GET', '/v1/config', { apiKey: key, tenant: null })).text;
     const file = path.join(dir, 'saved-config.json');
