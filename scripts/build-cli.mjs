@@ -26,5 +26,18 @@ const metafile = await bundlePackage(outdir, {
   // never loaded. Its require() sits in a try/catch, so leaving it out is safe.
   external: ['typescript'],
 });
-writeFileSync(path.join(outdir, 'ff.js'), "#!/usr/bin/env node\nimport { run } from './bundle.js';\n\nawait run(import.meta.url);\n", { mode: 0o755 });
+// The bin turns on V8's on-disk compile cache where Node has it (22.1 and
+// later: module.enableCompileCache), before the bundle is imported, so a
+// second run reuses the compiled code instead of compiling the bundle and the
+// chunks a command loads again; on Node 20 the call is absent and skipped.
+const bin = [
+  '#!/usr/bin/env node',
+  "import module from 'node:module';",
+  '',
+  'module.enableCompileCache?.();',
+  "const { run } = await import('./bundle.js');",
+  'await run(import.meta.url);',
+  '',
+].join('\n');
+writeFileSync(path.join(outdir, 'ff.js'), bin, { mode: 0o755 });
 reportSize('cli', 'dist', metafile, cliPackage);

@@ -30,7 +30,7 @@ import { installValidation } from './http/validation.js';
 import { EvaluationIndex } from './index/evaluation-index.js';
 import { indexUpdater, loadIndexes } from './index/load-index.js';
 import { IndexRefresher, type RefreshReport } from './index/refresh.js';
-import { createLogger } from './observability/logger.js';
+import { createLogger, requestLoggerFactory } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { installRequestHooks } from './observability/request-hooks.js';
 import { seedFromDirectory, type SeedReport } from './seed.js';
@@ -102,6 +102,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     loggerInstance: logger,
     // One line per request is written by observability/request-hooks.ts instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
+    childLoggerFactory: requestLoggerFactory,
     bodyLimit: config.bodyLimit,
     exposeHeadRoutes: false,
     requestIdHeader: false,
@@ -148,7 +149,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   installRouteDocs(app);
   // Request id, metrics, log line and security headers before authentication,
   // so a 401/403 carries them too.
-  installRequestHooks(app, metrics);
+  installRequestHooks(app, metrics, logger);
   installSecurityHeaders(app);
   installClosingGuard(app);
   registerAuthentication(app, { verifyJwt: createJwtVerifier(config), keys });

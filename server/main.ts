@@ -1,18 +1,44 @@
 #!/usr/bin/env node
 // The server launcher: `node dist/server/main.js serve | seed`.
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { CoreError } from '../core/errors.js';
+import { isClusterWorker, parseWorkers, reportListening, runPrimary, workerConfig, workerEnv } from './cluster.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/open.js';
-import { formatDiagnostic, seedFromDirectory, SeedError } from './seed.js';
+import { createLogger } from './observability/logger.js';
+import { formatDiagnostic, seedFromDirectory, SeedError, type SeedReport } from './seed.js';
 import { closeOnSignals, startServer } from './start.js';
 import { createStores } from './stores.js';
 
-async function serve(options: { watch?: string } = {}): Promise<void> {
+async function serve(options: { watch?: string; workers?: string } = {}): Promise<void> {
   // `--watch DIR` is FF_WATCH_DIR given on the command line (it wins over the variable).
-  const config = loadConfig(options.watch === undefined ? process.env : { ...process.env, FF_WATCH_DIR: options.watch });
+  const env = options.watch === undefined ? process.env : { ...process.env, FF_WATCH_DIR: options.watch };
+  if (isClusterWorker()) {
+    const started = await startServer(workerConfig(loadConfig(workerEnv(env))));
+    closeOnSignals(started);
+    reportListening(started.url, started.banner);
+    return;
+  }
+  const workers = parseWorkers(options.workers);
+  const config = loadConfig(env);
+  if (workers > 1) {
+    const log = createLogger(config.logLevel);
+    await runPrimary({
+      config,
+      workers,
+      // Seed once here, so N workers do not race to load the same first start.
+      prepare: async () => {
+        if (config.watchDir !== null || !existsSync(config.seedDir)) return;
+        const report = await seedDatabase(config.dbPath, config.seedDir, { onlyIfEmpty: true });
+        if (report) log.info({ dir: config.seedDir, tenants: report.tenants }, 'first start: loaded the seed directory');
+      },
+      print: (text) => process.stderr.write(text),
+      log: (level, fields, message) => log[level](fields, message),
+    });
+    return;
+  }
   const started = await startServer(config);
   // Handlers first: whoever reads the banner may signal at once.
   closeOnSignals(started);
@@ -20,19 +46,25 @@ async function serve(options: { watch?: string } = {}): Promise<void> {
   process.stderr.write(started.banner);
 }
 
-async function seed(options: { dir?: string }): Promise<void> {
-  const config = loadConfig(process.env, { requireSecret: false });
-  const dir = options.dir ?? config.seedDir;
-  const db = openDatabase(config.dbPath);
+/** Makes the database hold the tenants of `dir` (with onlyIfEmpty: only when it holds none yet; undefined then). */
+async function seedDatabase(dbPath: string, dir: string, opts: { onlyIfEmpty?: boolean } = {}): Promise<SeedReport | undefined> {
+  const db = openDatabase(dbPath);
   try {
+    const stores = createStores(db);
+    if (opts.onlyIfEmpty === true && stores.tenants.list().length > 0) return undefined;
     // No in-memory index to update here: a running server on the same file
     // notices this process's commit and reloads the tenants it changed.
-    const report = await seedFromDirectory(createStores(db), { stateCommitted: () => {}, keysCommitted: () => {} }, dir);
-    for (const t of report.tenants) {
-      process.stdout.write(`${t.tenant}: ${t.changes} change(s), revision ${t.revision}\n`);
-    }
+    return await seedFromDirectory(stores, { stateCommitted: () => {}, keysCommitted: () => {} }, dir);
   } finally {
     db.close();
+  }
+}
+
+async function seed(options: { dir?: string }): Promise<void> {
+  const config = loadConfig(process.env, { requireSecret: false });
+  const report = (await seedDatabase(config.dbPath, options.dir ?? config.seedDir)) as SeedReport;
+  for (const t of report.tenants) {
+    process.stdout.write(`${t.tenant}: ${t.changes} change(s), revision ${t.revision}\n`);
   }
 }
 
@@ -42,6 +74,7 @@ export function buildProgram(): Command {
     .command('serve')
     .description('Serve the API (configuration from FF_* environment variables; see docs/operations.md)')
     .option('--watch <dir>', 'watch mode: reconcile this flags directory into the database on every change (FF_WATCH_DIR)')
+    .option('--workers <n>', 'run N server processes on one port (node:cluster), each with its own in-memory index', '1')
     .action(serve);
   program
     .command('seed')

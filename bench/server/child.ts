@@ -4,7 +4,7 @@
 // to /dev/null — the server still pays for producing and writing them, as it
 // would in production, but nobody here spends CPU reading them.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export interface ServerChild {
   name: string;
@@ -14,7 +14,7 @@ export interface ServerChild {
   stderr(): string;
   /** Resident set size in bytes, from /proc/<pid>/status (VmRSS). */
   rss(): number;
-  /** CPU time (user + system) the process has used so far, in seconds, from /proc/<pid>/stat. */
+  /** CPU time (user + system) the process and its child processes (cluster workers) have used so far, in seconds, from /proc. */
   cpuSeconds(): number;
   /** SIGTERM, then wait for the exit (the server flushes and, with --cpu-prof, writes its profile). */
   stop(): Promise<number | null>;
@@ -50,8 +50,8 @@ export async function launchServer(opts: LaunchOptions): Promise<ServerChild> {
     pid,
     url,
     stderr: () => err,
-    rss: () => rssOf(pid),
-    cpuSeconds: () => cpuSecondsOf(pid),
+    rss: () => [pid, ...childPids(pid)].reduce((sum, p) => sum + rssOf(p), 0),
+    cpuSeconds: () => [pid, ...childPids(pid)].reduce((sum, p) => sum + cpuSecondsOf(p), 0),
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       return exited;
@@ -71,6 +71,22 @@ async function waitForUrl(child: ChildProcess, stderr: () => string, timeoutMs: 
     }
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** The live children of `pid` (cluster workers), from every /proc/<pid>/stat's parent field. */
+export function childPids(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Field 4 (ppid) is the second after the parenthesised command name.
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) children.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return children;
 }
 
 export function rssOf(pid: number): number {

@@ -4,12 +4,14 @@
 //
 //   node dist/bench/server/main.js [--quick] [--out DIR] [--only server]
 //     [--server-rounds N] [--server-duration S] [--server-warmup S] [--server-connections N]
-//     [--server-contexts N] [--server-log-level LEVEL] [--server-profile]
+//     [--server-contexts N] [--server-log-level LEVEL] [--server-workers N] [--server-profile]
 //
 // Unknown options are ignored and this harness's own are prefixed, so
 // bench/run.mjs may pass all of its arguments through; `--only X` with X other
 // than "server" skips the run. --server-profile writes a V8 CPU profile of the
 // ff server to <out>/server-profile/ and prints where its CPU went.
+// --server-workers N (default 2; 0 or 1 skips it) also compares `serve
+// --workers N` with a bare Fastify cluster of N workers.
 import { readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     'server-connections': { type: 'string' },
     'server-contexts': { type: 'string' },
     'server-log-level': { type: 'string' },
+    'server-workers': { type: 'string' },
     'server-profile': { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench-out' },
   },
@@ -65,6 +68,7 @@ const figures = await runServerBench({
   warmupS: num(values['server-warmup'], defaults.warmup),
   connections: num(values['server-connections'], defaults.connections),
   users: num(values['server-contexts'], defaults.users),
+  workers: num(values['server-workers'], 2),
   ...(typeof values['server-log-level'] === 'string' ? { logLevel: values['server-log-level'] } : {}),
   ...(profileDir ? { profileDir } : {}),
   onStep: log,

@@ -1,18 +1,20 @@
-// POST /v1/evaluate and OFREP single-flag evaluation of the
-// compiled server (dist/server/main.js serve, as `make run` starts it, with
-// the flags/ example repository and an API key made through the REST API),
-// each against a bare Fastify route measured in the same run. Both servers
-// run in child processes; the rounds alternate the targets (the order rotates
-// each round) so a busy spell on the machine hits all of them, and every ratio
-// is taken within one round, then the median over rounds is reported.
+// POST /v1/evaluate, OFREP single-flag and bulk evaluation of the compiled
+// server (dist/server/main.js serve, as `make run` starts it, with the flags/
+// example repository and an API key made through the REST API), each against
+// a bare Fastify route measured in the same run; and `serve --workers N`
+// against a bare Fastify cluster of as many workers. Every server runs in
+// child processes; the rounds alternate the targets (the order rotates each
+// round) so a busy spell on the machine hits all of them, and every ratio is
+// taken within one round, then the median over rounds is reported.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Request } from 'autocannon';
 import { devTokenFromBanner } from '../../server/banner.js';
 import { median } from '../lib/stats.js';
 import { launchServer, type ServerChild } from './child.js';
 import { runLoad, type LoadResult } from './load.js';
-import { contexts, ENVIRONMENT, FLAG, requestsFor, TENANT, type TargetId } from './workload.js';
+import { contexts, ENVIRONMENT, FLAG, requestsFor, TENANT, type RequestSetId } from './workload.js';
 
 export interface ServerBenchOptions {
   root: string;
@@ -26,17 +28,23 @@ export interface ServerBenchOptions {
   logLevel?: string;
   /** Write a V8 CPU profile of the ff server here (node --cpu-prof). */
   profileDir?: string;
+  /** Worker processes of the cluster comparison (`serve --workers N` vs a bare Fastify cluster); below 2 skips it. */
+  workers?: number;
   onStep?: (message: string) => void;
 }
 
 export interface RoundResult extends LoadResult {
   /**
-   * Server CPU time (user + system, from /proc) per completed request, in
-   * microseconds: what a request costs the server, much less sensitive than
-   * req/s to other work competing for the machine's cores.
+   * Server CPU time (user + system of the server and its worker processes,
+   * from /proc) per completed request, in microseconds: what a request costs
+   * the server, much less sensitive than req/s to other work competing for
+   * the machine's cores.
    */
   serverCpuUsPerRequest: number;
 }
+
+/** bare, evaluate, ofrep, bulk: one process each; the -cluster targets: `workers` processes on one port. */
+export type TargetId = 'bare' | 'evaluate' | 'ofrep' | 'bulk' | 'bare-cluster' | 'evaluate-cluster';
 
 export interface TargetFigures {
   target: TargetId;
@@ -47,17 +55,29 @@ export interface TargetFigures {
   medianP50Ms: number;
   medianP99Ms: number;
   medianServerCpuUsPerRequest: number;
+  /** Flags evaluated per response: 1, or every flag of the environment for bulk. */
+  flagsPerRequest: number;
+  medianFlagsPerSecond: number;
 }
 
 export interface Ratio {
-  /** ours ÷ bare requests per second (goal ≥ 0.8). */
+  /** What the ratio compares against: bare, or bare-cluster. */
+  baseline: TargetId;
+  /** ours ÷ baseline requests per second (goal ≥ 0.8). */
   throughput: number;
-  /** ours ÷ bare p50. */
+  /** ours ÷ baseline p50. */
   p50: number;
-  /** ours ÷ bare p99 (goal ≤ 1.2). */
+  /** ours ÷ baseline p99 (goal ≤ 1.2). */
   p99: number;
-  /** bare ÷ ours server CPU per request: the throughput ratio if each server had a core to itself. */
+  /** baseline ÷ ours server CPU per request: the throughput ratio if each server had the cores to itself. */
   cpuThroughput: number;
+}
+
+export type RatioId = 'evaluate' | 'ofrep' | 'bulk' | 'evaluate-cluster';
+
+interface Rss {
+  idle: number;
+  afterRun: number;
 }
 
 export interface ServerBenchFigures {
@@ -71,66 +91,105 @@ export interface ServerBenchFigures {
     environment: string;
     flag: string;
     logLevel: string;
+    /** Processes of the cluster targets (0: not measured). */
+    workers: number;
   };
   goal: { minThroughputRatio: number; maxP99Ratio: number };
-  targets: Record<TargetId, TargetFigures>;
-  /** Median over rounds of the same-round ratio to the bare route. */
-  ratios: { evaluate: Ratio; ofrep: Ratio };
-  /** Resident set size in bytes: after start-up (idle) and after the last round. */
-  rss: { ff: { idle: number; afterRun: number }; bare: { idle: number; afterRun: number } };
+  targets: Partial<Record<TargetId, TargetFigures>>;
+  /** Median over rounds of the same-round ratio to the bare route (to the bare cluster for evaluate-cluster). */
+  ratios: Partial<Record<RatioId, Ratio>>;
+  /** Resident set size in bytes (a cluster's: primary plus workers), after start-up and after the last round. */
+  rss: { ff: Rss; bare: Rss; ffCluster?: Rss; bareCluster?: Rss };
   profile?: string;
 }
 
-const DESCRIPTIONS: Record<TargetId, string> = {
-  bare: 'bare Fastify: POST /bare → constant JSON (same request bodies)',
-  evaluate: 'POST /v1/evaluate (X-API-Key)',
-  ofrep: `POST /ofrep/v1/evaluate/flags/${FLAG} (Authorization: Bearer <API key>)`,
+const DESCRIPTIONS: Record<TargetId, (workers: number) => string> = {
+  bare: () => 'bare Fastify: POST /bare → constant JSON (same request bodies)',
+  evaluate: () => 'POST /v1/evaluate (X-API-Key)',
+  ofrep: () => `POST /ofrep/v1/evaluate/flags/${FLAG} (Authorization: Bearer <API key>)`,
+  bulk: () => 'POST /v1/evaluate/bulk: every flag of the environment (X-API-Key)',
+  'bare-cluster': (n) => `bare Fastify, ${n} workers (node:cluster), POST /bare`,
+  'evaluate-cluster': (n) => `serve --workers ${n}: POST /v1/evaluate (X-API-Key)`,
 };
+
+const REQUEST_SET: Record<TargetId, RequestSetId> = {
+  bare: 'bare',
+  evaluate: 'evaluate',
+  ofrep: 'ofrep',
+  bulk: 'bulk',
+  'bare-cluster': 'bare',
+  'evaluate-cluster': 'evaluate',
+};
+
+const BASELINE: Record<RatioId, TargetId> = { evaluate: 'bare', ofrep: 'bare', bulk: 'bare', 'evaluate-cluster': 'bare-cluster' };
 
 export async function runServerBench(opts: ServerBenchOptions): Promise<ServerBenchFigures> {
   const step = opts.onStep ?? (() => {});
   const logLevel = opts.logLevel ?? 'info';
+  const workers = (opts.workers ?? 0) > 1 ? (opts.workers as number) : 0;
   const work = mkdtempSync(path.join(tmpdir(), 'ff-server-bench-'));
   const started: ServerChild[] = [];
+  const ffScript = path.join(opts.root, 'dist', 'server', 'main.js');
+  const bareScript = path.join(opts.root, 'dist', 'bench', 'server', 'bare-server.js');
+  const ffEnv = {
+    FF_DEV: '1',
+    FF_HOST: '127.0.0.1',
+    FF_PORT: '0',
+    FF_DB_PATH: path.join(work, 'data', 'ff.db'),
+    FF_SEED_DIR: path.join(opts.root, 'flags'),
+    FF_LOG_LEVEL: logLevel,
+  };
   try {
     step('starting dist/server/main.js serve (dev mode, seeded from flags/)');
     const ff = await launchServer({
       name: 'ff',
-      script: path.join(opts.root, 'dist', 'server', 'main.js'),
+      script: ffScript,
       args: ['serve'],
       cwd: work,
-      env: {
-        FF_DEV: '1',
-        FF_HOST: '127.0.0.1',
-        FF_PORT: '0',
-        FF_DB_PATH: path.join(work, 'data', 'ff.db'),
-        FF_SEED_DIR: path.join(opts.root, 'flags'),
-        FF_LOG_LEVEL: logLevel,
-      },
+      env: ffEnv,
       nodeFlags: opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [],
     });
     started.push(ff);
     const apiKey = await createApiKey(ff);
     step('starting the bare Fastify baseline');
-    const bare = await launchServer({ name: 'bare', script: path.join(opts.root, 'dist', 'bench', 'server', 'bare-server.js') });
+    const bare = await launchServer({ name: 'bare', script: bareScript });
     started.push(bare);
+    const servers: Partial<Record<TargetId, ServerChild>> = { bare, evaluate: ff, ofrep: ff, bulk: ff };
+    let ffCluster: ServerChild | undefined;
+    let bareCluster: ServerChild | undefined;
+    if (workers > 0) {
+      // The same database file (the API key is in it): the cluster's primary finds it seeded.
+      step(`starting serve --workers ${workers} and a bare Fastify cluster of ${workers} workers`);
+      ffCluster = await launchServer({ name: 'ff-cluster', script: ffScript, args: ['serve', '--workers', String(workers)], cwd: work, env: ffEnv });
+      started.push(ffCluster);
+      bareCluster = await launchServer({ name: 'bare-cluster', script: bareScript, args: ['--workers', String(workers)] });
+      started.push(bareCluster);
+      servers['evaluate-cluster'] = ffCluster;
+      servers['bare-cluster'] = bareCluster;
+    }
+    const order = Object.keys(servers) as TargetId[];
+    const serverOf = (t: TargetId) => servers[t] as ServerChild;
 
     const users = contexts(opts.users);
-    const servers: Record<TargetId, ServerChild> = { bare, evaluate: ff, ofrep: ff };
-    const urls: Record<TargetId, string> = { bare: bare.url, evaluate: ff.url, ofrep: ff.url };
-    const requests = {
-      bare: requestsFor('bare', apiKey, users),
-      evaluate: requestsFor('evaluate', apiKey, users),
-      ofrep: requestsFor('ofrep', apiKey, users),
-    };
-    await checkAnswers(urls, requests);
-    const rssIdle = { ff: ff.rss(), bare: bare.rss() };
+    const requests = {} as Record<TargetId, Request[]>;
+    const flagsPerRequest = {} as Record<TargetId, number>;
+    for (const t of order) {
+      requests[t] = requestsFor(REQUEST_SET[t], apiKey, users);
+      flagsPerRequest[t] = await checkAnswer(t, serverOf(t).url, requests[t][0]);
+    }
+    const rssNow = () => ({
+      ff: ff.rss(),
+      bare: bare.rss(),
+      ffCluster: ffCluster?.rss() ?? 0,
+      bareCluster: bareCluster?.rss() ?? 0,
+    });
+    const rssIdle = rssNow();
 
-    const order: TargetId[] = ['bare', 'evaluate', 'ofrep'];
     const load = async (target: TargetId, durationS: number): Promise<RoundResult> => {
-      const cpuBefore = servers[target].cpuSeconds();
-      const result = await runLoad({ url: urls[target], requests: requests[target], connections: opts.connections, durationS });
-      const cpu = servers[target].cpuSeconds() - cpuBefore;
+      const server = serverOf(target);
+      const cpuBefore = server.cpuSeconds();
+      const result = await runLoad({ url: server.url, requests: requests[target], connections: opts.connections, durationS });
+      const cpu = server.cpuSeconds() - cpuBefore;
       if (result.non2xx > 0 || result.errors > 0) {
         throw new Error(`${target}: ${result.non2xx} non-2xx responses and ${result.errors} errors; the figures would be void`);
       }
@@ -148,29 +207,34 @@ export async function runServerBench(opts: ServerBenchOptions): Promise<ServerBe
       for (const target of rotated) results[target] = await load(target, opts.durationS);
       perRound.push(results);
     }
-    const rssAfter = { ff: ff.rss(), bare: bare.rss() };
+    const rssAfter = rssNow();
 
     const figures = (target: TargetId): TargetFigures => {
       const rounds = perRound.map((r) => r[target]);
       return {
         target,
-        description: DESCRIPTIONS[target],
+        description: DESCRIPTIONS[target](workers),
         rounds,
         medianRequestsPerSecond: median(rounds.map((r) => r.requestsPerSecond)),
         medianP50Ms: median(rounds.map((r) => r.p50Ms)),
         medianP99Ms: median(rounds.map((r) => r.p99Ms)),
         medianServerCpuUsPerRequest: median(rounds.map((r) => r.serverCpuUsPerRequest)),
+        flagsPerRequest: flagsPerRequest[target],
+        medianFlagsPerSecond: median(rounds.map((r) => r.requestsPerSecond * flagsPerRequest[target])),
       };
     };
-    const ratio = (target: TargetId): Ratio => ({
-      throughput: median(perRound.map((r) => r[target].requestsPerSecond / r.bare.requestsPerSecond)),
-      p50: median(perRound.map((r) => r[target].p50Ms / r.bare.p50Ms)),
-      p99: median(perRound.map((r) => r[target].p99Ms / r.bare.p99Ms)),
-      cpuThroughput: median(perRound.map((r) => r.bare.serverCpuUsPerRequest / r[target].serverCpuUsPerRequest)),
+    const ratio = (target: TargetId, baseline: TargetId): Ratio => ({
+      baseline,
+      throughput: median(perRound.map((r) => r[target].requestsPerSecond / r[baseline].requestsPerSecond)),
+      p50: median(perRound.map((r) => r[target].p50Ms / r[baseline].p50Ms)),
+      p99: median(perRound.map((r) => r[target].p99Ms / r[baseline].p99Ms)),
+      cpuThroughput: median(perRound.map((r) => r[baseline].serverCpuUsPerRequest / r[target].serverCpuUsPerRequest)),
     });
 
     await Promise.all(started.map((c) => c.stop()));
     started.length = 0;
+    const ratios: Partial<Record<RatioId, Ratio>> = {};
+    for (const id of Object.keys(BASELINE) as RatioId[]) if (servers[id]) ratios[id] = ratio(id, BASELINE[id]);
     return {
       setup: {
         connections: opts.connections,
@@ -182,11 +246,21 @@ export async function runServerBench(opts: ServerBenchOptions): Promise<ServerBe
         environment: ENVIRONMENT,
         flag: FLAG,
         logLevel,
+        workers,
       },
       goal: { minThroughputRatio: 0.8, maxP99Ratio: 1.2 },
-      targets: { bare: figures('bare'), evaluate: figures('evaluate'), ofrep: figures('ofrep') },
-      ratios: { evaluate: ratio('evaluate'), ofrep: ratio('ofrep') },
-      rss: { ff: { idle: rssIdle.ff, afterRun: rssAfter.ff }, bare: { idle: rssIdle.bare, afterRun: rssAfter.bare } },
+      targets: Object.fromEntries(order.map((t) => [t, figures(t)])),
+      ratios,
+      rss: {
+        ff: { idle: rssIdle.ff, afterRun: rssAfter.ff },
+        bare: { idle: rssIdle.bare, afterRun: rssAfter.bare },
+        ...(workers > 0
+          ? {
+              ffCluster: { idle: rssIdle.ffCluster, afterRun: rssAfter.ffCluster },
+              bareCluster: { idle: rssIdle.bareCluster, afterRun: rssAfter.bareCluster },
+            }
+          : {}),
+      },
       ...(opts.profileDir ? { profile: opts.profileDir } : {}),
     };
   } finally {
@@ -209,17 +283,19 @@ async function createApiKey(ff: ServerChild): Promise<string> {
   return body.key;
 }
 
-/** One request per target before timing anything: a benchmark of 401s would be worthless. */
-async function checkAnswers(urls: Record<TargetId, string>, requests: Record<TargetId, { method?: string; path?: string; headers?: object; body?: unknown }[]>) {
-  for (const target of Object.keys(urls) as TargetId[]) {
-    const first = requests[target][0];
-    if (!first) throw new Error(`no request for ${target}`);
-    const res = await fetch(urls[target] + (first.path ?? '/'), {
-      method: first.method ?? 'GET',
-      headers: first.headers as Record<string, string>,
-      body: first.body as string,
-    });
-    const text = await res.text();
-    if (res.status !== 200 || !text.includes('"value"')) throw new Error(`${target}: ${res.status} ${text}`);
-  }
+/**
+ * One request per target before timing anything (a benchmark of 401s would
+ * be worthless); answers how many flags a response evaluated.
+ */
+async function checkAnswer(target: TargetId, url: string, first: Request | undefined): Promise<number> {
+  if (!first) throw new Error(`no request for ${target}`);
+  const res = await fetch(url + (first.path ?? '/'), {
+    method: first.method ?? 'GET',
+    headers: first.headers as Record<string, string>,
+    body: first.body as string,
+  });
+  const text = await res.text();
+  if (res.status !== 200 || !text.includes('"value"')) throw new Error(`${target}: ${res.status} ${text}`);
+  const results = (JSON.parse(text) as { results?: unknown }).results;
+  return Array.isArray(results) ? results.length : 1;
 }

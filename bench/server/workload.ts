@@ -29,10 +29,11 @@ export function contexts(count: number): Record<string, unknown>[] {
   }));
 }
 
-export type TargetId = 'bare' | 'evaluate' | 'ofrep';
+/** The request sets: a target of the benchmark sends one of them (the cluster targets reuse bare and evaluate). */
+export type RequestSetId = 'bare' | 'evaluate' | 'ofrep' | 'bulk';
 
 /** The request sequence each autocannon connection cycles through (bodies built once, not per request). */
-export function requestsFor(target: TargetId, apiKey: string, users: readonly Record<string, unknown>[]): Request[] {
+export function requestsFor(target: RequestSetId, apiKey: string, users: readonly Record<string, unknown>[]): Request[] {
   const json = { 'content-type': 'application/json' };
   switch (target) {
     case 'bare':
@@ -51,6 +52,14 @@ export function requestsFor(target: TargetId, apiKey: string, users: readonly Re
         method: 'POST',
         path: `/ofrep/v1/evaluate/flags/${FLAG}`,
         headers: { ...json, authorization: `Bearer ${apiKey}` },
+        body: JSON.stringify({ context }),
+      }));
+    case 'bulk':
+      // Every flag of the tenant's environment for one context, as an SDK's start-up fetch does.
+      return users.map((context) => ({
+        method: 'POST',
+        path: '/v1/evaluate/bulk',
+        headers: { ...json, 'x-api-key': apiKey },
         body: JSON.stringify({ context }),
       }));
   }

@@ -37,7 +37,8 @@ export function canonicalize(value: unknown): unknown {
       if (v === undefined) continue;
       const c = canonicalize(v);
       if (isEmptyContainer(c)) continue;
-      out[key] = c;
+      // A "__proto__" key is data like any other (assigning it would set the prototype instead).
+      Object.defineProperty(out, key, { value: c, enumerable: true, writable: true, configurable: true });
     }
     return out;
   }

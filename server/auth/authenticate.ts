@@ -32,7 +32,7 @@ export function registerAuthentication(app: FastifyInstance, deps: AuthDeps): vo
   app.decorateRequest('principal', null);
   app.decorateRequest('tenant', null);
   app.addHook('onRequest', (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
-    const auth = request.routeOptions.config.auth;
+    const auth = request.routeConfig.auth;
     if (auth === undefined || auth.kind === 'public') return done();
     const credential = readCredential(request);
     if (!credential) return done(unauthenticated('missing credentials: send Authorization: Bearer <token>'));
@@ -59,13 +59,22 @@ export function registerAuthentication(app: FastifyInstance, deps: AuthDeps): vo
 }
 
 function authenticateApiKey(keys: ApiKeyIndex, presented: string): ApiKeyPrincipal {
+  const known = keys.verifiedPrincipal(presented);
+  if (known !== undefined) return known;
   const parsed = parseApiKey(presented);
   const indexed = parsed ? keys.lookup(parsed.publicId) : undefined;
   // One message for unknown, revoked and wrong-secret keys.
   if (!parsed || !indexed || indexed.revoked || !secretMatches(parsed, indexed.verifier)) {
     throw unauthenticated('invalid API key');
   }
-  return { kind: 'api_key', keyId: indexed.publicId, tenant: indexed.tenant, environment: indexed.environment };
+  const principal: ApiKeyPrincipal = Object.freeze({
+    kind: 'api_key',
+    keyId: indexed.publicId,
+    tenant: indexed.tenant,
+    environment: indexed.environment,
+  });
+  keys.rememberVerified(presented, principal);
+  return principal;
 }
 
 function authorizeApiKey(request: FastifyRequest, auth: RouteAuth, key: ApiKeyPrincipal): void {

@@ -26,12 +26,12 @@ export function helmetHeaders(options: Readonly<HelmetOptions> = {}): Readonly<R
   return Object.freeze(headers);
 }
 
-/** Security headers on every response, 401/403/404 included (an onRequest hook). */
+/** Security headers on every response, 401/403/404 included (an onRequest hook, after the request hooks' first). */
 export function installSecurityHeaders(app: FastifyInstance): void {
   const strict = helmetHeaders();
   const withoutCsp = helmetHeaders({ contentSecurityPolicy: false });
   app.addHook('onRequest', (request, reply, done) => {
-    void reply.headers(request.routeOptions.config.contentSecurityPolicy === false ? withoutCsp : strict);
+    void reply.headers(request.routeConfig.contentSecurityPolicy === false ? withoutCsp : strict);
     done();
   });
 }

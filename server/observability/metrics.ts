@@ -1,11 +1,17 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { RequestMetrics } from './request-metrics.js';
+
+/** Upper bounds of http_request_duration_seconds, in seconds. */
+export const REQUEST_DURATION_BUCKETS: readonly number[] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
 /** One registry per app instance (never prom-client's global one), so tests and processes do not share counters. */
 export interface Metrics {
   registry: Registry;
-  httpRequests: Counter<'route' | 'method' | 'status'>;
-  httpDuration: Histogram<'route' | 'method' | 'status'>;
+  /** http_requests_total and http_request_duration_seconds, by route template, method and status. */
+  requests: RequestMetrics;
   evaluations: Counter<'tenant' | 'reason'>;
+  /** Adds to ff_evaluations_total at the next scrape (the hot path's way to count). */
+  countEvaluations(tenant: string, reason: string, n: number): void;
   indexRevision: Gauge<'tenant'>;
   indexReloadFailures: Counter<'tenant'>;
 }
@@ -13,27 +19,32 @@ export interface Metrics {
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // Evaluations are counted per request in a Map and added to the counter
+  // when it is scraped (its collect hook): prom-client's inc re-validates and
+  // re-hashes the label set on every call, a few hundred ns per request.
+  const pendingEvaluations = new Map<string, { labels: { tenant: string; reason: string }; n: number }>();
+  const evaluations: Counter<'tenant' | 'reason'> = new Counter({
+    name: 'ff_evaluations_total',
+    help: 'Flag evaluations by tenant and reason',
+    labelNames: ['tenant', 'reason'],
+    registers: [registry],
+    collect() {
+      for (const p of pendingEvaluations.values()) {
+        if (p.n > 0) evaluations.inc(p.labels, p.n);
+        p.n = 0;
+      }
+    },
+  });
   return {
     registry,
-    httpRequests: new Counter({
-      name: 'http_requests_total',
-      help: 'HTTP requests by route template, method and status',
-      labelNames: ['route', 'method', 'status'],
-      registers: [registry],
-    }),
-    httpDuration: new Histogram({
-      name: 'http_request_duration_seconds',
-      help: 'HTTP request latency by route template, method and status',
-      labelNames: ['route', 'method', 'status'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-      registers: [registry],
-    }),
-    evaluations: new Counter({
-      name: 'ff_evaluations_total',
-      help: 'Flag evaluations by tenant and reason',
-      labelNames: ['tenant', 'reason'],
-      registers: [registry],
-    }),
+    requests: new RequestMetrics(registry, REQUEST_DURATION_BUCKETS),
+    evaluations,
+    countEvaluations: (tenant, reason, n) => {
+      const id = `${tenant}\u0000${reason}`;
+      const p = pendingEvaluations.get(id);
+      if (p === undefined) pendingEvaluations.set(id, { labels: { tenant, reason }, n });
+      else p.n += n;
+    },
     indexRevision: new Gauge({
       name: 'ff_index_revision',
       help: 'Revision of each tenant held by the in-memory evaluation index',
