@@ -4,6 +4,7 @@
 // management API never sends CORS headers; a malformed origin is refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantState } from '../../core/model/index.js';
+import { commit, postApply } from './helpers/apply.js';
 import { ALPHA } from './helpers/fixtures.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
@@ -84,5 +85,19 @@ describe('CORS on the evaluation routes', () => {
       expect(put.status, origin).toBe(422);
     }
     expect((await s.call('GET', '/v1/environments/production')).json.data.allowedOrigins).toEqual(current.json.data.allowedOrigins);
+  });
+
+  it('is GitOps like any setting: an apply that changes allowedOrigins is planned as an environment update and takes effect', async () => {
+    const state = (await s.call('GET', '/v1/state')).json;
+    const desired: TenantState = {
+      ...state.state,
+      environments: state.state.environments.map((e: { key: string }) => (e.key === 'production' ? { ...e, allowedOrigins: [SHOP, 'https://new.example'] } : e)),
+    };
+    const plan = await postApply(s, desired, { dryRun: true });
+    expect(plan.status).toBe(200);
+    expect(JSON.stringify(plan.json.plan)).toContain('allowedOrigins');
+    const applied = await postApply(s, desired, { base: state.revision, commit: commit('Let the new storefront call ff') });
+    expect(applied.status).toBe(200);
+    expect((await evaluate('https://new.example', prodKey)).headers.get('access-control-allow-origin')).toBe('https://new.example');
   });
 });
