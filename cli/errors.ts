@@ -17,6 +17,20 @@ export const CLI_ERROR_EXIT = {
   REPO_INVALID: ExitCode.failure,
   UNKNOWN_TENANT: ExitCode.failure,
   UNKNOWN_ENVIRONMENT: ExitCode.failure,
+  /** `ff lint`: the repository's .ff-lint.yaml (or --config) is not a lint configuration. */
+  LINT_CONFIG_INVALID: ExitCode.failure,
+  /** `--at` is not an ISO-8601 date or date-time with an offset. */
+  INVALID_TIME: ExitCode.failure,
+  /** `ff promote`: a flag key names no flag of the repository (or of --tenant). */
+  UNKNOWN_FLAG: ExitCode.failure,
+  /** `ff promote`: the promotion cannot be made (a flag has no --from configuration, the same flag key in several tenants, a file that cannot be edited, an invalid result). */
+  PROMOTE_REFUSED: ExitCode.failure,
+  /** `ff codeowners`: the repository's .ff-codeowners.yaml is not valid. */
+  CODEOWNERS_CONFIG_INVALID: ExitCode.failure,
+  /** `ff codeowners --check`: the CODEOWNERS file's ff section is not what the flags say. */
+  CODEOWNERS_OUTDATED: ExitCode.failure,
+  /** `ff refs`: the source tree's .ff-refs.yaml is not valid. */
+  REFS_CONFIG_INVALID: ExitCode.failure,
   /** A file could not be read or written. */
   IO: ExitCode.failure,
   /** No answer from the server: connection refused, unknown host, timeout. */

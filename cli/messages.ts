@@ -9,6 +9,36 @@ export const messages = {
 
   repoNotFound: (dir: string) => `flags directory not found: ${dir}`,
   notADirectory: (dir: string) => `not a directory: ${dir}`,
+  lintConfigInvalid: (file: string, problems: number) => `${file} is not a valid lint configuration (${plural(problems, 'problem')})`,
+  invalidTime: (text: string) => `--at "${text}" is not an ISO-8601 date (2026-01-31) or date-time with an offset (2026-01-31T09:00:00Z)`,
+  lintClean: (flags: number, tenants: number) => `No findings in ${plural(flags, 'flag')} (${plural(tenants, 'tenant')}).`,
+  unknownFlag: (key: string, guess: string | undefined) => `no flag "${key}" in the repository${guess ? ` (did you mean "${guess}"?)` : ''}`,
+  flagInSeveralTenants: (key: string, tenants: readonly string[]) => `flag "${key}" exists in tenants ${tenants.join(', ')}: name one with --tenant`,
+  promoteNoFrom: (key: string, from: string) => `flag "${key}" has no configuration in ${from} to promote`,
+  promoteSameEnvironment: (env: string) => `--from and --to are both ${env}`,
+  promoteRefusedFile: (file: string, why: string) => `cannot promote in ${file}: ${why}`,
+  promoteInvalid: (errors: number) => `the promoted files would not validate (${plural(errors, 'error')}); nothing was written`,
+  promoted: (keys: readonly string[], from: string, to: string, files: number) =>
+    `Promoted ${keys.join(', ')} from ${from} to ${to} (${plural(files, 'file')} rewritten).`,
+  promotedDry: (keys: readonly string[], from: string, to: string) => `Would promote ${keys.join(', ')} from ${from} to ${to} (dry run: nothing written).`,
+  promoteNothing: (from: string, to: string) => `Nothing to promote: ${to} already has the configuration of ${from}.`,
+  codeownersConfigInvalid: (file: string, problems: number) => `${file} is not a valid codeowners configuration (${plural(problems, 'problem')})`,
+  codeownersOutsideRoot: (dir: string, root: string) => `${dir} is outside ${root}: CODEOWNERS paths are relative to the repository root`,
+  codeownersOutdated: (file: string) => `${file} does not match the flag owners: run \`ff codeowners\` and commit the result`,
+  codeownersUpToDate: (file: string, files: number) => `${file} is up to date (${plural(files, 'flags file')} with owners).`,
+  codeownersWritten: (file: string, files: number, changed: boolean) =>
+    changed ? `Wrote ${file}: ${plural(files, 'flags file')} with owners.` : `${file} was already up to date (${plural(files, 'flags file')} with owners).`,
+  codeownersUnmapped: (flag: string, owner: string, path: string) =>
+    `flag "${flag}" (${path}): owner "${owner}" is not a GitHub owner (@user, @org/team, e-mail); map it in .ff-codeowners.yaml`,
+  codeownersOwnerless: (flag: string, path: string) => `flag "${flag}" (${path}) has no owner: CODEOWNERS cannot require anyone's approval for it`,
+  codeownersShared: (path: string) => `${path} holds flags of several owners: any one of them can approve a change to any flag of the file`,
+  refsConfigInvalid: (file: string, problems: number) => `${file} is not a valid refs configuration (${plural(problems, 'problem')})`,
+  refsNotADirectory: (root: string) => `source root not found: ${root} is not a directory`,
+  refsSummary: (refs: number, flags: number, files: number, ms: number) =>
+    `${plural(refs, 'reference')} to ${plural(flags, 'flag')} in ${plural(files, 'file')} searched (${ms} ms).`,
+  refsUnreferenced: (keys: readonly string[]) => `Not referenced: ${keys.join(', ')}.`,
+  repoInvalidForLint: (dir: string, errors: number) =>
+    `${dir} has ${plural(errors, 'error')}; fix them (see \`ff validate ${dir}\`) before linting`,
   repoInvalid: (dir: string, errors: number) =>
     `${dir} has ${plural(errors, 'error')}; fix them (see \`ff validate ${dir}\`) before evaluating`,
   unknownTenant: (tenant: string, known: readonly string[]) =>

@@ -5,6 +5,7 @@
 //   install    npm-install the pinned @ff/cli into the runner's temp folder, put it on PATH
 //   resolve    plan (pull_request) or apply (push, workflow_dispatch)
 //   plan       ff validate, ff plan --out for every tenant; one PR comment; the plans for upload
+//   lint       ff lint --format github: annotations on the pull request; fails at lint-fail-on
 //   find-plan  the reviewed plan of the commit being applied: its artifact and run
 //   apply      ff apply DIR --plan <reviewed> per tenant; a stale plan → a fresh plan, posted, not applied
 //
@@ -88,6 +89,7 @@ async function plan() {
     await upsertPlanComment(github, pr.number, validationFailedComment(headSha));
     throw new ActionError(`ff validate found errors in ${dir}`);
   }
+  setOutput('validated', 'true');
   const env = { FF_SERVER: server(), FF_TOKEN: await ffToken(server()) };
   const tenants = input('tenants') ? input('tenants').split(/[\s,]+/).filter(Boolean) : await tenantsOf(dir);
   const outDir = path.join(temp(), 'ff-plan');
@@ -101,6 +103,16 @@ async function plan() {
   if (failed.length > 0) throw new ActionError(`the plan failed for ${failed.map((r) => r.tenant).join(', ')}: see the log`);
   setOutput('artifact', artifact);
   setOutput('plan-dir', outDir);
+}
+
+async function lint() {
+  const dir = flagsDir();
+  const failOn = input('lint-fail-on', 'error');
+  if (!['error', 'warning', 'notice'].includes(failOn)) throw new ActionError(`lint-fail-on must be error, warning or notice, not ${failOn}`);
+  // Annotations go straight to the job log, where GitHub turns them into file:line marks on the pull request.
+  const r = await runFf(['lint', dir, '--format', 'github', '--fail-on', failOn], { inherit: true });
+  setOutput('result', r.code === EXIT.ok ? 'passed' : 'failed');
+  if (r.code !== EXIT.ok) throw new ActionError(`ff lint found problems at ${failOn} severity or above in ${dir} (see the annotations)`);
 }
 
 /** The pull request a pushed commit merged, if any. */
@@ -202,7 +214,7 @@ async function apply() {
   if (problems.length > 0) throw new ActionError(problems.join('; '));
 }
 
-const STEPS = { install, resolve, plan, 'find-plan': findPlan, apply };
+const STEPS = { install, resolve, plan, lint, 'find-plan': findPlan, apply };
 
 const step = STEPS[process.argv[2]];
 if (!step) {

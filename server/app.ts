@@ -206,6 +206,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     loading ??= loadInBackground();
   });
   app.addHook('onClose', async () => {
+    index.stop();
     await loading?.catch(() => {});
     db.close();
     await new Promise<void>((resolve) => logger.flush(() => resolve()));

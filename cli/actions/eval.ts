@@ -24,6 +24,8 @@ export interface LocalEvalRequest {
   flagKey: string;
   context: unknown;
   explain: boolean;
+  /** The moment (epoch ms) schedules are resolved at: the CLI's clock, or --at. */
+  at: number;
 }
 
 /** Either an answer, or the validation report that stopped us from giving one. */
@@ -46,7 +48,7 @@ export async function evaluateLocally(request: LocalEvalRequest): Promise<LocalE
 
   const state = findTenant(tenants, request.tenant);
   assertEnvironment(state, request.environment);
-  const snapshot = engine.buildSnapshot(state, request.environment, LOCAL_REVISION);
+  const snapshot = engine.buildSnapshot(state, request.environment, LOCAL_REVISION, { at: request.at });
   const result = engine.evaluate(snapshot, request.flagKey, request.context);
   const view: EvalView = { tenant: request.tenant, environment: request.environment, evaluation: engine.toWire(result, snapshot.revision) };
   if (request.explain) view.trace = engine.explain(snapshot, request.flagKey, request.context);

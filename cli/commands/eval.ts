@@ -36,6 +36,10 @@ export default class Eval extends FfCommand {
       command: '<%= config.bin %> <%= command.id %> new-checkout -t acme -e production --context - --json < ctx.json',
     },
     {
+      description: 'Where a progressive rollout (a schedule) will be on Monday morning.',
+      command: '<%= config.bin %> <%= command.id %> new-checkout -t acme -e production -c \'{"targetingKey":"user-1"}\' --at 2026-12-07T09:00:00Z',
+    },
+    {
       description: 'Ask the server (FF_SERVER, FF_TOKEN) instead of the local files.',
       command: '<%= config.bin %> <%= command.id %> new-checkout -t acme -e production -c \'{"targetingKey":"user-1"}\' --remote --explain',
     },
@@ -64,6 +68,11 @@ export default class Eval extends FfCommand {
       description: 'Print the answer as JSON (the server\'s wire shape; with --explain, plus "trace").',
       default: false,
     }),
+    at: Flags.string({
+      description: 'Evaluate as of this moment (ISO-8601 date or date-time with an offset): schedules serve the step in force then. Default: now.',
+      helpValue: '<time>',
+      exclusive: ['remote'],
+    }),
     remote: Flags.boolean({
       description: 'Evaluate on the server (its preview endpoint) instead of from the local files.',
       default: false,
@@ -81,7 +90,9 @@ export default class Eval extends FfCommand {
       this.show(await evaluateRemotely(client, request), flags.json);
       return;
     }
+    const at = flags.at === undefined ? Date.now() : (await import('../io/at-time.js')).parseAtTime(flags.at);
     const outcome = await evaluateLocally({
+      at,
       dir: flags.dir,
       tenant: flags.tenant,
       environment: flags.env,

@@ -62,9 +62,10 @@ export default class Plan extends FfCommand {
       plan = saved.plan;
       await writeFile(flags.out, serializeSavedPlan(saved));
     }
+    const now = Date.now();
     if (flags.format === 'json') this.print(renderPlanJson(plan));
-    else if (flags.format === 'markdown') this.print(renderPlanMarkdown(plan));
-    else this.print(renderPlanText(plan, this.colors));
+    else if (flags.format === 'markdown') this.print(renderPlanMarkdown(plan, { now }));
+    else this.print(renderPlanText(plan, this.colors, { now }));
     if (flags.out !== undefined) this.printError(messages.planSaved(flags.out));
     const changed = plan.changes.length > 0;
     this.finish(flags['detailed-exitcode'] && changed ? ExitCode.changes : ExitCode.ok);

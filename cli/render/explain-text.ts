@@ -94,6 +94,13 @@ function renderRollout(served: NonNullable<ExplainTrace['served']>, colors: Pale
   return out;
 }
 
+function renderSchedule(served: NonNullable<ExplainTrace['served']>, colors: Palette): string {
+  const s = served.schedule;
+  if (!s) return '';
+  const now = s.step === 0 ? `schedule not started (the off variant until step 1)` : `schedule step ${s.step} of ${s.steps}, since ${s.since ?? '?'}`;
+  return `${INDENT.repeat(2)}${now}${s.next ? colors.dim(`; next step at ${s.next}`) : colors.dim('; the last step')}\n`;
+}
+
 function renderServed(trace: ExplainTrace, colors: Palette): string {
   const served = trace.served;
   if (!served) return '';
@@ -103,6 +110,7 @@ function renderServed(trace: ExplainTrace, colors: Palette): string {
   const failure = `error ${errorCode ?? ''}${errorMessage ? `: ${errorMessage}` : ''}`;
   const lines: Record<typeof served.by, string> = {
     off: `flag disabled: served the off variant ${variant}`,
+    prerequisite: `a prerequisite is not met: served the off variant ${variant} (PREREQUISITE_FAILED)`,
     target: `targeting key listed in individual targets: served ${variant}`,
     rule: `rule ${served.ruleId ?? '?'} decided: served ${variant}`,
     default: `no target or rule matched: served the default, ${variant}`,
@@ -110,7 +118,7 @@ function renderServed(trace: ExplainTrace, colors: Palette): string {
   };
   // A rule or the default can still end in an error (a rollout with no bucketing value).
   const error = served.by !== 'error' && errorCode ? colors.red(`; error ${errorCode}`) : '';
-  return `${INDENT}${colors.bold('→')} ${lines[served.by]}${error}\n${renderRollout(served, colors)}`;
+  return `${INDENT}${colors.bold('→')} ${lines[served.by]}${error}\n${renderSchedule(served, colors)}${renderRollout(served, colors)}`;
 }
 
 /** `--explain`: every step the engine took, in the order it took them. */
@@ -119,6 +127,12 @@ export function renderExplainText(trace: ExplainTrace, colors: Palette): string 
   if (!trace.flagFound) return `${out}${INDENT}${mark(false, colors)} flag not found\n${renderServed(trace, colors)}`;
 
   out += `${INDENT}${mark(trace.enabled === true, colors)} ${trace.enabled ? 'enabled' : 'disabled'} in ${trace.environment}\n`;
+  for (const p of trace.prerequisites ?? []) {
+    const why = p.met ? '' : `  ${colors.dim(`— ${p.problem ?? 'not met'}`)}`;
+    out += `${INDENT}${mark(p.met, colors)} prerequisite ${colors.bold(p.flag)} serves ${p.variant}${why}\n`;
+    // The prerequisite's own evaluation, indented under it.
+    if (p.trace) out += renderExplainText(p.trace, colors).split('\n').slice(1).filter((l) => l !== '').map((l) => `${INDENT.repeat(2)}${l}\n`).join('');
+  }
   if (trace.target) {
     out += trace.target.matched
       ? `${INDENT}${mark(true, colors)} individual targets: targeting key listed for ${trace.target.variant ?? '?'}\n`

@@ -1,4 +1,5 @@
 import type { Change, Plan } from '../../core/model/schema-types.js';
+import { planTimelines, timelineLines, timelineTitle } from './schedule-timeline.js';
 import { codeBlock, escapeHtml, escapeMarkdown, inlineCode } from './markdown.js';
 import {
   NO_CHANGES,
@@ -75,6 +76,17 @@ function riskList(plan: Plan): string {
   return `${out}\n`;
 }
 
+function timelineSection(plan: Plan, now: number | undefined): string {
+  const timelines = planTimelines(plan.changes);
+  if (timelines.length === 0) return '';
+  let out = '**Schedules** (progressive rollouts: each step starts at its time, with no further apply)\n\n';
+  for (const t of timelines) {
+    out += `- ${inlineCode(timelineTitle(t))}\n`;
+    for (const line of timelineLines(t, now)) out += `  - ${line.current ? `**${escapeMarkdown(line.text)}** ← now` : escapeMarkdown(line.text)}\n`;
+  }
+  return `${out}\n`;
+}
+
 /**
  * `--format markdown`: a pull-request comment. A marker for the workflow, the
  * summary, drift and risks up front, a table of every change, and one
@@ -88,6 +100,7 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
   const drift = driftLine(plan);
   if (drift) out += `> [!WARNING]\n> ${escapeMarkdown(drift)}\n\n`;
   out += riskList(plan);
+  out += timelineSection(plan, options.now);
 
   const omitted = (n: number, what: string) =>
     `\n_${plural(n, 'more change')} not shown ${what}: the comment would be too long. Run \`ff plan\` locally for the whole plan._\n`;

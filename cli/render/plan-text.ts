@@ -1,5 +1,6 @@
 import type { Change, Plan } from '../../core/model/schema-types.js';
 import type { Palette } from '../io/colors.js';
+import { planTimelines, timelineLines, timelineTitle } from './schedule-timeline.js';
 import { NO_CHANGES, describeDrift, describeResource, driftLine, fieldLine, headingText, summaryLine, type PlanHeading } from './plan-values.js';
 
 const INDENT = '    ';
@@ -32,6 +33,14 @@ export function renderPlanText(plan: Plan, colors: Palette, heading: PlanHeading
   let out = `${colors.bold(heading.title ?? 'Plan')} for ${headingText(plan, heading)}\n\n`;
   if (plan.changes.length === 0) out += `${heading.noChanges ?? NO_CHANGES}\n`;
   else out += plan.changes.map((c) => renderChange(c, colors)).join('');
+  const timelines = planTimelines(plan.changes);
+  if (timelines.length > 0) {
+    out += `\n${colors.bold('Schedules')} (progressive rollouts; each step starts at its time without another apply)\n`;
+    for (const t of timelines) {
+      out += `  ${timelineTitle(t)}\n`;
+      for (const line of timelineLines(t, heading.now)) out += `    ${line.current ? colors.green(`▶ ${line.text}  ← now`) : `  ${line.text}`}\n`;
+    }
+  }
   const drift = driftLine(plan);
   out += `\n${drift ? `${colors.magenta(drift)}\n` : ''}${colors.bold(summaryLine(plan))}\n`;
   return out;

@@ -108,6 +108,8 @@ export interface PlanHeading {
   against?: string;
   /** Said when there is nothing to change. */
   noChanges?: string;
+  /** The moment (epoch ms) the plan is shown at: marks the step of each schedule in force now. */
+  now?: number;
 }
 
 export const NO_CHANGES = 'No changes: the server already matches the files.';

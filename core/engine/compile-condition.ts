@@ -7,7 +7,9 @@ import type { Condition, Operator } from '../model/index.js';
 import { CompiledCondition, ConditionKind, Op } from './compiled.js';
 import type { CompiledSegment, OpCode } from './compiled.js';
 import { parseIsoDate } from './iso-date.js';
-import { parseVersion } from './operators.js';
+import { parseCidr } from './cidr.js';
+import type { CidrRange } from './cidr.js';
+import { parseRange, parseVersion } from './operators.js';
 import { compileRegex } from './regex.js';
 
 type Scalar = string | number | boolean;
@@ -33,6 +35,8 @@ const OPERATORS: Readonly<Record<Operator, { op: OpCode; negated: boolean }>> = 
   before: { op: Op.BEFORE, negated: false },
   after: { op: Op.AFTER, negated: false },
   exists: { op: Op.EXISTS, negated: false },
+  in_cidr: { op: Op.IN_CIDR, negated: false },
+  semver_range: { op: Op.SEMVER_RANGE, negated: false },
 };
 
 function isScalar(value: unknown): value is Scalar {
@@ -123,11 +127,33 @@ function compileOperand(c: CompiledCondition, value: unknown): string | undefine
     case Op.SEMVER_GTE:
       c.version = parseVersion(value);
       return c.version === null ? 'this operator needs a semantic version value' : undefined;
+    case Op.IN_CIDR: {
+      const ranges = compileCidrs(value);
+      if (ranges === undefined) return 'in_cidr needs a CIDR range ("10.0.0.0/8", "2001:db8::/32") or a list of them';
+      c.cidrs = ranges;
+      return undefined;
+    }
+    case Op.SEMVER_RANGE:
+      c.range = parseRange(value);
+      return c.range === null ? 'semver_range needs a version range as npm reads it ("^1.2.0", "~2.1", ">=1.0.0 <2.0.0 || 3.x")' : undefined;
     case Op.BEFORE:
     case Op.AFTER:
       c.number = typeof value === 'number' && Number.isFinite(value) ? value : typeof value === 'string' ? parseIsoDate(value) : NaN;
       return Number.isNaN(c.number) ? 'this operator needs an ISO-8601 date-time value' : undefined;
   }
+}
+
+/** One CIDR string or a non-empty list of them, each valid; undefined otherwise. */
+export function compileCidrs(value: unknown): readonly CidrRange[] | undefined {
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0) return undefined;
+  const ranges: CidrRange[] = [];
+  for (const item of list) {
+    const range = typeof item === 'string' ? parseCidr(item) : undefined;
+    if (range === undefined) return undefined;
+    ranges.push(range);
+  }
+  return Object.freeze(ranges);
 }
 
 function compileList(c: CompiledCondition, value: unknown, lower: (text: string) => string): string | undefined {

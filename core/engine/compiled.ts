@@ -2,7 +2,8 @@
 // produces and evaluate walks. Everything the hot path needs is precomputed;
 // every object of a kind is created by one constructor or factory so V8 sees a
 // single shape at each access site.
-import type { SemVer } from 'semver';
+import type { Range, SemVer } from 'semver';
+import type { CidrRange } from './cidr.js';
 import type { Condition, FlagType, JsonValue } from '../model/index.js';
 import type { HashPrefix } from './bucketing.js';
 import type { EvaluationResult } from './types.js';
@@ -27,6 +28,8 @@ export const Op = {
   SEMVER_GTE: 15,
   BEFORE: 16,
   AFTER: 17,
+  IN_CIDR: 18,
+  SEMVER_RANGE: 19,
 } as const;
 export type OpCode = (typeof Op)[keyof typeof Op];
 
@@ -64,6 +67,10 @@ export class CompiledCondition {
   hasBooleans = false;
   regex: RegExp | null = null;
   version: SemVer | null = null;
+  /** in_cidr: the ranges, parsed once. */
+  cidrs: readonly CidrRange[] | null = null;
+  /** semver_range: the npm range, parsed once. */
+  range: Range | null = null;
   segment: CompiledSegment | null = null;
   /** Why a NEVER condition can never match (for explain). */
   problem = '';
@@ -112,12 +119,30 @@ export interface CompiledServe {
   readonly weights: Readonly<Record<string, number>>;
   /** ROLLOUT: served when no range can take the bucket (no positive weight). */
   readonly emptyOutcome: Outcome;
+  /** The schedule this serve was resolved from; null when it is no schedule. */
+  readonly schedule: ScheduleState | null;
+}
+
+/** Which step of a schedule a serve was resolved to (compile time, at the snapshot's moment). */
+export interface ScheduleState {
+  /** Index of the step in force; -1 before the first step (the off variant is served). */
+  readonly step: number;
+  readonly steps: number;
+  /** Start of the step in force (epoch ms), when one is. */
+  readonly since: number | undefined;
+  /** Start of the next step (epoch ms), when there is one. */
+  readonly next: number | undefined;
 }
 
 export interface CompiledRule {
   readonly id: string;
   readonly conditions: readonly CompiledCondition[];
   readonly serve: CompiledServe;
+}
+
+export interface CompiledPrerequisite {
+  readonly flagKey: string;
+  readonly variant: string;
 }
 
 export interface CompiledFlag {
@@ -128,6 +153,10 @@ export interface CompiledFlag {
   readonly off: Outcome;
   /** The DISABLED answer. */
   readonly disabledResult: EvaluationResult;
+  /** Flags (by key: looked up in the snapshot at evaluation) that must serve a variant first; null when none. */
+  readonly prerequisites: readonly CompiledPrerequisite[] | null;
+  /** The PREREQUISITE_FAILED answer: the off variant. */
+  readonly prerequisiteFailedResult: EvaluationResult;
   /** The INVALID_CONTEXT answer. */
   readonly invalidContextResult: EvaluationResult;
   /** Targeting key to its TARGETING_MATCH answer; null when the flag has no targets here. */

@@ -42,6 +42,10 @@ function needs(c: CompiledCondition): string {
     case Op.SEMVER_GT:
     case Op.SEMVER_GTE:
       return 'a semantic version string';
+    case Op.SEMVER_RANGE:
+      return 'a semantic version string';
+    case Op.IN_CIDR:
+      return 'an IP address string';
     case Op.BEFORE:
     case Op.AFTER:
       return 'an ISO-8601 date-time string or epoch milliseconds';
@@ -55,7 +59,8 @@ function whyNotApplicable(c: CompiledCondition, value: unknown): string {
   if (c.op === Op.MATCHES && typeof value === 'string') {
     return `the input is ${value.length} characters long (a regex tests at most ${MAX_REGEX_INPUT})`;
   }
-  if (typeof value === 'string' && c.op >= Op.SEMVER_EQ && c.op <= Op.SEMVER_GTE) return 'it is not a valid semantic version';
+  if (typeof value === 'string' && ((c.op >= Op.SEMVER_EQ && c.op <= Op.SEMVER_GTE) || c.op === Op.SEMVER_RANGE)) return 'it is not a valid semantic version';
+  if (typeof value === 'string' && c.op === Op.IN_CIDR) return 'it is not an IPv4 or IPv6 address';
   if (typeof value === 'string' && (c.op === Op.BEFORE || c.op === Op.AFTER)) return 'it is not an ISO-8601 date-time';
   return `it is ${typeName(value)}; ${c.source.operator} needs ${needs(c)}`;
 }

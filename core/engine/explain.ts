@@ -9,13 +9,33 @@ import { describeAttributeTest } from './explain-text.js';
 import { Test, membershipByList, readAttribute, testAttribute } from './operators.js';
 import { bucketingValue, flagNotFound, isContextObject, serveResult } from './results.js';
 import type { Snapshot } from './snapshot.js';
-import type { ConditionTrace, EvaluationResult, ExplainTrace, RuleTrace, SegmentTrace } from './types.js';
+import type { ConditionTrace, EvaluationResult, ExplainTrace, PrerequisiteTrace, RuleTrace, SegmentTrace } from './types.js';
 
 type Context = Readonly<Record<string, unknown>>;
 type Served = NonNullable<ExplainTrace['served']>;
 
 /** Evaluates like `evaluate` and returns every rule and condition tried, and why each matched or not. */
 export function explain(snapshot: Snapshot, flagKey: string, context: unknown): ExplainTrace {
+  return explainAt(snapshot, flagKey, context, true);
+}
+
+/** Explains a prerequisite as `evaluate` checks it: met only when enabled, without prerequisites, serving the variant. */
+function tracePrerequisite(snapshot: Snapshot, flagKey: string, variant: string, context: Context): PrerequisiteTrace {
+  const base = { flag: flagKey, variant };
+  const required = snapshot.flagTable.get(flagKey);
+  if (required === undefined) return { ...base, met: false, problem: `flag "${flagKey}" does not exist` };
+  if (required.prerequisites !== null) {
+    return { ...base, met: false, problem: `flag "${flagKey}" has prerequisites of its own: prerequisites are one level deep` };
+  }
+  const trace = explainAt(snapshot, flagKey, context, false);
+  if (!required.enabled) return { ...base, met: false, problem: `flag "${flagKey}" is disabled in ${snapshot.environment}`, trace };
+  const result = trace.result;
+  if (result.errorCode !== undefined) return { ...base, met: false, problem: `flag "${flagKey}" answered error ${result.errorCode}`, trace };
+  if (result.variant !== variant) return { ...base, met: false, problem: `flag "${flagKey}" served "${String(result.variant)}", not "${variant}"`, trace };
+  return { ...base, met: true, trace };
+}
+
+function explainAt(snapshot: Snapshot, flagKey: string, context: unknown, checkPrerequisites: boolean): ExplainTrace {
   const base = { flagKey: String(flagKey), environment: snapshot.environment, revision: snapshot.revision };
   const flag = snapshot.flagTable.get(flagKey);
   if (flag === undefined) {
@@ -29,7 +49,19 @@ export function explain(snapshot: Snapshot, flagKey: string, context: unknown): 
     const result = flag.disabledResult;
     return { ...base, flagFound: true, enabled: false, rules: [], served: { by: 'off', variant: result.variant }, result };
   }
-  const trace = { ...base, flagFound: true, enabled: true };
+  const trace: Omit<ExplainTrace, 'rules' | 'result'> = { ...base, flagFound: true, enabled: true };
+  if (checkPrerequisites && flag.prerequisites !== null) {
+    const prerequisites: PrerequisiteTrace[] = [];
+    for (const p of flag.prerequisites) {
+      const checked = tracePrerequisite(snapshot, p.flagKey, p.variant, context);
+      prerequisites.push(checked);
+      if (!checked.met) {
+        const result = flag.prerequisiteFailedResult;
+        return { ...trace, prerequisites, rules: [], served: { by: 'prerequisite', variant: result.variant }, result };
+      }
+    }
+    trace.prerequisites = prerequisites;
+  }
   const targetingKey = readAttribute(context, 'targetingKey');
   const targeted = typeof targetingKey === 'string' && flag.targets !== null ? flag.targets.get(targetingKey) : undefined;
   if (targeted !== undefined) {
@@ -65,6 +97,15 @@ function servedBy(
 ): Served {
   const served: Served = { by, variant: result.variant };
   if (result.ruleId !== undefined) served.ruleId = result.ruleId;
+  const schedule = serve.schedule;
+  if (schedule !== null) {
+    served.schedule = {
+      step: schedule.step + 1,
+      steps: schedule.steps,
+      ...(schedule.since === undefined ? {} : { since: new Date(schedule.since).toISOString() }),
+      ...(schedule.next === undefined ? {} : { next: new Date(schedule.next).toISOString() }),
+    };
+  }
   if (serve.kind === ServeKind.ROLLOUT) {
     const bucketValue = bucketingValue(context, serve.bucketBy);
     served.rollout = {

@@ -1,7 +1,8 @@
 // The evaluation engine: compile a tenant's environment once, evaluate fast.
 export { buildSnapshot, updateSnapshot, TARGETING_KEY } from './compile.js';
-export type { SnapshotChange } from './compile.js';
+export type { BuildOptions, SnapshotChange } from './compile.js';
 export { Snapshot } from './snapshot.js';
+export type { SnapshotTiming } from './snapshot.js';
 export { evaluate, evaluateAll } from './evaluate.js';
 export { explain } from './explain.js';
 export { toWire } from './wire.js';

@@ -1,7 +1,8 @@
 // Matching compiled conditions and segments against a context: the innermost
 // loop of evaluation. Shared by evaluate and explain so the two cannot disagree.
 import semver from 'semver';
-import type { SemVer } from 'semver';
+import type { Range, SemVer } from 'semver';
+import { inAnyRange, parseAddress } from './cidr.js';
 import { ConditionKind, Op } from './compiled.js';
 import type { CompiledCondition, CompiledSegment } from './compiled.js';
 import { parseIsoDate } from './iso-date.js';
@@ -42,6 +43,22 @@ export function parseVersion(value: unknown): SemVer | null {
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_SEMVER_LENGTH) return null;
   if (value.trim() !== value) return null;
   return semver.parse(value);
+}
+
+/** Longest range text accepted (npm's own ranges are short; this bounds the parse). */
+const MAX_RANGE_LENGTH = 256;
+
+/**
+ * A version range as npm's semver reads it (^, ~, x-ranges, hyphen ranges,
+ * ||), strict (no loose forms); null when it is not one.
+ */
+export function parseRange(value: unknown): Range | null {
+  if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_RANGE_LENGTH) return null;
+  try {
+    return new semver.Range(value);
+  } catch {
+    return null;
+  }
 }
 
 /** fastVersionOrder's answer when the fast path does not apply. */
@@ -150,6 +167,17 @@ export function testAttribute(c: CompiledCondition, value: unknown): TestResult 
       const version = parseVersion(value);
       if (version === null) return Test.NOT_APPLICABLE;
       return compareOrder(c.op, version.compare(c.version!));
+    }
+    case Op.IN_CIDR: {
+      if (typeof value !== 'string') return Test.NOT_APPLICABLE;
+      const address = parseAddress(value);
+      if (address === undefined) return Test.NOT_APPLICABLE;
+      return bool(inAnyRange(address, c.cidrs!));
+    }
+    case Op.SEMVER_RANGE: {
+      const version = parseVersion(value);
+      if (version === null) return Test.NOT_APPLICABLE;
+      return bool(c.range!.test(version));
     }
     case Op.BEFORE:
     case Op.AFTER: {

@@ -1,7 +1,11 @@
 import type { FlagType, JsonValue } from '../model/index.js';
 
-/** OpenFeature resolution reasons, used verbatim. */
-export type Reason = 'STATIC' | 'DEFAULT' | 'TARGETING_MATCH' | 'SPLIT' | 'DISABLED' | 'ERROR';
+/**
+ * OpenFeature resolution reasons, used verbatim, plus ff's own
+ * PREREQUISITE_FAILED (OpenFeature allows provider-specific reasons): a
+ * prerequisite flag did not serve its required variant, so the off variant is served.
+ */
+export type Reason = 'STATIC' | 'DEFAULT' | 'TARGETING_MATCH' | 'SPLIT' | 'DISABLED' | 'ERROR' | 'PREREQUISITE_FAILED';
 
 /** OpenFeature error codes, used verbatim. */
 export type EvaluationErrorCode =
@@ -68,6 +72,17 @@ export interface SegmentTrace {
   conditions?: ConditionTrace[];
 }
 
+/** One prerequisite as explain saw it: what it had to serve, and its own evaluation. */
+export interface PrerequisiteTrace {
+  flag: string;
+  variant: string;
+  met: boolean;
+  /** Why it was not met, when it was not. */
+  problem?: string;
+  /** The prerequisite's own evaluation (absent when the flag does not exist or may not be a prerequisite). */
+  trace?: ExplainTrace;
+}
+
 export interface RuleTrace {
   index: number;
   ruleId: string;
@@ -83,14 +98,18 @@ export interface ExplainTrace {
   revision: number;
   flagFound: boolean;
   enabled?: boolean;
+  /** The prerequisites checked, in order; checking stops at the first not met. */
+  prerequisites?: PrerequisiteTrace[];
   target?: { matched: boolean; variant?: string };
   rules: RuleTrace[];
   /** What finally served the value. */
   served?: {
-    by: 'off' | 'target' | 'rule' | 'default' | 'error';
+    by: 'off' | 'prerequisite' | 'target' | 'rule' | 'default' | 'error';
     ruleId?: string;
     variant?: string | null;
     rollout?: { bucketBy: string; bucketValue?: string; bucket?: number; weights: Record<string, number> };
+    /** The serve is a schedule: the step in force (1-based; 0 before the first) and when it started and the next starts (ISO-8601). */
+    schedule?: { step: number; steps: number; since?: string; next?: string };
   };
   result: EvaluationResult;
 }

@@ -4,15 +4,18 @@
 import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Pair, YAMLMap } from 'yaml';
 
-type MapKind = 'root' | 'flag' | 'environmentConfig' | 'rule' | 'condition' | 'serve' | 'segment' | 'environment';
+type MapKind = 'root' | 'lifetimes' | 'prerequisite' | 'scheduleStep' | 'flag' | 'environmentConfig' | 'rule' | 'condition' | 'serve' | 'segment' | 'environment';
 
 const ORDER: Readonly<Record<MapKind, readonly string[]>> = {
-  root: ['version', 'tenant', 'name', 'environments', 'flags', 'segments'],
-  flag: ['key', 'description', 'owner', 'tags', 'type', 'variants', 'offVariant', 'salt', 'environments'],
+  root: ['version', 'tenant', 'name', 'environments', 'lifetimes', 'flags', 'segments'],
+  lifetimes: ['release', 'experiment', 'operational', 'kill-switch', 'permission'],
+  flag: ['key', 'description', 'owner', 'kind', 'expires', 'tags', 'type', 'variants', 'offVariant', 'salt', 'prerequisites', 'environments'],
+  prerequisite: ['flag', 'variant'],
   environmentConfig: ['enabled', 'offVariant', 'targets', 'rules', 'default'],
   rule: ['id', 'description', 'conditions', 'serve'],
   condition: ['attribute', 'segment', 'operator', 'value', 'negate', 'caseInsensitive'],
-  serve: ['variant', 'rollout', 'bucketBy'],
+  serve: ['variant', 'rollout', 'schedule', 'bucketBy'],
+  scheduleStep: ['at', 'variant', 'rollout'],
   segment: ['key', 'description', 'match', 'conditions', 'include', 'exclude'],
   environment: ['key', 'name', 'description', 'allowedOrigins'],
 };
@@ -20,10 +23,11 @@ const ORDER: Readonly<Record<MapKind, readonly string[]>> = {
 /** What a key's value holds, by the kind of map the key is in. */
 type Child = { list: MapKind } | { map: MapKind } | { mapOf: MapKind };
 const CHILDREN: Readonly<Partial<Record<MapKind, Readonly<Record<string, Child>>>>> = {
-  root: { environments: { list: 'environment' }, flags: { list: 'flag' }, segments: { list: 'segment' } },
-  flag: { environments: { mapOf: 'environmentConfig' } },
+  root: { environments: { list: 'environment' }, lifetimes: { map: 'lifetimes' }, flags: { list: 'flag' }, segments: { list: 'segment' } },
+  flag: { prerequisites: { list: 'prerequisite' }, environments: { mapOf: 'environmentConfig' } },
   environmentConfig: { rules: { list: 'rule' }, default: { map: 'serve' } },
   rule: { conditions: { list: 'condition' }, serve: { map: 'serve' } },
+  serve: { schedule: { list: 'scheduleStep' } },
   segment: { conditions: { list: 'condition' } },
 };
 

@@ -42,6 +42,14 @@ export interface Flag {
    */
   tags?: string[];
   /**
+   * What the flag is for, which sets how long it is expected to live (docs/lifecycle.md). Default: release.
+   */
+  kind?: 'release' | 'experiment' | 'operational' | 'kill-switch' | 'permission';
+  /**
+   * Date (YYYY-MM-DD, UTC) after which ff lint reports the flag as stale, whatever its kind.
+   */
+  expires?: string;
+  /**
    * Type of every variant value.
    */
   type: 'boolean' | 'string' | 'number' | 'object';
@@ -59,6 +67,21 @@ export interface Flag {
    * Optional bucketing salt: changing it reshuffles every rollout of this flag.
    */
   salt?: string;
+  /**
+   * Flags that must serve the given variant (in the same environment, for the same context) before this flag is evaluated; otherwise it serves its off variant with reason PREREQUISITE_FAILED. One level deep: a prerequisite may not have prerequisites.
+   *
+   * @maxItems 20
+   */
+  prerequisites?: {
+    /**
+     * Key of the prerequisite flag (same tenant).
+     */
+    flag: string;
+    /**
+     * The variant it must serve.
+     */
+    variant: string;
+  }[];
   /**
    * Targeting per environment key. An environment not listed serves offVariant. default (in each) is served when no target or rule matched; absent, offVariant.
    */
@@ -128,7 +151,9 @@ export interface Condition {
     | 'semver_gte'
     | 'before'
     | 'after'
-    | 'exists';
+    | 'exists'
+    | 'in_cidr'
+    | 'semver_range';
   /**
    * A scalar, or for in/not_in a list of scalars. Absent for exists.
    */
@@ -144,21 +169,42 @@ export interface Condition {
   caseInsensitive?: boolean;
 }
 /**
- * Either a fixed variant or a percentage rollout (exactly one).
+ * A fixed variant, a percentage rollout, or a schedule of them (exactly one).
  */
 
 export interface Serve {
   variant?: string;
+  rollout?: Rollout;
   /**
-   * Variant name to weight. Weights are normalized; they need not sum to 100.
+   * A progressive rollout: steps in time order, each serving a variant or a rollout from its start on. Before the first step the off variant is served.
+   *
+   * @minItems 1
+   * @maxItems 50
    */
-  rollout?: {
-    [k: string]: number | undefined;
-  };
+  schedule?: [ScheduleStep, ...ScheduleStep[]];
   /**
-   * Context attribute the rollout buckets by. Default: the targeting key.
+   * Context attribute the rollout (or the schedule's rollouts) buckets by. Default: the targeting key.
    */
   bucketBy?: string;
+}
+/**
+ * Variant name to weight. Weights are normalized; they need not sum to 100.
+ */
+
+export interface Rollout {
+  [k: string]: number | undefined;
+}
+/**
+ * From `at` on (until the next step), serve the variant or the rollout.
+ */
+
+export interface ScheduleStep {
+  /**
+   * ISO-8601 date (midnight UTC) or date-time with an offset.
+   */
+  at: string;
+  variant?: string;
+  rollout?: Rollout;
 }
 /**
  * A reusable set of users: explicit include/exclude lists plus conditions matched all or any.
@@ -186,6 +232,12 @@ export interface Segment {
 }
 
 /**
+ * Days a flag of this kind is expected to live, or permanent.
+ */
+
+export type Lifetime = number | 'permanent';
+
+/**
  * tenant.yaml: the tenant a folder belongs to and its environments.
  */
 
@@ -209,6 +261,16 @@ export interface TenantFile {
    * @maxItems 50
    */
   environments: [Environment, ...Environment[]];
+  /**
+   * Expected lifetime of a flag per kind, in days, or "permanent"; overrides ff's defaults (docs/lifecycle.md). Read by ff lint.
+   */
+  lifetimes?: {
+    release?: Lifetime;
+    experiment?: Lifetime;
+    operational?: Lifetime;
+    'kill-switch'?: Lifetime;
+    permission?: Lifetime;
+  };
 }
 
 export interface Environment {
@@ -530,4 +592,75 @@ export interface Grant {
       | 'apply'
     )[]
   ];
+}
+
+/**
+ * .ff-lint.yaml at the root of a flags repository: how ff lint judges it (docs/lint.md).
+ */
+
+export interface LintConfig {
+  /**
+   * Version of the file format. Always 1.
+   */
+  version: 1;
+  /**
+   * Finding code to the severity it is reported at; off turns the check off.
+   */
+  rules?: {
+    [k: string]: 'error' | 'warning' | 'notice' | 'off' | undefined;
+  };
+  /**
+   * LINT_TARGETS_LARGE: the most targeting keys one variant of one environment may list. Default 100.
+   */
+  maxTargets?: number;
+}
+
+export type GithubOwner = string;
+
+/**
+ * .ff-codeowners.yaml at the root of a flags repository: which GitHub owners each flag owner name stands for (docs/gitops.md, ff codeowners).
+ */
+
+export interface CodeownersConfig {
+  /**
+   * Version of the file format. Always 1.
+   */
+  version: 1;
+  /**
+   * A flag's owner (as written in the flag) to the GitHub owners that must approve a change: @user, @org/team or an e-mail address.
+   */
+  owners?: {
+    [k: string]: GithubOwner | [GithubOwner, ...GithubOwner[]] | undefined;
+  };
+}
+
+/**
+ * .ff-refs.yaml at the root of a code repository: how ff refs finds flag keys in it (docs/refs.md).
+ */
+
+export interface RefsConfig {
+  /**
+   * Version of the file format. Always 1.
+   */
+  version: 1;
+  /**
+   * Other spellings of every flag key to look for, as LaunchDarkly's code references name them: new-checkout as newCheckout, NewCheckout, new_checkout, NEW_CHECKOUT, new.checkout.
+   */
+  aliases?: ('camelCase' | 'pascalCase' | 'snakeCase' | 'upperSnakeCase' | 'dotCase')[];
+  /**
+   * More names for one flag (a constant, an enum member): flag key to the strings that also reference it.
+   */
+  literals?: {
+    /**
+     * @minItems 1
+     * @maxItems 50
+     */
+    [k: string]: [string, ...string[]] | undefined;
+  };
+  /**
+   * More paths to skip, in .gitignore syntax (on top of .gitignore itself).
+   *
+   * @maxItems 1000
+   */
+  exclude?: string[];
 }

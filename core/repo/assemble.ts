@@ -1,7 +1,7 @@
 // One tenant folder's parsed files → its TenantState, the tenant-level
 // diagnostics (missing tenant.yaml, folder name, emptiness) and the semantic
 // model whose issues point back into the files.
-import type { Environment, Flag, Segment, TenantState } from '../model/index.js';
+import type { Environment, Flag, Segment, TenantFile, TenantState } from '../model/index.js';
 import type { SemanticModel } from '../validation/semantic/index.js';
 import { splitByValidity } from '../validation/state-model.js';
 import type { Diagnostic } from '../validation/types.js';
@@ -25,6 +25,8 @@ export interface ParsedTenantFolder {
 
 export interface AssembledTenant {
   state: TenantState | undefined;
+  /** tenant.yaml's `lifetimes` when they passed the schema. */
+  lifetimes: TenantFile['lifetimes'];
   model: SemanticModel<ParsedSource>;
   diagnostics: Diagnostic[];
 }
@@ -97,5 +99,9 @@ export function assembleTenant(folder: ParsedTenantFolder): AssembledTenant {
     };
     if (typeof tenantData?.name === 'string') state.name = tenantData.name;
   }
-  return { state, model, diagnostics };
+  const lifetimes =
+    tenantFile !== undefined && record(tenantData?.lifetimes) !== undefined && !tenantFile.schemaIssues.some((i) => i.pointer.startsWith('/lifetimes'))
+      ? (tenantData?.lifetimes as TenantFile['lifetimes'])
+      : undefined;
+  return { state, lifetimes, model, diagnostics };
 }

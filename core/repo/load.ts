@@ -17,7 +17,7 @@ import type { DisplayPath } from './display-path.js';
 import { describeLocation, parseRepositorySource, positionIssue } from './parse-source.js';
 import type { ParsedSource, RepoFileKind } from './parse-source.js';
 import { readSource } from './read-source.js';
-import type { LoadOptions, RepoLoadResult, TenantLoadResult } from './types.js';
+import type { LoadOptions, RepoLoadResult, TenantLoadResult, TenantModel } from './types.js';
 
 const READ_BATCH = 32;
 
@@ -133,15 +133,22 @@ async function load(dir: string, options: LoadOptions, only: string | undefined)
   }
 
   const tenants = [];
+  const models: TenantModel[] = [];
   for (const folder of discovery.tenants) {
     const parsed = await loadFolder(folder, display, limits, diagnostics);
     const assembled = assembleTenant(parsed);
     diagnostics.push(...assembled.diagnostics);
     for (const issue of checkSemantics(assembled.model, describeLocation)) diagnostics.push(positionIssue(issue.origin, issue));
-    if (assembled.state) tenants.push(assembled.state);
+    if (assembled.state) {
+      tenants.push(assembled.state);
+      if (options.keepModels === true) models.push({ tenant: assembled.state.tenant, lifetimes: assembled.lifetimes, model: assembled.model });
+    }
   }
-  tenants.sort((a, b) => (a.tenant < b.tenant ? -1 : a.tenant > b.tenant ? 1 : 0));
-  return { tenants, diagnostics: diagnostics.sort(compareDiagnostics), files };
+  const byTenant = (a: { tenant: string }, b: { tenant: string }): number => (a.tenant < b.tenant ? -1 : a.tenant > b.tenant ? 1 : 0);
+  tenants.sort(byTenant);
+  const result: RepoLoadResult = { tenants, diagnostics: diagnostics.sort(compareDiagnostics), files };
+  if (options.keepModels === true) result.models = models.sort(byTenant);
+  return result;
 }
 
 /**

@@ -51,6 +51,17 @@ export function positionIssue(source: ParsedSource, issue: Issue): Diagnostic {
   return place(source.yaml(), source.file, issue);
 }
 
+/** Line and column fields of the node at `pointer` (file start when the file could not be parsed). */
+export function locateInSource(
+  source: ParsedSource,
+  pointer: string,
+  at: 'value' | 'key' = 'value',
+): { line: number; column: number; endLine?: number; endColumn?: number } {
+  const yaml = source.yaml();
+  if (yaml.document === undefined) return { line: 1, column: 1 };
+  return rangeFields(yaml.lineCounter, locatePointer(yaml.document, pointer, at)) as { line: number; column: number; endLine: number; endColumn: number };
+}
+
 /** "file:line:column" of the node at `pointer`, for messages that name a second place. */
 export function describeLocation(source: ParsedSource, pointer: string): string {
   const yaml = source.yaml();

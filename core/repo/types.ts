@@ -1,11 +1,23 @@
-import type { TenantState } from '../model/index.js';
+import type { TenantFile, TenantState } from '../model/index.js';
+import type { SemanticModel } from '../validation/semantic/index.js';
 import type { Diagnostic } from '../validation/types.js';
+import type { ParsedSource } from './parse-source.js';
 
 export interface LoadOptions {
   /** Largest YAML file read, in bytes (default 1 MiB). Checked with stat, before reading. */
   maxFileBytes?: number;
   /** Largest total of YAML bytes in the repository (default 128 MiB). Checked before parsing anything. */
   maxRepoBytes?: number;
+  /** Also return each tenant's located model (`RepoLoadResult.models`): what `ff lint` places its findings with. */
+  keepModels?: boolean;
+}
+
+/** One tenant as loaded, with where each flag and segment lives (for checks beyond validation). */
+export interface TenantModel {
+  tenant: string;
+  /** tenant.yaml's `lifetimes`, when it declares valid ones. */
+  lifetimes: TenantFile['lifetimes'];
+  model: SemanticModel<ParsedSource>;
 }
 
 /**
@@ -20,6 +32,8 @@ export interface RepoLoadResult {
   tenants: TenantState[];
   diagnostics: Diagnostic[];
   files: string[];
+  /** With `keepModels`: one per tenant of `tenants`, in the same order. */
+  models?: TenantModel[];
 }
 
 export interface TenantLoadResult {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import * as compiled from './compiled/validators.js';
 
-export const SCHEMA_KINDS = ['flag', 'segment', 'environment', 'flags-file', 'tenant', 'tenant-state'] as const;
+export const SCHEMA_KINDS = ['flag', 'segment', 'environment', 'flags-file', 'tenant', 'tenant-state', 'lint-config', 'codeowners-config', 'refs-config'] as const;
 /** A file kind of a flags repository (or the whole state of a tenant). */
 export type SchemaKind = (typeof SCHEMA_KINDS)[number];
 
@@ -64,6 +64,9 @@ const VALIDATORS: Record<SchemaKind, SchemaValidator> = {
   'flags-file': compiled.flagsFile,
   tenant: compiled.tenant,
   'tenant-state': compiled.tenantState,
+  'lint-config': compiled.lintConfig,
+  'codeowners-config': compiled.codeownersConfig,
+  'refs-config': compiled.refsConfig,
 };
 
 /** The precompiled validator of `kind`. */

@@ -6,7 +6,7 @@
 // events and a status, never exceptions in the caller's request path.
 import { evaluate as engineEvaluate, type EvaluationContext, type EvaluationResult, type Snapshot } from '../../core/engine/index.js';
 import type { EnvironmentConfigDocument, FlagType, JsonValue, TenantState } from '../../core/model/index.js';
-import { documentFromState, loadConfigDocument, type LoadedConfig } from './config-document.js';
+import { documentFromState, loadConfigDocument, rebuildAt, type LoadedConfig } from './config-document.js';
 import { SdkError } from './errors.js';
 import { readConfigFile, writeConfigFile } from './persist.js';
 import { runStream, type RevisionEventData } from './sse.js';
@@ -53,6 +53,12 @@ export interface FfClientOptions {
   pollIntervalMs?: number;
   /** Stream reconnection backoff: the delay doubles from `initialDelayMs` up to `maxDelayMs`, each one jittered (default 500 ms → 30 s). */
   reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
+  /**
+   * The clock progressive rollouts (schedules) resolve at, epoch ms (default
+   * Date.now): the engine never reads one, the client compiles at its moment
+   * and again when the next schedule step starts, as the server does.
+   */
+  clock?: () => number;
   /** A number in [0, 1) for the backoff's jitter (default Math.random; inject one to make delays reproducible). */
   random?: () => number;
   /** One config request's time limit (default 10 s). */
@@ -144,6 +150,7 @@ export class FfClient {
   #fetchAgain = false;
   #pollTimer: NodeJS.Timeout | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
+  #scheduleTimer: NodeJS.Timeout | undefined;
   #retryAttempt = 0;
   #persisting: Promise<void> = Promise.resolve();
   readonly #started: Promise<void>;
@@ -280,6 +287,7 @@ export class FfClient {
     this.#abort.abort();
     clearTimeout(this.#pollTimer);
     clearTimeout(this.#retryTimer);
+    clearTimeout(this.#scheduleTimer);
     this.#settleWaiters();
     await this.#started.catch(() => undefined);
     await this.#persisting;
@@ -292,7 +300,7 @@ export class FfClient {
     if (persistPath !== undefined) {
       try {
         const read = readConfigFile(persistPath);
-        this.#install(loadConfigDocument(read.value, read.etag), 'persisted');
+        this.#install(loadConfigDocument(read.value, read.etag, undefined, this.#now()), 'persisted');
         return;
       } catch (error) {
         // A first run has no file yet: that is not worth an event.
@@ -303,9 +311,9 @@ export class FfClient {
     try {
       if ('file' in bootstrap) {
         const read = readConfigFile(bootstrap.file);
-        this.#install(loadConfigDocument(read.value, read.etag), 'bootstrap');
-      } else if ('config' in bootstrap) this.#install(loadConfigDocument(bootstrap.config), 'bootstrap');
-      else if ('state' in bootstrap) this.#install(loadConfigDocument(documentFromState(bootstrap.state, bootstrap.environment)), 'bootstrap');
+        this.#install(loadConfigDocument(read.value, read.etag, undefined, this.#now()), 'bootstrap');
+      } else if ('config' in bootstrap) this.#install(loadConfigDocument(bootstrap.config, undefined, undefined, this.#now()), 'bootstrap');
+      else if ('state' in bootstrap) this.#install(loadConfigDocument(documentFromState(bootstrap.state, bootstrap.environment), undefined, undefined, this.#now()), 'bootstrap');
     } catch (error) {
       this.#emitError(error, 'INVALID_CONFIG', 'the bootstrap configuration');
     }
@@ -318,7 +326,7 @@ export class FfClient {
         const { documentFromFlagsDir } = await import('./flags-dir.js');
         const document = await documentFromFlagsDir(bootstrap.flagsDir, bootstrap.tenant, bootstrap.environment);
         // The server may have answered first; it is newer than any folder.
-        if (this.#config === undefined) this.#install(loadConfigDocument(document), 'bootstrap');
+        if (this.#config === undefined) this.#install(loadConfigDocument(document, undefined, undefined, this.#now()), 'bootstrap');
       } catch (error) {
         this.#emitError(error, 'INVALID_CONFIG', 'the flags repository');
       }
@@ -377,7 +385,7 @@ export class FfClient {
     }
     let loaded: LoadedConfig;
     try {
-      loaded = loadConfigDocument(JSON.parse(text), response.headers.get('etag') ?? undefined, this.#config);
+      loaded = loadConfigDocument(JSON.parse(text), response.headers.get('etag') ?? undefined, this.#config, this.#now());
     } catch (error) {
       // The server answered, so it is reachable; what it sent is refused and the last good configuration stays.
       this.#fetchSucceeded();
@@ -394,10 +402,40 @@ export class FfClient {
     }
   }
 
+  #now(): number {
+    return (this.#options.clock ?? Date.now)();
+  }
+
+  /** At the snapshot's next schedule step, compile the same configuration again (no request, same revision). */
+  #scheduleRebuild(): void {
+    clearTimeout(this.#scheduleTimer);
+    this.#scheduleTimer = undefined;
+    const next = this.#config?.snapshot.nextChangeAt;
+    const now = this.#now();
+    if (next === undefined || !Number.isFinite(now) || this.#abort.signal.aborted) return;
+    // setTimeout holds at most 2^31-1 ms; a later step is reached by re-arming.
+    const delay = Math.min(Math.max(0, next - now), 2 ** 31 - 1);
+    this.#scheduleTimer = setTimeout(() => {
+      const current = this.#config;
+      if (current === undefined) return;
+      if (current.snapshot.nextChangeAt !== undefined && current.snapshot.nextChangeAt <= this.#now()) {
+        const rebuilt = rebuildAt(current, this.#now());
+        this.#config = rebuilt;
+        if (rebuilt.changed.length > 0) {
+          const revision = rebuilt.document.revision;
+          this.#emit('change', { revision, previousRevision: revision, changed: rebuilt.changed, source: this.#source });
+        }
+      }
+      this.#scheduleRebuild();
+    }, delay);
+    this.#scheduleTimer.unref?.();
+  }
+
   #install(loaded: LoadedConfig, source: ConfigSource): void {
     const previous = this.#config;
     this.#config = loaded;
     this.#source = source;
+    this.#scheduleRebuild();
     if (previous === undefined) {
       this.#status = 'READY';
       this.#settleWaiters(false);

@@ -60,10 +60,12 @@ const usesAny = (flag: Flag | undefined, environment: string, segments: Readonly
  * in use, same tenant and environment) only what differs is validated and
  * recompiled — core's incremental checks and snapshot update, which answer
  * exactly as a full load would — so an update of one flag in a large
- * configuration costs the comparison, not a rebuild. Throws SdkError
+ * configuration costs the comparison, not a rebuild. Progressive rollouts
+ * (schedules) resolve at `now`, as the server resolves them; the snapshot's
+ * nextChangeAt says when to rebuild (rebuildAt). Throws SdkError
  * INVALID_CONFIG (the caller turns that into an `error` event and keeps what it had).
  */
-export function loadConfigDocument(value: unknown, etag?: string, previous?: LoadedConfig): LoadedConfig {
+export function loadConfigDocument(value: unknown, etag?: string, previous?: LoadedConfig, now: number = Date.now()): LoadedConfig {
   if (!isObject(value)) throw new SdkError('INVALID_CONFIG', 'the configuration is not a JSON object');
   const { tenant, environment, revision, environments, flags, segments } = value;
   if (typeof tenant !== 'string' || typeof environment !== 'string') {
@@ -77,8 +79,10 @@ export function loadConfigDocument(value: unknown, etag?: string, previous?: Loa
   const flagJson = byKey(flags);
   const segmentJson = byKey(segments);
   const environmentsJson = JSON.stringify(environments);
+  // Schedules resolve at a moment: a snapshot past its next schedule step is rebuilt, never updated.
   const incremental =
     previous !== undefined &&
+    (previous.snapshot.nextChangeAt === undefined || previous.snapshot.nextChangeAt > now) &&
     flagJson !== undefined &&
     segmentJson !== undefined &&
     previous.document.tenant === tenant &&
@@ -104,7 +108,7 @@ export function loadConfigDocument(value: unknown, etag?: string, previous?: Loa
     if (!state.environments.some((e) => e.key === environment)) {
       throw new SdkError('INVALID_CONFIG', `the configuration does not declare its environment "${environment}"`);
     }
-    snapshot = buildSnapshot(state, environment, revision);
+    snapshot = buildSnapshot(state, environment, revision, { at: now });
     changed = [...new Set([...(previous?.document.flags ?? []).map((f) => f.key), ...state.flags.map((f) => f.key)])].sort();
   }
   const document: EnvironmentConfigDocument = { ...state, environment, revision };
@@ -134,4 +138,23 @@ export function documentFromState(state: TenantState, environment: string, revis
     environment,
     revision,
   };
+}
+
+/** Whether any serve of the flag in `environment` is a schedule (a progressive rollout). */
+function isScheduled(flag: Flag, environment: string): boolean {
+  const config = flag.environments?.[environment];
+  if (config === undefined) return false;
+  return [config.default, ...(config.rules ?? []).map((rule) => rule.serve)].some((serve) => serve?.schedule !== undefined);
+}
+
+/**
+ * The same configuration compiled again at `now`: what a schedule step
+ * starting calls for (the server does the same, without a new revision).
+ * `changed` names the flags whose answers moved.
+ */
+export function rebuildAt(loaded: LoadedConfig, now: number = Date.now()): LoadedConfig {
+  const { document } = loaded;
+  const snapshot = buildSnapshot(document, document.environment, document.revision, { at: now });
+  const changed = document.flags.filter((f) => isScheduled(f, document.environment)).map((f) => f.key).sort();
+  return { ...loaded, snapshot, changed };
 }

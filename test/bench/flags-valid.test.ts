@@ -17,7 +17,7 @@ const flagsDir = path.join(root, 'flags');
 const ALL_OPERATORS: Operator[] = [
   'equals', 'not_equals', 'in', 'not_in', 'contains', 'starts_with', 'ends_with', 'matches',
   'lt', 'lte', 'gt', 'gte', 'semver_eq', 'semver_lt', 'semver_lte', 'semver_gt', 'semver_gte',
-  'before', 'after', 'exists',
+  'before', 'after', 'exists', 'in_cidr', 'semver_range',
 ];
 
 let loaded: RepoLoadResult;
@@ -123,6 +123,13 @@ describe('flags/ uses every feature at least once', () => {
     expect(segments.some((s) => s.match === 'any')).toBe(true);
     expect(segments.some((s) => s.match === 'all' || s.match === undefined)).toBe(true);
     expect(allConditions().some((c) => c.segment !== undefined)).toBe(true);
+  });
+
+  it('lifecycle metadata, a prerequisite and a progressive rollout (schedule)', () => {
+    expect(allFlags().some((f) => f.kind !== undefined && f.kind !== 'release')).toBe(true);
+    expect(allFlags().some((f) => f.expires !== undefined)).toBe(true);
+    expect(allFlags().some((f) => (f.prerequisites ?? []).length > 0)).toBe(true);
+    expect(allServes().some(({ serve }) => (serve.schedule ?? []).some((s) => s.rollout !== undefined))).toBe(true);
   });
 
   it('individual targets', () => {

@@ -12,7 +12,8 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const ENTRY_DIRS = ['cli/commands', 'cli/hooks'];
 
 /** core/ files a command may load eagerly: tiny and import-free. */
-const LIGHT_CORE = new Set(['core/errors.ts', 'core/engine/bucketing.ts', 'core/model/scopes.ts', 'core/validation/suggest.ts']);
+// The plan renderers show schedules: the timeline and the date parser are small and import only each other and bucketing.
+const LIGHT_CORE = new Set(['core/errors.ts', 'core/engine/bucketing.ts', 'core/model/scopes.ts', 'core/validation/suggest.ts', 'core/engine/iso-date.ts', 'core/lifecycle/timeline.ts']);
 const LIGHT_PACKAGES = [/^@oclif\/core$/, /^picocolors$/, /^node:/];
 
 /** Value imports only: `import type` and `export type` cost nothing at run time; import() is lazy. */

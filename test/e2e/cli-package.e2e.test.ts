@@ -4,6 +4,7 @@
 // that project, never from this repository's node_modules.
 import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitopsServer, tenantFiles, type GitopsServer } from '../cli/support/ff-server.js';
@@ -103,5 +104,38 @@ describe('the @ff/cli package', () => {
     expect(plan.stderr).toBe('');
     expect(plan.code).toBe(2);
     expect(plan.stdout).toMatch(/\+ create flag banner/);
+  });
+
+  it('the lifecycle commands work from the bundle: lint (Git history), refs, promote, codeowners', async () => {
+    const repo = await createGitRepo(join(tmp.path, 'lifecycle-repo'));
+    await repo.write({ ...tenantFiles(SMALL_REPO, 'pkg'), 'src/app.ts': "client.getStringValue('banner', 'blue');\n" });
+    repo.commit('Add the banner flag');
+
+    const lint = await installedFf(['lint', 'flags', '--format', 'json'], repo.path);
+    expect(lint.code).toBe(0);
+    expect(JSON.parse(lint.stdout)).toMatchObject({ version: 1, history: true, findings: [{ code: 'LINT_OWNER_MISSING', flag: 'banner' }] });
+
+    const refs = await installedFf(['refs', 'src', '--json'], repo.path);
+    expect(refs.code).toBe(0);
+    expect(JSON.parse(refs.stdout).references).toMatchObject([{ file: 'src/app.ts', line: 1, flag: 'banner' }]);
+
+    const promote = await installedFf(['promote', 'banner', '--from', 'prod', '--to', 'dev', '--dry-run'], repo.path);
+    expect(promote.code).toBe(0);
+    expect(promote.stdout).toMatch(/^\+\s+dev:$/m);
+
+    const owners = await installedFf(['codeowners', 'flags', '--stdout'], repo.path);
+    expect(owners.code).toBe(0);
+    expect(owners.stdout).toContain('# BEGIN ff codeowners');
+  });
+
+  it('ff refs spreads a large tree over worker threads from the bundle too, and finds every reference', async () => {
+    const tree = join(tmp.path, 'refs-tree');
+    execFileSync(process.execPath, ['scripts/gen-refs-tree.mjs', '--out', tree, '--files', '12000', '--flags', '30', '--seed', '3', '--ignored', '20'], { cwd: ROOT });
+    const expected = (JSON.parse(readFileSync(join(tree, 'expected.json'), 'utf8')) as { references: number }).references;
+    const r = await installedFf(['refs', 'src', '--dir', 'flags', '--json'], tree);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { summary: { references: number; threads: number } };
+    expect(report.summary.references).toBe(expected);
+    expect(report.summary.threads).toBe(Math.min(availableParallelism(), 2));
   });
 });

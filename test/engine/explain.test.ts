@@ -5,7 +5,7 @@ import { snapshotFor, vectorFile } from './vector-table.js';
 
 describe('explain agrees with evaluate', () => {
   it.each(vectorFile.cases.map((c) => [c.name, c] as const))('%s', (_name, vector) => {
-    const snapshot = snapshotFor(vector.environment);
+    const snapshot = snapshotFor(vector.environment, vector.at);
     const trace = explain(snapshot, vector.flag, vector.context);
     const result = evaluate(snapshot, vector.flag, vector.context);
     expect(trace.result).toStrictEqual(result);

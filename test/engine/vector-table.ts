@@ -10,6 +10,8 @@ export interface VectorCase {
   name: string;
   flag: string;
   environment: string;
+  /** The moment the snapshot is built for (schedules), ISO-8601; absent: none given. */
+  at?: string;
   context: unknown;
   expect: {
     value: JsonValue;
@@ -44,12 +46,13 @@ export const REVISION = 7;
 
 const snapshots = new Map<string, Snapshot>();
 
-/** One snapshot per environment, built once for every test in a file. */
-export function snapshotFor(environment: string): Snapshot {
-  let snapshot = snapshots.get(environment);
+/** One snapshot per environment (and moment), built once for every test in a file. */
+export function snapshotFor(environment: string, at?: string): Snapshot {
+  const id = `${environment}@${at ?? ''}`;
+  let snapshot = snapshots.get(id);
   if (snapshot === undefined) {
-    snapshot = buildSnapshot(vectorState, environment, REVISION);
-    snapshots.set(environment, snapshot);
+    snapshot = buildSnapshot(vectorState, environment, REVISION, at === undefined ? {} : { at: Date.parse(at) });
+    snapshots.set(id, snapshot);
   }
   return snapshot;
 }

@@ -10,7 +10,7 @@ describe('evaluation vectors (test/engine/vectors.json)', () => {
   });
 
   it.each(vectorFile.cases.map((c) => [c.name, c] as const))('%s', (_name, vector) => {
-    const result = evaluate(snapshotFor(vector.environment), vector.flag, vector.context);
+    const result = evaluate(snapshotFor(vector.environment, vector.at), vector.flag, vector.context);
     expect({
       value: result.value,
       variant: result.variant,
@@ -32,7 +32,7 @@ describe('evaluation vectors (test/engine/vectors.json)', () => {
 
   it('covers every reason the engine produces, and never STATIC', () => {
     const reasons = new Set(vectorFile.cases.map((c) => c.expect.reason));
-    const produced: Reason[] = ['DEFAULT', 'TARGETING_MATCH', 'SPLIT', 'DISABLED', 'ERROR'];
+    const produced: Reason[] = ['DEFAULT', 'TARGETING_MATCH', 'SPLIT', 'DISABLED', 'ERROR', 'PREREQUISITE_FAILED'];
     expect([...reasons].sort()).toStrictEqual([...produced].sort());
     const errorCodes = new Set(vectorFile.cases.map((c) => c.expect.errorCode).filter(Boolean));
     expect([...errorCodes].sort()).toStrictEqual(['FLAG_NOT_FOUND', 'GENERAL', 'INVALID_CONTEXT', 'TARGETING_KEY_MISSING']);
@@ -51,14 +51,14 @@ describe('evaluation vectors (test/engine/vectors.json)', () => {
       [
         'equals', 'not_equals', 'in', 'not_in', 'contains', 'starts_with', 'ends_with', 'matches',
         'lt', 'lte', 'gt', 'gte', 'semver_eq', 'semver_lt', 'semver_lte', 'semver_gt', 'semver_gte',
-        'before', 'after', 'exists',
+        'before', 'after', 'exists', 'in_cidr', 'semver_range',
       ].sort(),
     );
   });
 
   it('renders every vector to the wire shape without losing anything', () => {
     for (const vector of vectorFile.cases) {
-      const result = evaluate(snapshotFor(vector.environment), vector.flag, vector.context);
+      const result = evaluate(snapshotFor(vector.environment, vector.at), vector.flag, vector.context);
       const wire = toWire(result, REVISION);
       expect(wire.flag_key).toBe(result.flagKey);
       expect(wire.value).toStrictEqual(result.value);

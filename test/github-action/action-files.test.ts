@@ -56,10 +56,21 @@ describe('github-action/action.yml', () => {
     const script = readFileSync(join(ROOT, 'github-action/ff-action.mjs'), 'utf8');
     const lib = ['runner', 'credentials'].map((f) => readFileSync(join(ROOT, `github-action/lib/${f}.mjs`), 'utf8')).join('\n');
     const steps = action.runs.steps.filter((s) => s.run !== undefined);
-    expect(steps.map((s) => /ff-action\.mjs" (\S+)$/.exec(s.run!.trim())?.[1])).toEqual(['install', 'resolve', 'plan', 'find-plan', 'apply']);
+    expect(steps.map((s) => /ff-action\.mjs" (\S+)$/.exec(s.run!.trim())?.[1])).toEqual(['install', 'resolve', 'plan', 'lint', 'find-plan', 'apply']);
     const read = new Set([...`${script}\n${lib}`.matchAll(/input\('([a-z-]+)'/g)].map((m) => m[1]));
     const mapped = new Set(steps.flatMap((s) => Object.keys(s.env ?? {})).map((k) => k.replace(/^INPUT_/, '').toLowerCase().replace(/_/g, '-')));
     for (const name of read) expect(mapped, `input ${name} is read but no step maps INPUT_${name}`).toContain(name);
+  });
+
+  it('lints pull requests after the plan is saved, only once validation passed, unless turned off', () => {
+    const names = action.runs.steps.map((s) => s.name);
+    const lint = action.runs.steps.find((s) => s.id === 'lint')!;
+    expect(names.indexOf('Lint')).toBeGreaterThan(names.indexOf('Upload the plan for the merge'));
+    expect(lint.if).toContain("steps.plan.outputs.validated == 'true'");
+    expect(lint.if).toContain("inputs.lint == 'true'");
+    expect(lint.if).toContain('!cancelled()');
+    expect(action.inputs.lint!.default).toBe('true');
+    expect(action.inputs['lint-fail-on']!.default).toBe('error');
   });
 
   it('uploads the plan for the merge, and downloads it from the pull request’s run', () => {
@@ -98,7 +109,8 @@ describe('docs/ci/flags-repo-workflow.yml', () => {
       expect(step?.uses).toBe(`your-org/ff/github-action@v${version}`);
       expect(step?.with?.server).toBe('${{ env.FF_SERVER }}');
     }
-    expect(workflow.jobs.plan.steps[0]).toEqual({ uses: 'actions/checkout@v4', with: { ref: '${{ github.event.pull_request.head.sha }}' } });
+    // The whole history: ff lint ages flags from it.
+    expect(workflow.jobs.plan.steps[0]).toEqual({ uses: 'actions/checkout@v4', with: { ref: '${{ github.event.pull_request.head.sha }}', 'fetch-depth': 0 } });
   });
 
   it('serializes applies and never cancels one; a newer push cancels an older plan', () => {

@@ -168,6 +168,10 @@ describe('the ff GitHub Action', { timeout: 240_000 }, () => {
     expect(comment!.body).toMatch(/<!-- ff-plan-meta \{"head_sha":"[0-9a-f]{40}","artifact":"ff-plan-[0-9a-f]{40}","tenants":\{"acme":\{"base_revision":0,"plan_hash":"sha256:[0-9a-f]{64}"\}\}\} -->/);
     expect(planned.summary).toContain('<!-- ff-plan:acme -->');
     expect(github.artifacts.map((a) => a.name)).toContain(`ff-plan-${pull.head}`);
+    // ff lint ran after the plan: its findings are annotations; warnings do not fail the job.
+    expect(planned.steps.find((s) => s.name === 'Lint')?.outcome).toBe('success');
+    expect(planned.outputs).toMatchObject({ lint: 'passed' });
+    expect(planned.stdout).toMatch(/^::warning file=flags\/acme\/flags\.yaml,line=\d+,col=\d+,.*title=LINT_OWNER_MISSING::flag "banner" has no owner/m);
 
     // A second push re-plans into the same comment.
     const again = await pull.plan();
@@ -271,6 +275,8 @@ describe('the ff GitHub Action', { timeout: 240_000 }, () => {
     expect(planned.outcome).toBe('failure');
     expect(planned.stdout).toMatch(/^::error file=flags\/acme\/broken\.yaml,line=3,/m);
     expect(commentsOn(6)[0]!.body).toContain('❌ `ff validate` found errors');
+    // Lint judges valid files only: it did not run.
+    expect(planned.steps.find((s) => s.name === 'Lint')?.outcome).toBe('skipped');
     expect(github.artifacts.map((a) => a.name)).not.toContain(`ff-plan-${six.head}`);
   });
 });

@@ -286,6 +286,30 @@ describe('FfClient bootstraps', () => {
     expect(() => new FfClient({})).toThrow(/nothing to evaluate/);
   });
 
+  it('follows a progressive rollout on time: at the next schedule step it recompiles, with no request, and says which flag changed', async () => {
+    const globex = ex.states.find((t) => t.tenant === 'globex')!;
+    const step = Date.parse('2026-12-08T09:00:00Z');
+    // A clock 300 ms before the second step of mobile-timeline-view's schedule (5 % → 25 %).
+    const offset = step - 300 - Date.now();
+    const clock = () => Date.now() + offset;
+    const c = client({ bootstrap: { state: globex, environment: 'production' }, clock });
+    const events = record(c);
+    expect(c.snapshot!.nextChangeAt).toBe(step);
+    const contexts = Array.from({ length: 2000 }, (_, i) => ({ targetingKey: `user-${i}`, appVersion: '4.2.0', deviceModel: 'iPhone' }));
+    const answers = (x: FfClient) => contexts.map((ctx) => x.evaluate('mobile-timeline-view', ctx));
+    // The same configuration compiled at fixed moments either side of the step.
+    const before = answers(client({ bootstrap: { state: globex, environment: 'production' }, clock: () => step - 1 }));
+    const after = answers(client({ bootstrap: { state: globex, environment: 'production' }, clock: () => step + 1 }));
+    expect(answers(c)).toEqual(before);
+    const change = (await until('the schedule step', () => events.find((e) => e.type === 'change'), 10_000)).event as ClientEvents['change'];
+    expect(change.changed).toEqual(['mobile-timeline-view']);
+    expect(change.revision).toBe(change.previousRevision);
+    expect(answers(c)).toEqual(after);
+    // The step moved some users (5 % → 25 % of those the prerequisite lets through).
+    expect(after.filter((r, i) => r.value !== before[i]!.value).length).toBeGreaterThan(0);
+    expect(c.snapshot!.nextChangeAt).toBe(Date.parse('2026-12-15T09:00:00Z'));
+  });
+
   it('a corrupt persisted file is an error event, and the bootstrap answers instead', async () => {
     const file = path.join(dir, 'corrupt.json');
     writeFileSync(file, '{"format": "ff-sdk-config/1", "config": ');

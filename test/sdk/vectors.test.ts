@@ -30,14 +30,19 @@ function validSubset(state: TenantState): TenantState {
 
 const valid = validSubset(vectorState);
 const kept = new Set(valid.flags.map((f) => f.key));
-const cases = vectorFile.cases.filter((c) => kept.has(c.flag) || !vectorState.flags.some((f) => f.key === c.flag));
+// A case without a moment is the engine's alone: the SDK always resolves schedules at its clock.
+const scheduled = (key: string) => JSON.stringify(vectorState.flags.find((f) => f.key === key) ?? {}).includes('"schedule"');
+const cases = vectorFile.cases.filter((c) => (c.at !== undefined || !scheduled(c.flag)) && (kept.has(c.flag) || !vectorState.flags.some((f) => f.key === c.flag)));
 
 const clients = new Map<string, FfClient>();
-function clientFor(environment: string): FfClient {
-  let c = clients.get(environment);
+/** One client per environment and moment; a case's moment is the client's clock. */
+function clientFor(environment: string, at: string | undefined): FfClient {
+  const id = `${environment}@${at ?? ''}`;
+  let c = clients.get(id);
   if (c === undefined) {
-    c = new FfClient({ bootstrap: { config: documentFromState(valid, environment, REVISION) } });
-    clients.set(environment, c);
+    const moment = at === undefined ? Date.now() : Date.parse(at);
+    c = new FfClient({ bootstrap: { config: documentFromState(valid, environment, REVISION) }, clock: () => moment });
+    clients.set(id, c);
   }
   return c;
 }
@@ -49,7 +54,7 @@ describe('the engine vectors through the SDK', () => {
   });
 
   it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, vector) => {
-    const c = clientFor(vector.environment);
+    const c = clientFor(vector.environment, vector.at);
     expect(c.status).toBe('READY');
     const result = c.evaluate(vector.flag, vector.context as never);
     expect({ value: result.value, variant: result.variant, reason: result.reason, ruleId: result.ruleId, errorCode: result.errorCode, bucket: result.bucket }).toStrictEqual({

@@ -17,7 +17,7 @@ function load(text: string): unknown {
   return parsed.value;
 }
 
-const FLAG_ORDER = ['key', 'description', 'owner', 'tags', 'type', 'variants', 'offVariant', 'salt', 'environments'];
+const FLAG_ORDER = ['key', 'description', 'owner', 'kind', 'expires', 'tags', 'type', 'variants', 'offVariant', 'salt', 'prerequisites', 'environments'];
 
 describe('formatSource', () => {
   it('orders known keys canonically and re-indents to two spaces', () => {
@@ -58,6 +58,17 @@ describe('formatSource', () => {
     const source = 'version: 1\nflags:\n  - zeta: 1\n    variants: { z: 1, a: 2, m: 3 }\n    alpha: 2\n    key: k\n';
     const output = formatSource(source, 'f.yaml').output;
     expect(output).toBe('version: 1\nflags:\n  - key: k\n    variants: {z: 1, a: 2, m: 3}\n    zeta: 1\n    alpha: 2\n');
+  });
+
+  it('orders the lifecycle keys: kind and expires after owner, lifetimes after environments in kind order', () => {
+    const tenant = 'lifetimes:\n  permission: permanent\n  release: 30\nenvironments:\n  - key: production\ntenant: acme\nversion: 1\n';
+    expect(formatSource(tenant, 'tenant.yaml').output).toBe(
+      'version: 1\ntenant: acme\nenvironments:\n  - key: production\nlifetimes:\n  release: 30\n  permission: permanent\n',
+    );
+    const flags = 'version: 1\nflags:\n  - expires: 2026-01-31\n    type: boolean\n    kind: experiment\n    owner: t\n    key: a\n';
+    expect(formatSource(flags, 'f.yaml').output).toBe(
+      'version: 1\nflags:\n  - key: a\n    owner: t\n    kind: experiment\n    expires: 2026-01-31\n    type: boolean\n',
+    );
   });
 
   it('orders tenant.yaml, segments, rules, conditions and serve', () => {
@@ -233,6 +244,8 @@ const flag = fc.record(
     key: word,
     description: trickyString,
     owner: word,
+    kind: fc.constantFrom('release', 'experiment', 'operational', 'kill-switch', 'permission'),
+    expires: fc.constantFrom('2026-01-31', '2027-12-01'),
     tags: fc.array(word, { maxLength: 3 }),
     type: fc.constantFrom('boolean', 'string', 'number', 'object'),
     variants: fc.dictionary(word, fc.oneof(scalarValue, fc.dictionary(word, scalarValue, { maxKeys: 2 })), { minKeys: 1, maxKeys: 3 }),

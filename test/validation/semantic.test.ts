@@ -121,6 +121,7 @@ describe('semantic rules', () => {
       },
       [['ENVIRONMENT_UNKNOWN', '/flags/1/environments/prod']],
     ],
+    ['expires that is no calendar date', (s) => (flag(s, 1).expires = '2026-02-30'), [['FLAG_EXPIRES_INVALID', '/flags/1/expires']]],
     ['flag with no environments (warning)', (s) => delete flag(s, 1).environments, [['FLAG_NO_ENVIRONMENTS', '/flags/1/key']]],
     ['variant of the wrong type', (s) => (flag(s, 1).variants.high = '100'), [['VARIANT_TYPE_MISMATCH', '/flags/1/variants/high']]],
     ['non-finite number variant', (s) => (flag(s, 1).variants.high = Infinity), [['VARIANT_TYPE_MISMATCH', '/flags/1/variants/high']]],
@@ -208,6 +209,15 @@ describe('semantic rules', () => {
     ['date-time without an offset', setCondition({ attribute: 'd', operator: 'after', value: '2025-01-01T10:00:00' }), [['CONDITION_DATE_INVALID', COND + '/value']]],
     ['invalid regex', setCondition({ attribute: 'e', operator: 'matches', value: '[a-' }), [['REGEX_INVALID', COND + '/value']]],
     ['unsafe regex', setCondition({ attribute: 'e', operator: 'matches', value: '(x+x+)+y' }), [['REGEX_UNSAFE', COND + '/value']]],
+    ['in_cidr with a short IPv4', setCondition({ attribute: 'ip', operator: 'in_cidr', value: '10.0.0/8' }), [['CONDITION_CIDR_INVALID', COND + '/value']]],
+    ['in_cidr with a prefix too long', setCondition({ attribute: 'ip', operator: 'in_cidr', value: ['10.0.0.0/8', '2001:db8::/129'] }), [['CONDITION_CIDR_INVALID', COND + '/value']]],
+    ['in_cidr with octal-looking parts', setCondition({ attribute: 'ip', operator: 'in_cidr', value: '010.0.0.0/8' }), [['CONDITION_CIDR_INVALID', COND + '/value']]],
+    ['in_cidr with an empty list', setCondition({ attribute: 'ip', operator: 'in_cidr', value: [] }), [['CONDITION_CIDR_INVALID', COND + '/value']]],
+    ['semver_range that is not one', setCondition({ attribute: 'v', operator: 'semver_range', value: '^^1' }), [['CONDITION_SEMVER_RANGE_INVALID', COND + '/value']]],
+    ['semver_range as a number', setCondition({ attribute: 'v', operator: 'semver_range', value: 1 }), [['CONDITION_SEMVER_RANGE_INVALID', COND + '/value']]],
+    ['regex with a POSIX class (warning)', setCondition({ attribute: 'e', operator: 'matches', value: '^[[:alpha:]]+$' }), [['REGEX_NOT_PORTABLE', COND + '/value']]],
+    ['regex with \\A (warning)', setCondition({ attribute: 'e', operator: 'matches', value: '\\Aabc' }), [['REGEX_NOT_PORTABLE', COND + '/value']]],
+    ['regex with an inline flag', setCondition({ attribute: 'e', operator: 'matches', value: '(?i)abc' }), [['REGEX_INVALID', COND + '/value']]],
     ['regex over 256 characters', setCondition({ attribute: 'e', operator: 'matches', value: 'a'.repeat(257) }), [['REGEX_TOO_LONG', COND + '/value']]],
     [
       'caseInsensitive on a number operator (warning)',
@@ -268,5 +278,30 @@ describe('semantic rules', () => {
     const state = baseState();
     state.environments = [{ key: 'Bad Env' }];
     expect(validateTenantState(state).map((d) => d.code)).toEqual(['SCHEMA_PATTERN']);
+  });
+});
+
+describe('operand checks for in_cidr, semver_range and regex portability', () => {
+  const check = (condition: Condition) => {
+    const s = baseState();
+    s.flags[0]!.environments!.production!.rules![0]!.conditions = [condition];
+    return validateTenantState(s);
+  };
+
+  it('accepts IPv4, IPv6 and single-address ranges, and npm ranges', () => {
+    expect(check({ attribute: 'ip', operator: 'in_cidr', value: ['10.0.0.0/8', '2001:db8::/32', '203.0.113.7', '::1'] })).toEqual([]);
+    for (const value of ['^1.2.0', '~2.1', '1.x', '>=1.0.0 <2.0.0 || 3.x', '1.0.0 - 2.0.0', '*']) {
+      expect(check({ attribute: 'v', operator: 'semver_range', value })).toEqual([]);
+    }
+  });
+
+  it('says why an inline flag is invalid, and what to use', () => {
+    const [d] = check({ attribute: 'e', operator: 'matches', value: '(?i)abc' });
+    expect(d!.message).toContain('use caseInsensitive: true');
+    const [posix] = check({ attribute: 'e', operator: 'matches', value: '^[[:digit:]]$' });
+    expect(posix!.severity).toBe('warning');
+    expect(posix!.message).toContain('POSIX class');
+    // An escaped backslash before A is a literal backslash and A everywhere: portable.
+    expect(check({ attribute: 'e', operator: 'matches', value: '\\\\A' })).toEqual([]);
   });
 });

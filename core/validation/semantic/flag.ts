@@ -2,6 +2,7 @@
 // environments declared by the tenant, individual targets unique, rules
 // reachable with unique ids, and every serve and condition well formed.
 import type { EnvironmentConfig, Flag, Rule } from '../../model/index.js';
+import { parseIsoDate } from '../../engine/iso-date.js';
 import { pointer } from '../../yaml/pointer.js';
 import { describeValue } from '../describe-value.js';
 import { closest } from '../suggest.js';
@@ -117,6 +118,9 @@ export function checkFlag<O>(located: Located<Flag, O>, scope: FlagScope, findin
   }
   if (!variants.has(flag.offVariant)) {
     findings.add(origin, pointer(at, 'offVariant'), 'VARIANT_UNKNOWN', unknownVariantMessage(flag.offVariant, variants));
+  }
+  if (flag.expires !== undefined && Number.isNaN(parseIsoDate(flag.expires))) {
+    findings.add(origin, pointer(at, 'expires'), 'FLAG_EXPIRES_INVALID', `expires "${flag.expires}" is not a calendar date`);
   }
   const environments = Object.entries(flag.environments ?? {});
   if (environments.length === 0) {

@@ -2,6 +2,7 @@
 // data that already passed the JSON Schemas.
 import { checkDuplicateKeys } from './duplicates.js';
 import { checkFlag } from './flag.js';
+import { checkPrerequisites } from './prerequisites.js';
 import { Findings } from './model.js';
 import type { Describe, SemanticIssue, SemanticModel } from './model.js';
 import { checkSegment } from './segment.js';
@@ -23,6 +24,7 @@ export function checkSemantics<O>(model: SemanticModel<O>, describe: Describe<O>
   };
   const environmentKeys = model.environments && new Set(model.environments.map((e) => e.value.key));
   for (const flag of model.flags) checkFlag(flag, { environmentKeys, conditions: conditionScope }, findings);
+  checkPrerequisites(model.flags, findings);
   for (const segment of model.segments) checkSegment(segment, conditionScope, findings);
   return findings.issues;
 }

@@ -8,7 +8,7 @@ export const wireEvaluation = {
     flag_key: { type: 'string' },
     value: { description: 'The variant value (any JSON).' },
     variant: { type: ['string', 'null'] },
-    reason: { type: 'string', enum: ['STATIC', 'DEFAULT', 'TARGETING_MATCH', 'SPLIT', 'DISABLED', 'ERROR'] },
+    reason: { type: 'string', enum: ['STATIC', 'DEFAULT', 'TARGETING_MATCH', 'SPLIT', 'DISABLED', 'ERROR', 'PREREQUISITE_FAILED'] },
     rule_id: { type: 'string' },
     error_code: { type: 'string' },
     error_message: { type: 'string' },

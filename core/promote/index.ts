@@ -1,0 +1,2 @@
+export { promoteInSource } from './promote.js';
+export type { PromoteResult } from './promote.js';
