@@ -101,6 +101,16 @@ export function loadConfigDocument(value: unknown, etag?: string, previous?: Loa
       const before = new Map(previous.document.flags.map((f) => [f.key, f]));
       for (const flag of state.flags) if (usesAny(flag, environment, change.segments) || usesAny(before.get(flag.key), environment, change.segments)) keys.add(flag.key);
     }
+    // A flag whose prerequisite's answer may have moved may answer differently too.
+    for (let grew = keys.size > 0; grew; ) {
+      grew = false;
+      for (const flag of state.flags) {
+        if (!keys.has(flag.key) && (flag.prerequisites ?? []).some((p) => keys.has(p.flag))) {
+          keys.add(flag.key);
+          grew = true;
+        }
+      }
+    }
     changed = [...keys].sort();
   } else {
     const diagnostics = validateTenantState(state);

@@ -140,6 +140,17 @@ describe('FfClient against a real server', () => {
     expect(c.evaluate('new-checkout', { targetingKey: 'user-42' })).toMatchObject({ reason: 'TARGETING_MATCH', ruleId: 'staff' });
   });
 
+  it("names the flags that depend on a changed prerequisite", async () => {
+    const globexKey = await ex.apiKey('globex', 'production');
+    const c = client({ server: ex.server.url, apiKey: globexKey, ...FAST });
+    await c.ready(10_000);
+    await until('the stream', () => (c.status === 'READY' ? true : undefined));
+    const events = record(c);
+    await ex.editFlag('globex', 'mobile-home-layout', (f) => (f.description = `prerequisite ${Date.now()}`));
+    const change = (await until('the change event', () => events.find((e) => e.type === 'change'))).event as ClientEvents['change'];
+    expect(change.changed).toEqual(['mobile-home-layout', 'mobile-timeline-view']);
+  });
+
   it('goes STALE while the server is unreachable, keeps answering, and resumes the stream with Last-Event-ID', async () => {
     proxy = await startProxy(ex.server.url);
     const c = client({ server: proxy.url, apiKey: key, ...FAST });
