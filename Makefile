@@ -5,7 +5,7 @@ SHELL := /bin/bash
 NPM ?= npm
 STAMP := node_modules/.ff-setup-stamp
 DIST_STAMP := dist/.ff-build-stamp
-SOURCES := $(shell find core cli server bench schemas -path cli/dist -prune -o -type f \( -name '*.ts' -o -name '*.json' -o -name '*.sql' -o -name '*.mjs' \) -print 2>/dev/null) package.json tsconfig.json tsconfig.build.json scripts/build-cli.mjs
+SOURCES := $(shell find core cli server sdk bench schemas -path cli/dist -prune -o -path sdk/dist -prune -o -type f \( -name '*.ts' -o -name '*.json' -o -name '*.sql' -o -name '*.mjs' \) -print 2>/dev/null) package.json tsconfig.json tsconfig.build.json tsconfig.sdk-types.json scripts/build-cli.mjs scripts/build-sdk.mjs scripts/lib/bundle-package.mjs
 
 .PHONY: help setup build cli-pack test lint typecheck ci bench run seed clean gen-types
 
@@ -29,7 +29,8 @@ build: $(DIST_STAMP) ## Compile TypeScript to dist/, bundle the CLI package into
 cli-pack: build ## The installable CLI as an npm tarball: dist/ff-cli-<version>.tgz (docs/cli.md)
 	$(NPM) pack ./cli --pack-destination dist
 
-test: build ## Run every test: unit, property, integration and end to end
+test: build ## Run every test: unit, property, integration and end to end (installs Debian's chromium for the browser tests if missing)
+	bash scripts/ensure-chromium.sh
 	$(NPM) test
 
 lint: setup ## ESLint over the whole repository
@@ -54,4 +55,4 @@ gen-types: setup ## Regenerate core/model/schema-types.ts from schemas/
 	node scripts/gen-types.mjs
 
 clean: ## Remove build output (keeps node_modules and data/)
-	rm -rf dist cli/dist oclif.manifest.json bench-out
+	rm -rf dist cli/dist sdk/dist oclif.manifest.json bench-out

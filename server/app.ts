@@ -9,6 +9,7 @@ import { ApiKeyIndex } from './auth/key-index.js';
 import { ConfigError, type ServerConfig } from './config.js';
 import { openDatabase, type Db } from './db/open.js';
 import { registerApiKeyRoutes } from './features/api-keys/routes.js';
+import { installCors } from './features/cors/cors.js';
 import { registerApplyRoutes } from './features/apply/routes.js';
 import { registerAuditRoutes } from './features/audit/routes.js';
 import { registerEnvironmentRoutes } from './features/environments/routes.js';
@@ -157,6 +158,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   installSecurityHeaders(app);
   installClosingGuard(app);
   registerAuthentication(app, { verifyJwt: createJwtVerifier(config), keys });
+  installCors(app, { index });
   await app.register(swagger, {
     // Name shared schemas after their title (Flag, Segment, Environment) rather than def-N.
     refResolver: {
@@ -209,6 +211,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     loading ??= loadInBackground();
   });
   app.addHook('onClose', async () => {
+    index.stop();
     await loading?.catch(() => {});
     db.close();
     await new Promise<void>((resolve) => logger.flush(() => resolve()));

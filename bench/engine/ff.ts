@@ -60,7 +60,8 @@ const flagB: Flag = {
   },
 };
 
-function tenantState(workload: WorkloadId): TenantState {
+/** The workload's flag (and segment) as a tenant: what the SDK bench bootstraps from too. */
+export function tenantState(workload: WorkloadId): TenantState {
   return {
     tenant: 'bench',
     environments: [{ key: ENVIRONMENT }],

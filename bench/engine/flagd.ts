@@ -6,7 +6,8 @@ import { packageVersion } from '../lib/package-version.js';
 import type { EngineAdapter, PreparedEngine } from './adapter.js';
 import { BETA_COUNTRIES, BLOCKED_COUNTRIES, ROLLOUT_ON_PERCENT, SPLIT_WEIGHTS, WORKLOADS, type BenchUser, type WorkloadId } from './workloads.js';
 
-const configA = {
+/** Workload A as a flagd flag file (the SDK bench gives the flagd provider the same). */
+export const configA = {
   flags: {
     [WORKLOADS.A.flagKey]: {
       state: 'ENABLED',
@@ -23,7 +24,7 @@ const configA = {
   },
 };
 
-const configB = {
+export const configB = {
   $evaluators: {
     'beta-users': {
       and: [{ in: [{ var: 'country' }, BETA_COUNTRIES] }, { '>=': [{ var: 'accountAgeDays' }, 30] }],

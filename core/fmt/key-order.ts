@@ -17,7 +17,7 @@ const ORDER: Readonly<Record<MapKind, readonly string[]>> = {
   serve: ['variant', 'rollout', 'schedule', 'bucketBy'],
   scheduleStep: ['at', 'variant', 'rollout'],
   segment: ['key', 'description', 'match', 'conditions', 'include', 'exclude'],
-  environment: ['key', 'name', 'description'],
+  environment: ['key', 'name', 'description', 'allowedOrigins'],
 };
 
 /** What a key's value holds, by the kind of map the key is in. */

@@ -31,4 +31,15 @@ export interface TenantState {
   flags: Flag[];
   segments: Segment[];
 }
+
+/**
+ * What `GET /v1/config` serves for one environment, for SDKs that evaluate
+ * locally: the tenant's state narrowed to that environment (each flag carries
+ * only its targeting there), and the revision it was read at.
+ */
+export interface EnvironmentConfigDocument extends TenantState {
+  environment: string;
+  revision: number;
+}
+
 export { FEW_KEYS, indexOfKey } from './keyed.js';

@@ -280,6 +280,12 @@ export interface Environment {
   key: string;
   name?: string;
   description?: string;
+  /**
+   * Web origins (scheme://host[:port]) whose pages may call the evaluation routes with this environment's API keys (CORS). Absent or empty: none.
+   *
+   * @maxItems 50
+   */
+  allowedOrigins?: string[];
 }
 
 /**

@@ -50,9 +50,15 @@ export type SwapListener = (swap: IndexSwap) => void;
 export class EvaluationIndex {
   private readonly tenants = new Map<string, TenantEntry>();
   private readonly swapListeners = new Set<SwapListener>();
+  /** Per tenant, the timer that rebuilds its snapshots when a progressive rollout moves to its next step. */
+  private readonly timers = new Map<string, NodeJS.Timeout>();
   private isReady = false;
 
-  constructor(private readonly events: IndexEvents = { loaded: () => {}, failed: () => {} }) {}
+  constructor(
+    private readonly events: IndexEvents = { loaded: () => {}, failed: () => {} },
+    /** Epoch milliseconds: the moment snapshots are built for (schedules pick their step from it). */
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   get ready(): boolean {
     return this.isReady;
@@ -100,22 +106,62 @@ export class EvaluationIndex {
     const current = this.tenants.get(state.tenant);
     if (current && current.revision > revision) return true;
     const derive = committed !== undefined && current !== undefined && current.revision === committed.base && !committed.change.tenant;
+    return this.swap(state, revision, current, (env, now) => {
+      const previous = derive ? current.snapshots.get(env) : undefined;
+      // A derived snapshot keeps the moment its previous one was built for: only while no step has passed since.
+      const timely = previous !== undefined && (previous.nextChangeAt === undefined || previous.nextChangeAt > now);
+      return timely ? updateSnapshot(previous, state, revision, committed!.change) : buildSnapshot(state, env, revision, { at: now });
+    });
+  }
+
+  /**
+   * Builds `state` with `build` per environment and swaps it in; then, if a
+   * progressive rollout will move to another step, arms one timer for the
+   * earliest such moment, which rebuilds the tenant for that moment — no
+   * write, no new revision: the answers follow the clock.
+   */
+  private swap(state: TenantState, revision: number, current: TenantEntry | undefined, build: (env: string, now: number) => Snapshot): boolean {
     let next: TenantEntry;
     try {
+      const now = this.clock();
       const snapshots = new Map<string, Snapshot>();
-      for (const env of state.environments) {
-        const previous = derive ? current.snapshots.get(env.key) : undefined;
-        snapshots.set(env.key, previous ? updateSnapshot(previous, state, revision, committed!.change) : buildSnapshot(state, env.key, revision));
-      }
+      for (const env of state.environments) snapshots.set(env.key, build(env.key, now));
       next = new TenantEntry(state.tenant, revision, state, snapshots);
       this.tenants.set(state.tenant, next);
     } catch (err) {
       this.events.failed(state.tenant, err);
       return false;
     }
+    this.arm(next);
     this.events.loaded(state.tenant, revision);
     this.notifySwap({ tenant: state.tenant, previous: current, current: next });
     return true;
+  }
+
+  private arm(entry: TenantEntry): void {
+    clearTimeout(this.timers.get(entry.tenant));
+    this.timers.delete(entry.tenant);
+    let due = Infinity;
+    for (const snapshot of entry.snapshots.values()) if (snapshot.nextChangeAt !== undefined) due = Math.min(due, snapshot.nextChangeAt);
+    if (due === Infinity) return;
+    // setTimeout holds at most ~24.8 days: a later step re-arms on the way.
+    const delay = Math.min(Math.max(0, due - this.clock()), 2 ** 31 - 1);
+    const timer = setTimeout(() => this.retime(entry), delay);
+    timer.unref();
+    this.timers.set(entry.tenant, timer);
+  }
+
+  /** The step a schedule serves moved on: the same revision, built for now. */
+  private retime(entry: TenantEntry): void {
+    this.timers.delete(entry.tenant);
+    if (this.tenants.get(entry.tenant) !== entry) return; // a newer swap re-armed already
+    this.swap(entry.state, entry.revision, entry, (env, now) => buildSnapshot(entry.state, env, entry.revision, { at: now }));
+  }
+
+  /** Stops every schedule timer (the app is closing). */
+  stop(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
   }
 
   private notifySwap(swap: IndexSwap): void {
@@ -130,6 +176,8 @@ export class EvaluationIndex {
   }
 
   remove(tenant: string): void {
+    clearTimeout(this.timers.get(tenant));
+    this.timers.delete(tenant);
     this.tenants.delete(tenant);
   }
 }

@@ -96,6 +96,7 @@ export class LiveIndex {
     try {
       result = await reconcileDirectory({ stores, listener, dir, readCommit });
     } catch (err) {
+      metrics.reconciles.inc({ result: 'failed' });
       metrics.reconcileFailures.inc();
       log.error({ err, dir }, 'watch: reconcile failed; the last good state keeps serving');
       return;
@@ -114,9 +115,11 @@ export class LiveIndex {
     }
     const failed = result.tenants.filter((t) => t.outcome !== 'applied' && t.outcome !== 'unchanged');
     if (failed.length === 0 && result.repositoryErrors.length === 0) {
+      metrics.reconciles.inc({ result: 'ok' });
       metrics.lastSuccess.setToCurrentTime();
       return;
     }
+    metrics.reconciles.inc({ result: 'failed' });
     metrics.reconcileFailures.inc();
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     log.error(

@@ -1,6 +1,8 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 
 export interface WatchMetrics {
+  /** Every reconcile, by result: `ok` (every tenant folder applied or unchanged) or `failed`. */
+  reconciles: Counter<'result'>;
   reconcileFailures: Counter;
   lastSuccess: Gauge;
   dbReloads: Counter<'trigger'>;
@@ -9,6 +11,12 @@ export interface WatchMetrics {
 /** Registered on the app's own registry, beside the metrics of observability/metrics.ts. */
 export function createWatchMetrics(registry: Registry): WatchMetrics {
   return {
+    reconciles: new Counter({
+      name: 'ff_watch_reconciles_total',
+      help: 'Watch-mode reconciles of the flags directory, by result (ok: every tenant folder applied or unchanged; failed: at least one kept its last good state)',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
     reconcileFailures: new Counter({
       name: 'ff_watch_reconcile_failures_total',
       help: 'Watch-mode reconciles that left at least one tenant on its last good state (invalid files, unreadable directory, refused write)',

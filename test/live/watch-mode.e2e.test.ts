@@ -131,6 +131,9 @@ describe('watch mode: serve --watch DIR on a Git checkout', () => {
 
   it('an invalid file keeps the last good state; the failure shows in status, log and metric; readiness stays up', async () => {
     const failuresBefore = await metric(server, /^ff_watch_reconcile_failures_total /);
+    const failedBefore = await metric(server, /^ff_watch_reconciles_total\{result="failed"\} /);
+    // Every reconcile so far (the first one at start) succeeded, and was counted.
+    expect(await metric(server, /^ff_watch_reconciles_total\{result="ok"\} /)).toBeGreaterThan(0);
     write('alpha/flags.yaml', 'version: 1\nflags:\n  - key: banner\n    type: string\n    variants: { a: "A", b: "B"\n    offVariant: a\n');
     const s = await until('alpha to fail', async () => ((r) => (r.state === 'failed' ? r : undefined))(await status('alpha')));
     expect(s.last_attempt.outcome).toBe('invalid');
@@ -140,6 +143,7 @@ describe('watch mode: serve --watch DIR on a Git checkout', () => {
     expect(error.line).toBeGreaterThan(0);
     expect(s.last_success.commit.branch).toBe('burst');
     expect(await metric(server, /^ff_watch_reconcile_failures_total /)).toBeGreaterThan(failuresBefore);
+    expect(await metric(server, /^ff_watch_reconciles_total\{result="failed"\} /)).toBeGreaterThan(failedBefore);
     expect(await evaluate('alpha', 'banner')).toMatchObject({ value: 'A', revision: s.last_success.revision });
     const ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(200);

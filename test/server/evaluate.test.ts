@@ -142,7 +142,8 @@ describe('evaluation over HTTP and OFREP', () => {
       // An object is not a targeting key (docs/evaluation.md: not a string or finite number).
       expect(nested.json).toMatchObject({ reason: 'ERROR', error_code: 'TARGETING_KEY_MISSING', value: false });
       const nullContext = await s.call('POST', '/v1/evaluate', { apiKey: prodKey, tenant: null, body: { flag_key: 'new-checkout', context: null } });
-      expect(nullContext.json).toMatchObject({ reason: 'ERROR', error_code: 'TARGETING_KEY_MISSING' });
+      // An absent context is {}; null is not an object (the schema's description, and what the engine and the SDK answer).
+      expect(nullContext.json).toMatchObject({ reason: 'ERROR', error_code: 'INVALID_CONTEXT' });
       const missing = await s.call('POST', '/v1/evaluate', { apiKey: prodKey, tenant: null, body: { flag_key: 'new-checkout', context: {} } });
       expect(missing.json).toMatchObject({ reason: 'ERROR', error_code: 'TARGETING_KEY_MISSING', value: false });
     });

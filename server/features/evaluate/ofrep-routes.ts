@@ -124,7 +124,9 @@ export function registerOfrepRoutes(app: FastifyInstance, deps: { index: Evaluat
       const context = contextOf(request.body);
       // The answer depends on the revision, the environment and the context.
       const contextHash = createHash('sha256').update(JSON.stringify(context)).digest('base64url').slice(0, 22);
-      const etag = `"${snapshot.revision}-${snapshot.environment}-${contextHash}"`;
+      // While a progressive rollout has steps to come, the answers also depend on the moment the snapshot was built for.
+      const moment = snapshot.nextChangeAt === undefined ? '' : `@${snapshot.at}`;
+      const etag = `"${snapshot.revision}${moment}-${snapshot.environment}-${contextHash}"`;
       void reply.header('etag', etag);
       if (!noneMatch(request.headers['if-none-match'], etag)) {
         void reply.code(304).send();

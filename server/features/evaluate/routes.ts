@@ -40,7 +40,7 @@ export function registerEvaluateRoutes(app: FastifyInstance, deps: { index: Eval
     handler(request, reply) {
       const { flag_key, context, environment } = request.body;
       const snapshot = resolveSnapshot(index, request, environment);
-      const result = evaluate(snapshot, flag_key, context ?? {});
+      const result = evaluate(snapshot, flag_key, context === undefined ? {} : context);
       if (result.errorCode === 'FLAG_NOT_FOUND') throw flagNotFound();
       countEvaluations(metrics, snapshot.tenant, [result]);
       void reply.send(toWire(result, snapshot.revision));
@@ -58,7 +58,7 @@ export function registerEvaluateRoutes(app: FastifyInstance, deps: { index: Eval
     handler(request, reply) {
       const { context, environment, flag_keys } = request.body;
       const snapshot = resolveSnapshot(index, request, environment);
-      const results = evaluateAll(snapshot, context ?? {}, flag_keys);
+      const results = evaluateAll(snapshot, context === undefined ? {} : context, flag_keys);
       countEvaluations(metrics, snapshot.tenant, results);
       void reply.send({ environment: snapshot.environment, revision: snapshot.revision, results: results.map((r) => toWire(r, snapshot.revision)) });
     },
@@ -76,7 +76,7 @@ export function registerEvaluateRoutes(app: FastifyInstance, deps: { index: Eval
       const { flag_key, context, environment } = request.body;
       const snapshot = resolveSnapshot(index, request, environment);
       if (!snapshot.hasFlag(flag_key)) throw flagNotFound();
-      const trace = explain(snapshot, flag_key, context ?? {});
+      const trace = explain(snapshot, flag_key, context === undefined ? {} : context);
       void reply.send({ result: toWire(trace.result, snapshot.revision), trace });
     },
   });
