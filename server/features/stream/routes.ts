@@ -124,6 +124,10 @@ export function registerStreamRoutes(app: FastifyInstance, deps: StreamRouteDeps
         .header('content-type', 'text/event-stream; charset=utf-8')
         .header('cache-control', 'no-cache, no-transform')
         .header('x-accel-buffering', 'no')
+        // A stream's connection is never reused: when it ends (the client leaves,
+        // the server shuts down) the socket closes too, instead of idling as
+        // keep-alive and holding a shutdown for the keep-alive timeout.
+        .header('connection', 'close')
         .send(connection.body);
       connection.write(formatRetry(RETRY_MS) + formatComment(`connected; revision ${revision}`));
       for (const event of replayed) connection.write(formatEvent(event, format));

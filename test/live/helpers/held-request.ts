@@ -7,6 +7,7 @@ import http from 'node:http';
 
 export interface HeldResponse {
   status: number;
+  headers: http.IncomingHttpHeaders;
   text: string;
   json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
@@ -40,11 +41,11 @@ export function holdRequest(agent: http.Agent, url: string, urlPath: string, hea
         } catch {
           json = undefined;
         }
-        resolve({ status: res.statusCode ?? 0, text, json });
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
       });
-      res.on('error', (e) => resolve({ status: 0, text: String(e), json: undefined }));
+      res.on('error', (e) => resolve({ status: 0, headers: {}, text: String(e), json: undefined }));
     });
-    req.on('error', (e) => resolve({ status: 0, text: String(e), json: undefined }));
+    req.on('error', (e) => resolve({ status: 0, headers: {}, text: String(e), json: undefined }));
   }).then((r) => {
     done = true;
     return r;
