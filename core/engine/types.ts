@@ -37,7 +37,7 @@ export interface EvaluationResult {
   errorMessage?: string;
 }
 
-/** The wire shape (HTTP and `ff eval --json`): snake_case as SPEC §3 names it. */
+/** The wire shape (HTTP and `ff eval --json`): snake_case, as docs/api.md documents it. */
 export interface WireEvaluation {
   flag_key: string;
   value: JsonValue;

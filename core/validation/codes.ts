@@ -46,7 +46,7 @@ export const DIAGNOSTIC_CODES = {
   SCHEMA_PROPERTY_NAME: 'error',
   SCHEMA_INVALID: 'error',
 
-  // Semantics (SPEC §2)
+  // Semantics: checks that need more than one node (core/validation/semantic)
   FLAG_DUPLICATE_KEY: 'error',
   SEGMENT_DUPLICATE_KEY: 'error',
   ENVIRONMENT_DUPLICATE_KEY: 'error',

@@ -1,4 +1,4 @@
-// The semantic layer (SPEC §2): checks that need more than one node, run on
+// The semantic layer: checks that need more than one node, run on
 // data that already passed the JSON Schemas.
 import { checkDuplicateKeys } from './duplicates.js';
 import { checkFlag } from './flag.js';

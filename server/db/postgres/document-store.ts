@@ -1,67 +1,16 @@
-import { documentHash, rememberDocumentHash } from '../../../core/diff/index.js';
+import { documentHash } from '../../../core/diff/index.js';
 import type {
   DocumentChange,
   DocumentKind,
   DocumentListQuery,
-  DriftMark,
-  ManagedBy,
   NewDocumentRow,
   Ownership,
   StoredDocument,
 } from '../../features/documents/types.js';
 import type { PgDatabase } from './database.js';
 import { containsPattern, Params } from './params.js';
+import { DOCUMENT_COLUMNS, DOCUMENT_TABLES, toStoredDocument, type DocumentRow } from '../../features/documents/document-row.js';
 
-const TABLES: Record<DocumentKind, string> = { environment: 'environments', flag: 'flags', segment: 'segments' };
-
-interface Row {
-  tenant: string;
-  key: string;
-  doc: string;
-  hash: string | null;
-  version: number;
-  revision: number;
-  archived_at: string | null;
-  archived_by: string | null;
-  managed_by: ManagedBy;
-  git_commit: string | null;
-  drift_source: string | null;
-  drift_actor: string | null;
-  drift_at: string | null;
-  created_at: string;
-  created_by: string;
-  updated_at: string;
-  updated_by: string;
-}
-
-const COLUMNS =
-  'tenant, key, doc, hash, version, revision, archived_at, archived_by, managed_by, git_commit, drift_source, drift_actor, drift_at, created_at, created_by, updated_at, updated_by';
-
-const driftOf = (row: Row): DriftMark | null =>
-  row.drift_source === null ? null : { source: row.drift_source, actor: row.drift_actor ?? '', at: row.drift_at ?? '' };
-
-function toStored<D>(row: Row): StoredDocument<D> {
-  const doc = JSON.parse(row.doc) as D;
-  // The stored hash was computed from this very content (see the SQLite store).
-  if (row.hash !== null) rememberDocumentHash(doc as object, row.hash);
-  return {
-    tenant: row.tenant,
-    key: row.key,
-    doc,
-    hash: row.hash,
-    version: row.version,
-    revision: row.revision,
-    archivedAt: row.archived_at,
-    archivedBy: row.archived_by,
-    managedBy: row.managed_by,
-    gitCommit: row.git_commit,
-    drift: driftOf(row),
-    createdAt: row.created_at,
-    createdBy: row.created_by,
-    updatedAt: row.updated_at,
-    updatedBy: row.updated_by,
-  };
-}
 
 /**
  * The PostgreSQL twin of the SQLite document store: same rows, same order
@@ -77,18 +26,18 @@ export class PgDocumentStore<D> {
     private readonly pg: PgDatabase,
     readonly kind: DocumentKind,
   ) {
-    this.table = TABLES[kind];
+    this.table = DOCUMENT_TABLES[kind];
     this.order = kind === 'environment' ? 'position, key' : 'key';
   }
 
   async get(tenant: string, key: string): Promise<StoredDocument<D> | undefined> {
-    const { rows } = await this.pg.db().query<Row>(`SELECT ${COLUMNS} FROM ${this.table} WHERE tenant = $1 AND key = $2`, [tenant, key]);
-    return rows[0] ? toStored<D>(rows[0]) : undefined;
+    const { rows } = await this.pg.db().query<DocumentRow>(`SELECT ${DOCUMENT_COLUMNS} FROM ${this.table} WHERE tenant = $1 AND key = $2`, [tenant, key]);
+    return rows[0] ? toStoredDocument<D>(rows[0]) : undefined;
   }
 
   async all(tenant: string): Promise<StoredDocument<D>[]> {
-    const { rows } = await this.pg.db().query<Row>(`SELECT ${COLUMNS} FROM ${this.table} WHERE tenant = $1 ORDER BY ${this.order}`, [tenant]);
-    return rows.map((r) => toStored<D>(r));
+    const { rows } = await this.pg.db().query<DocumentRow>(`SELECT ${DOCUMENT_COLUMNS} FROM ${this.table} WHERE tenant = $1 ORDER BY ${this.order}`, [tenant]);
+    return rows.map((r) => toStoredDocument<D>(r));
   }
 
   async list(tenant: string, query: DocumentListQuery): Promise<StoredDocument<D>[]> {
@@ -109,9 +58,9 @@ export class PgDocumentStore<D> {
     }
     if (query.afterKey !== undefined) where.push(`key > ${p.add(query.afterKey)}`);
     // Lists page by key (the keyset cursor), whatever the declaration order.
-    const sql = `SELECT ${COLUMNS} FROM ${this.table} WHERE ${where.join(' AND ')} ORDER BY key LIMIT ${p.add(query.limit)}`;
-    const { rows } = await this.pg.db().query<Row>(sql, p.values);
-    return rows.map((r) => toStored<D>(r));
+    const sql = `SELECT ${DOCUMENT_COLUMNS} FROM ${this.table} WHERE ${where.join(' AND ')} ORDER BY key LIMIT ${p.add(query.limit)}`;
+    const { rows } = await this.pg.db().query<DocumentRow>(sql, p.values);
+    return rows.map((r) => toStoredDocument<D>(r));
   }
 
   async insert(row: NewDocumentRow<D>): Promise<StoredDocument<D>> {
@@ -136,12 +85,12 @@ export class PgDocumentStore<D> {
         ? `INSERT INTO ${t} (${columns}, position)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $12,
                    (SELECT COALESCE(MAX(position), -1) + 1 FROM ${t} WHERE tenant = $1))
-           RETURNING ${COLUMNS}`
+           RETURNING ${DOCUMENT_COLUMNS}`
         : `INSERT INTO ${t} (${columns})
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $12)
-           RETURNING ${COLUMNS}`;
-    const { rows } = await this.pg.db().query<Row>(sql, values);
-    return toStored<D>(rows[0]!);
+           RETURNING ${DOCUMENT_COLUMNS}`;
+    const { rows } = await this.pg.db().query<DocumentRow>(sql, values);
+    return toStoredDocument<D>(rows[0]!);
   }
 
   async update(tenant: string, key: string, change: DocumentChange<D>): Promise<StoredDocument<D>> {
@@ -162,10 +111,10 @@ export class PgDocumentStore<D> {
         `drift_at = ${p.add(change.drift?.at ?? null)}`,
       );
     }
-    const sql = `UPDATE ${this.table} SET ${sets.join(', ')} WHERE tenant = ${p.add(tenant)} AND key = ${p.add(key)} RETURNING ${COLUMNS}`;
-    const { rows } = await this.pg.db().query<Row>(sql, p.values);
+    const sql = `UPDATE ${this.table} SET ${sets.join(', ')} WHERE tenant = ${p.add(tenant)} AND key = ${p.add(key)} RETURNING ${DOCUMENT_COLUMNS}`;
+    const { rows } = await this.pg.db().query<DocumentRow>(sql, p.values);
     if (!rows[0]) throw new Error(`${this.kind} row vanished inside its transaction`);
-    return toStored<D>(rows[0]);
+    return toStoredDocument<D>(rows[0]);
   }
 
   async setOwnership(tenant: string, key: string, ownership: Ownership): Promise<void> {

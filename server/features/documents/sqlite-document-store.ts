@@ -1,74 +1,16 @@
 import type { Database as Db } from 'better-sqlite3';
-import { documentHash, rememberDocumentHash } from '../../../core/diff/index.js';
+import { documentHash } from '../../../core/diff/index.js';
 import type {
   DocumentChange,
   DocumentKind,
   DocumentListQuery,
   DocumentStore,
-  DriftMark,
-  ManagedBy,
   NewDocumentRow,
   Ownership,
   StoredDocument,
 } from './types.js';
+import { DOCUMENT_COLUMNS, DOCUMENT_TABLES, driftParams, toStoredDocument, type DocumentRow } from './document-row.js';
 
-const TABLES: Record<DocumentKind, string> = { environment: 'environments', flag: 'flags', segment: 'segments' };
-
-interface Row {
-  tenant: string;
-  key: string;
-  doc: string;
-  hash: string | null;
-  version: number;
-  revision: number;
-  archived_at: string | null;
-  archived_by: string | null;
-  managed_by: ManagedBy;
-  git_commit: string | null;
-  drift_source: string | null;
-  drift_actor: string | null;
-  drift_at: string | null;
-  created_at: string;
-  created_by: string;
-  updated_at: string;
-  updated_by: string;
-}
-
-const COLUMNS =
-  'tenant, key, doc, hash, version, revision, archived_at, archived_by, managed_by, git_commit, drift_source, drift_actor, drift_at, created_at, created_by, updated_at, updated_by';
-
-const driftOf = (row: Row): DriftMark | null =>
-  row.drift_source === null ? null : { source: row.drift_source, actor: row.drift_actor ?? '', at: row.drift_at ?? '' };
-
-const driftParams = (drift: DriftMark | null | undefined) => ({
-  driftSource: drift?.source ?? null,
-  driftActor: drift?.actor ?? null,
-  driftAt: drift?.at ?? null,
-});
-
-function toStored<D>(row: Row): StoredDocument<D> {
-  const doc = JSON.parse(row.doc) as D;
-  // The stored hash was computed from this very content: comparing the parsed
-  // document later (a plan, a manifest) costs no canonicalization.
-  if (row.hash !== null) rememberDocumentHash(doc as object, row.hash);
-  return {
-    tenant: row.tenant,
-    key: row.key,
-    doc,
-    hash: row.hash,
-    version: row.version,
-    revision: row.revision,
-    archivedAt: row.archived_at,
-    archivedBy: row.archived_by,
-    managedBy: row.managed_by,
-    gitCommit: row.git_commit,
-    drift: driftOf(row),
-    createdAt: row.created_at,
-    createdBy: row.created_by,
-    updatedAt: row.updated_at,
-    updatedBy: row.updated_by,
-  };
-}
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -86,12 +28,12 @@ export class SqliteDocumentStore<D> implements DocumentStore<D> {
     private readonly db: Db,
     readonly kind: DocumentKind,
   ) {
-    this.table = TABLES[kind];
+    this.table = DOCUMENT_TABLES[kind];
     this.order = kind === 'environment' ? 'position, key' : 'key';
     const t = this.table;
     this.stmts = {
-      get: db.prepare<[string, string], Row>(`SELECT ${COLUMNS} FROM ${t} WHERE tenant = ? AND key = ?`),
-      all: db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM ${t} WHERE tenant = ? ORDER BY ${this.order}`),
+      get: db.prepare<[string, string], DocumentRow>(`SELECT ${DOCUMENT_COLUMNS} FROM ${t} WHERE tenant = ? AND key = ?`),
+      all: db.prepare<[string], DocumentRow>(`SELECT ${DOCUMENT_COLUMNS} FROM ${t} WHERE tenant = ? ORDER BY ${this.order}`),
       insert: db.prepare(
         kind === 'environment'
           ? `INSERT INTO ${t} (tenant, key, doc, hash, revision, managed_by, git_commit, drift_source, drift_actor, drift_at, created_at, created_by, updated_at, updated_by, position)
@@ -116,11 +58,11 @@ export class SqliteDocumentStore<D> implements DocumentStore<D> {
 
   get(tenant: string, key: string): StoredDocument<D> | undefined {
     const row = this.stmts.get.get(tenant, key);
-    return row ? toStored<D>(row) : undefined;
+    return row ? toStoredDocument<D>(row) : undefined;
   }
 
   all(tenant: string): StoredDocument<D>[] {
-    return this.stmts.all.all(tenant).map((r) => toStored<D>(r));
+    return this.stmts.all.all(tenant).map((r) => toStoredDocument<D>(r));
   }
 
   list(tenant: string, query: DocumentListQuery): StoredDocument<D>[] {
@@ -142,11 +84,11 @@ export class SqliteDocumentStore<D> implements DocumentStore<D> {
       where.push('key > @afterKey');
     }
     // Lists page by key (the keyset cursor), whatever the declaration order.
-    const sql = `SELECT ${COLUMNS} FROM ${this.table} WHERE ${where.join(' AND ')} ORDER BY key LIMIT @limit`;
+    const sql = `SELECT ${DOCUMENT_COLUMNS} FROM ${this.table} WHERE ${where.join(' AND ')} ORDER BY key LIMIT @limit`;
     return this.db
-      .prepare<Record<string, unknown>, Row>(sql)
+      .prepare<Record<string, unknown>, DocumentRow>(sql)
       .all(params)
-      .map((r) => toStored<D>(r));
+      .map((r) => toStoredDocument<D>(r));
   }
 
   insert(row: NewDocumentRow<D>): StoredDocument<D> {
