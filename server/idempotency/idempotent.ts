@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ApiError, badRequest } from '../errors.js';
 import type { Stores } from '../stores.js';
-import { canonicalJson } from '../util/canonical-json.js';
+import { canonicalJson } from '../../core/diff/index.js';
 import type { IdempotencyScope } from './idempotency-store.js';
 
 export interface HttpOutcome {

@@ -1,5 +1,4 @@
 import type { Environment, Flag, Segment, TenantState } from '../../../core/model/index.js';
-import type { Drift } from '../../../core/diff/index.js';
 import type { Stores } from '../../stores.js';
 import type { DocumentKind, StoredDocument } from '../documents/types.js';
 import type { TenantRow } from './tenant-store.js';
@@ -41,14 +40,6 @@ export function readTenantSnapshot(stores: Stores, tenant: string): TenantSnapsh
     revision: row?.revision ?? 0,
     state,
     rows: { environment: byKey(environments), flag: byKey(flags), segment: byKey(segments) },
-  };
-}
-
-/** The drift the plan shows for an active resource: what core/diff's computePlan asks for. */
-export function driftLookup(rows: RowsByKind): (resource: DocumentKind, key: string) => Drift | undefined {
-  return (resource, key) => {
-    const drift = rows[resource].get(key)?.drift;
-    return drift ? { source: drift.source, actor: drift.actor, at: drift.at } : undefined;
   };
 }
 
