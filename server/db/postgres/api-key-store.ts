@@ -1,30 +1,7 @@
-import type { ApiKeyListQuery, ApiKeyRow } from '../../features/api-keys/api-key-store.js';
+import { toApiKeyRow, type ApiKeyDbRow, type ApiKeyListQuery, type ApiKeyRow } from '../../features/api-keys/api-key-store.js';
 import type { PgDatabase } from './database.js';
 import { containsPattern, Params } from './params.js';
 
-interface Row {
-  id: string;
-  tenant: string;
-  environment: string;
-  name: string;
-  verifier: string;
-  created_at: string;
-  created_by: string;
-  revoked_at: string | null;
-  revoked_by: string | null;
-}
-
-const toKey = (r: Row): ApiKeyRow => ({
-  id: r.id,
-  tenant: r.tenant,
-  environment: r.environment,
-  name: r.name,
-  verifier: r.verifier,
-  createdAt: r.created_at,
-  createdBy: r.created_by,
-  revokedAt: r.revoked_at,
-  revokedBy: r.revoked_by,
-});
 
 export class PgApiKeyStore {
   constructor(private readonly pg: PgDatabase) {}
@@ -38,8 +15,8 @@ export class PgApiKeyStore {
   }
 
   async get(tenant: string, id: string): Promise<ApiKeyRow | undefined> {
-    const { rows } = await this.pg.db().query<Row>('SELECT * FROM api_keys WHERE tenant = $1 AND id = $2', [tenant, id]);
-    return rows[0] ? toKey(rows[0]) : undefined;
+    const { rows } = await this.pg.db().query<ApiKeyDbRow>('SELECT * FROM api_keys WHERE tenant = $1 AND id = $2', [tenant, id]);
+    return rows[0] ? toApiKeyRow(rows[0]) : undefined;
   }
 
   async list(tenant: string, q: ApiKeyListQuery): Promise<ApiKeyRow[]> {
@@ -55,16 +32,16 @@ export class PgApiKeyStore {
     }
     if (q.afterId !== undefined) where.push(`id > ${p.add(q.afterId)}`);
     const sql = `SELECT * FROM api_keys WHERE ${where.join(' AND ')} ORDER BY id LIMIT ${p.add(q.limit)}`;
-    const { rows } = await this.pg.db().query<Row>(sql, p.values);
-    return rows.map(toKey);
+    const { rows } = await this.pg.db().query<ApiKeyDbRow>(sql, p.values);
+    return rows.map(toApiKeyRow);
   }
 
   async all(tenant?: string): Promise<ApiKeyRow[]> {
     const { rows } =
       tenant === undefined
-        ? await this.pg.db().query<Row>('SELECT * FROM api_keys')
-        : await this.pg.db().query<Row>('SELECT * FROM api_keys WHERE tenant = $1', [tenant]);
-    return rows.map(toKey);
+        ? await this.pg.db().query<ApiKeyDbRow>('SELECT * FROM api_keys')
+        : await this.pg.db().query<ApiKeyDbRow>('SELECT * FROM api_keys WHERE tenant = $1', [tenant]);
+    return rows.map(toApiKeyRow);
   }
 
   async revoke(tenant: string, id: string, at: string, by: string): Promise<void> {

@@ -1,27 +1,8 @@
-import type { AuditEntry, AuditQuery, AuditRecord } from '../../features/audit/audit-store.js';
-import type { CommitMeta } from '../../features/state/revision-store.js';
+import { toAuditRecord, type AuditDbRow, type AuditEntry, type AuditQuery, type AuditRecord } from '../../features/audit/audit-store.js';
 import type { PgDatabase } from './database.js';
 import { Params } from './params.js';
 
-interface Row {
-  id: number;
-  tenant: string;
-  ts: string;
-  actor: string;
-  source: AuditRecord['source'];
-  environment: string | null;
-  resource: AuditRecord['resource'];
-  key: string;
-  action: AuditRecord['action'];
-  before: string | null;
-  after: string | null;
-  revision: number | null;
-  commit_sha: string | null;
-  request_id: string | null;
-  commit_meta: string | null;
-}
 
-const parse = (s: string | null): unknown => (s === null ? null : JSON.parse(s));
 const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
 
 export class PgAuditStore {
@@ -57,23 +38,7 @@ export class PgAuditStore {
     const sql = `SELECT a.*, r.commit_meta FROM audit a
       LEFT JOIN revisions r ON r.tenant = a.tenant AND r.revision = a.revision
       WHERE ${where.join(' AND ')} ORDER BY a.id DESC LIMIT ${p.add(q.limit)}`;
-    const { rows } = await this.pg.db().query<Row>(sql, p.values);
-    return rows.map((r) => ({
-      id: r.id,
-      tenant: r.tenant,
-      ts: r.ts,
-      actor: r.actor,
-      source: r.source,
-      environment: r.environment,
-      resource: r.resource,
-      key: r.key,
-      action: r.action,
-      before: parse(r.before),
-      after: parse(r.after),
-      revision: r.revision,
-      commitSha: r.commit_sha,
-      requestId: r.request_id,
-      commit: r.commit_meta ? (JSON.parse(r.commit_meta) as CommitMeta) : null,
-    }));
+    const { rows } = await this.pg.db().query<AuditDbRow>(sql, p.values);
+    return rows.map(toAuditRecord);
   }
 }

@@ -1,15 +1,6 @@
-import type { ChangeSource, CommitMeta, RevisionChange, RevisionRecord } from '../../features/state/revision-store.js';
+import { toRevisionRecord, type RevisionDbRow, type RevisionRecord } from '../../features/state/revision-store.js';
 import type { PgDatabase } from './database.js';
 
-interface Row {
-  tenant: string;
-  revision: number;
-  ts: string;
-  actor: string;
-  source: ChangeSource;
-  commit_meta: string | null;
-  changes: string;
-}
 
 export class PgRevisionStore {
   constructor(private readonly pg: PgDatabase) {}
@@ -25,15 +16,7 @@ export class PgRevisionStore {
   async since(tenant: string, since: number, limit: number): Promise<RevisionRecord[]> {
     const { rows } = await this.pg
       .db()
-      .query<Row>('SELECT * FROM revisions WHERE tenant = $1 AND revision > $2 ORDER BY revision LIMIT $3', [tenant, since, limit]);
-    return rows.map((r) => ({
-      tenant: r.tenant,
-      revision: r.revision,
-      ts: r.ts,
-      actor: r.actor,
-      source: r.source,
-      commit: r.commit_meta ? (JSON.parse(r.commit_meta) as CommitMeta) : null,
-      changes: JSON.parse(r.changes) as RevisionChange[],
-    }));
+      .query<RevisionDbRow>('SELECT * FROM revisions WHERE tenant = $1 AND revision > $2 ORDER BY revision LIMIT $3', [tenant, since, limit]);
+    return rows.map(toRevisionRecord);
   }
 }

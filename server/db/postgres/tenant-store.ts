@@ -1,35 +1,18 @@
-import type { ChangeMark, TenantRow } from '../../features/state/tenant-store.js';
+import { toTenantRow, type ChangeMark, type TenantDbRow, type TenantRow } from '../../features/state/tenant-store.js';
 import type { PgDatabase } from './database.js';
 
-interface Row {
-  key: string;
-  name: string | null;
-  revision: number;
-  keys_version: number;
-  created_at: string;
-  updated_at: string;
-}
-
-const toTenant = (r: Row): TenantRow => ({
-  key: r.key,
-  name: r.name,
-  revision: r.revision,
-  keysVersion: r.keys_version,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
 
 export class PgTenantStore {
   constructor(private readonly pg: PgDatabase) {}
 
   async get(key: string): Promise<TenantRow | undefined> {
-    const { rows } = await this.pg.db().query<Row>('SELECT * FROM tenants WHERE key = $1', [key]);
-    return rows[0] ? toTenant(rows[0]) : undefined;
+    const { rows } = await this.pg.db().query<TenantDbRow>('SELECT * FROM tenants WHERE key = $1', [key]);
+    return rows[0] ? toTenantRow(rows[0]) : undefined;
   }
 
   async list(): Promise<TenantRow[]> {
-    const { rows } = await this.pg.db().query<Row>('SELECT * FROM tenants ORDER BY key');
-    return rows.map(toTenant);
+    const { rows } = await this.pg.db().query<TenantDbRow>('SELECT * FROM tenants ORDER BY key');
+    return rows.map(toTenantRow);
   }
 
   async ensure(key: string, at: string, name?: string): Promise<TenantRow> {

@@ -31,7 +31,8 @@ export interface ApiKeyStore {
   countActive(tenant: string, environment: string): number;
 }
 
-interface Row {
+/** A row of api_keys, as both stores read it. */
+export interface ApiKeyDbRow {
   id: string;
   tenant: string;
   environment: string;
@@ -43,7 +44,7 @@ interface Row {
   revoked_by: string | null;
 }
 
-const toKey = (r: Row): ApiKeyRow => ({
+export const toApiKeyRow = (r: ApiKeyDbRow): ApiKeyRow => ({
   id: r.id,
   tenant: r.tenant,
   environment: r.environment,
@@ -63,9 +64,9 @@ export class SqliteApiKeyStore implements ApiKeyStore {
         `INSERT INTO api_keys (id, tenant, environment, name, verifier, created_at, created_by)
          VALUES (@id, @tenant, @environment, @name, @verifier, @createdAt, @createdBy)`,
       ),
-      get: db.prepare<[string, string], Row>('SELECT * FROM api_keys WHERE tenant = ? AND id = ?'),
-      allOf: db.prepare<[string], Row>('SELECT * FROM api_keys WHERE tenant = ?'),
-      all: db.prepare<[], Row>('SELECT * FROM api_keys'),
+      get: db.prepare<[string, string], ApiKeyDbRow>('SELECT * FROM api_keys WHERE tenant = ? AND id = ?'),
+      allOf: db.prepare<[string], ApiKeyDbRow>('SELECT * FROM api_keys WHERE tenant = ?'),
+      all: db.prepare<[], ApiKeyDbRow>('SELECT * FROM api_keys'),
       revoke: db.prepare('UPDATE api_keys SET revoked_at = ?, revoked_by = ? WHERE tenant = ? AND id = ? AND revoked_at IS NULL'),
       countActive: db.prepare<[string, string], { n: number }>(
         'SELECT COUNT(*) AS n FROM api_keys WHERE tenant = ? AND environment = ? AND revoked_at IS NULL',
@@ -79,7 +80,7 @@ export class SqliteApiKeyStore implements ApiKeyStore {
 
   get(tenant: string, id: string): ApiKeyRow | undefined {
     const r = this.stmts.get.get(tenant, id);
-    return r ? toKey(r) : undefined;
+    return r ? toApiKeyRow(r) : undefined;
   }
 
   list(tenant: string, q: ApiKeyListQuery): ApiKeyRow[] {
@@ -100,11 +101,11 @@ export class SqliteApiKeyStore implements ApiKeyStore {
       params.afterId = q.afterId;
     }
     const sql = `SELECT * FROM api_keys WHERE ${where.join(' AND ')} ORDER BY id LIMIT @limit`;
-    return this.db.prepare<Record<string, unknown>, Row>(sql).all(params).map(toKey);
+    return this.db.prepare<Record<string, unknown>, ApiKeyDbRow>(sql).all(params).map(toApiKeyRow);
   }
 
   all(tenant?: string): ApiKeyRow[] {
-    return (tenant === undefined ? this.stmts.all.all() : this.stmts.allOf.all(tenant)).map(toKey);
+    return (tenant === undefined ? this.stmts.all.all() : this.stmts.allOf.all(tenant)).map(toApiKeyRow);
   }
 
   revoke(tenant: string, id: string, at: string, by: string): void {

@@ -46,7 +46,8 @@ export interface AuditStore {
   query(tenant: string, q: AuditQuery): AuditRecord[];
 }
 
-interface Row {
+/** A row of audit joined with its revision's commit, as both stores read it. */
+export interface AuditDbRow {
   id: number;
   tenant: string;
   ts: string;
@@ -65,6 +66,24 @@ interface Row {
 }
 
 const parse = (s: string | null): unknown => (s === null ? null : JSON.parse(s));
+
+export const toAuditRecord = (r: AuditDbRow): AuditRecord => ({
+  id: r.id,
+  tenant: r.tenant,
+  ts: r.ts,
+  actor: r.actor,
+  source: r.source,
+  environment: r.environment,
+  resource: r.resource,
+  key: r.key,
+  action: r.action,
+  before: parse(r.before),
+  after: parse(r.after),
+  revision: r.revision,
+  commitSha: r.commit_sha,
+  requestId: r.request_id,
+  commit: r.commit_meta ? (JSON.parse(r.commit_meta) as CommitMeta) : null,
+});
 
 export class SqliteAuditStore implements AuditStore {
   private readonly insert;
@@ -119,24 +138,8 @@ export class SqliteAuditStore implements AuditStore {
       LEFT JOIN revisions r ON r.tenant = a.tenant AND r.revision = a.revision
       WHERE ${where.join(' AND ')} ORDER BY a.id DESC LIMIT @limit`;
     return this.db
-      .prepare<Record<string, unknown>, Row>(sql)
+      .prepare<Record<string, unknown>, AuditDbRow>(sql)
       .all(params)
-      .map((r) => ({
-        id: r.id,
-        tenant: r.tenant,
-        ts: r.ts,
-        actor: r.actor,
-        source: r.source,
-        environment: r.environment,
-        resource: r.resource,
-        key: r.key,
-        action: r.action,
-        before: parse(r.before),
-        after: parse(r.after),
-        revision: r.revision,
-        commitSha: r.commit_sha,
-        requestId: r.request_id,
-        commit: r.commit_meta ? (JSON.parse(r.commit_meta) as CommitMeta) : null,
-      }));
+      .map(toAuditRecord);
   }
 }

@@ -40,7 +40,8 @@ export interface RevisionStore {
   since(tenant: string, since: number, limit: number): RevisionRecord[];
 }
 
-interface Row {
+/** A row of revisions, as both stores read it. */
+export interface RevisionDbRow {
   tenant: string;
   revision: number;
   ts: string;
@@ -50,6 +51,16 @@ interface Row {
   changes: string;
 }
 
+export const toRevisionRecord = (r: RevisionDbRow): RevisionRecord => ({
+  tenant: r.tenant,
+  revision: r.revision,
+  ts: r.ts,
+  actor: r.actor,
+  source: r.source,
+  commit: r.commit_meta ? (JSON.parse(r.commit_meta) as CommitMeta) : null,
+  changes: JSON.parse(r.changes) as RevisionChange[],
+});
+
 export class SqliteRevisionStore implements RevisionStore {
   private readonly stmts;
   constructor(db: Db) {
@@ -58,7 +69,7 @@ export class SqliteRevisionStore implements RevisionStore {
         `INSERT INTO revisions (tenant, revision, ts, actor, source, commit_sha, commit_meta, changes)
          VALUES (@tenant, @revision, @ts, @actor, @source, @commitSha, @commitMeta, @changes)`,
       ),
-      since: db.prepare<[string, number, number], Row>(
+      since: db.prepare<[string, number, number], RevisionDbRow>(
         'SELECT * FROM revisions WHERE tenant = ? AND revision > ? ORDER BY revision LIMIT ?',
       ),
     };
@@ -78,14 +89,6 @@ export class SqliteRevisionStore implements RevisionStore {
   }
 
   since(tenant: string, since: number, limit: number): RevisionRecord[] {
-    return this.stmts.since.all(tenant, since, limit).map((r) => ({
-      tenant: r.tenant,
-      revision: r.revision,
-      ts: r.ts,
-      actor: r.actor,
-      source: r.source,
-      commit: r.commit_meta ? (JSON.parse(r.commit_meta) as CommitMeta) : null,
-      changes: JSON.parse(r.changes) as RevisionChange[],
-    }));
+    return this.stmts.since.all(tenant, since, limit).map(toRevisionRecord);
   }
 }

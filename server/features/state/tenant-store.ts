@@ -28,7 +28,8 @@ export interface TenantStore {
   changeMarks(): ChangeMark[];
 }
 
-interface Row {
+/** A row of tenants, as both stores read it. */
+export interface TenantDbRow {
   key: string;
   name: string | null;
   revision: number;
@@ -37,7 +38,7 @@ interface Row {
   updated_at: string;
 }
 
-const toTenant = (r: Row): TenantRow => ({
+export const toTenantRow = (r: TenantDbRow): TenantRow => ({
   key: r.key,
   name: r.name,
   revision: r.revision,
@@ -50,8 +51,8 @@ export class SqliteTenantStore implements TenantStore {
   private readonly stmts;
   constructor(db: Db) {
     this.stmts = {
-      get: db.prepare<[string], Row>('SELECT * FROM tenants WHERE key = ?'),
-      list: db.prepare<[], Row>('SELECT * FROM tenants ORDER BY key'),
+      get: db.prepare<[string], TenantDbRow>('SELECT * FROM tenants WHERE key = ?'),
+      list: db.prepare<[], TenantDbRow>('SELECT * FROM tenants ORDER BY key'),
       insert: db.prepare('INSERT OR IGNORE INTO tenants (key, name, created_at, updated_at) VALUES (?, ?, ?, ?)'),
       setName: db.prepare('UPDATE tenants SET name = ?, updated_at = ? WHERE key = ?'),
       bump: db.prepare<[string, string], { revision: number }>(
@@ -68,11 +69,11 @@ export class SqliteTenantStore implements TenantStore {
 
   get(key: string): TenantRow | undefined {
     const r = this.stmts.get.get(key);
-    return r ? toTenant(r) : undefined;
+    return r ? toTenantRow(r) : undefined;
   }
 
   list(): TenantRow[] {
-    return this.stmts.list.all().map(toTenant);
+    return this.stmts.list.all().map(toTenantRow);
   }
 
   ensure(key: string, at: string, name?: string): TenantRow {
