@@ -1,0 +1,74 @@
+// The delta form of POST /v1/plan and /v1/apply against GET /v1/state/manifest:
+// the server plans exactly what the whole state the delta stands for plans,
+// and refuses a delta that cannot have one meaning.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contentHash } from '../../core/diff/index.js';
+import type { Flag, TenantState } from '../../core/model/index.js';
+import { commit, desiredOf } from './helpers/apply.js';
+import { ALPHA } from './helpers/fixtures.js';
+import { startTestServer, type TestServer } from './helpers/server.js';
+
+describe('deltas against the manifest', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer({ tenants: [ALPHA] });
+  });
+  afterAll(async () => s.close());
+
+  const manifest = async () => (await s.call('GET', '/v1/state/manifest')).json as { revision: number; flags: Record<string, string>; segments: Record<string, string> };
+
+  it('the manifest holds the revision and each active document’s content hash', async () => {
+    const m = await manifest();
+    const state = (await s.call('GET', '/v1/state')).json as { revision: number; state: TenantState };
+    expect(m.revision).toBe(state.revision);
+    expect(m.flags).toEqual(Object.fromEntries(state.state.flags.map((f) => [f.key, contentHash(f)])));
+    expect(m.segments).toEqual(Object.fromEntries(state.state.segments.map((x) => [x.key, contentHash(x)])));
+  });
+
+  it('plans exactly what the whole state it stands for plans (same changes, same plan_hash)', async () => {
+    const [first, ...rest] = ALPHA.flags as [Flag, ...Flag[]];
+    const changed: Flag = { ...first, description: 'changed through a delta' };
+    const added: Flag = { ...first, key: 'added-by-delta' };
+    const whole: TenantState = { ...ALPHA, flags: [changed, ...rest.slice(1), added] };
+    const dropped = rest[0] as Flag;
+    const m = await manifest();
+    const byState = await s.call('POST', '/v1/plan', { body: { state: desiredOf(whole) } });
+    const byDelta = await s.call('POST', '/v1/plan', {
+      body: {
+        delta: { name: ALPHA.name, environments: ALPHA.environments, upsert: { flags: [changed, added], segments: [] }, delete: { flags: [dropped.key], segments: [] } },
+        base_revision: m.revision,
+      },
+    });
+    expect(byState.status).toBe(200);
+    expect(byDelta.status).toBe(200);
+    expect(byDelta.json.plan.plan_hash).toBe(byState.json.plan.plan_hash);
+    expect(byDelta.json.plan.changes).toEqual(byState.json.plan.changes);
+    expect(byDelta.json.plan.summary).toEqual({ create: 1, update: 1, delete: 1, drift: 0 });
+  });
+
+  it('refuses a delta without base_revision, with state too, or naming a key twice — and writes nothing', async () => {
+    const before = await manifest();
+    const delta = { environments: ALPHA.environments, upsert: { flags: [], segments: [] }, delete: { flags: [], segments: [] } };
+    const noBase = await s.call('POST', '/v1/plan', { body: { delta } });
+    expect(noBase.status).toBe(422);
+    expect(noBase.json.error.details[0].code).toBe('BASE_REVISION_REQUIRED');
+    const both = await s.call('POST', '/v1/plan', { body: { delta, state: desiredOf(ALPHA), base_revision: before.revision } });
+    expect(both.status).toBe(422);
+    expect(both.json.error.details[0].code).toBe('STATE_OR_DELTA');
+    const flag = ALPHA.flags[0] as Flag;
+    const twice = await s.call('POST', '/v1/apply', {
+      body: { delta: { ...delta, upsert: { flags: [flag], segments: [] }, delete: { flags: [flag.key], segments: [] } }, base_revision: before.revision, commit: commit('twice'), allow_delete: true },
+    });
+    expect(twice.status).toBe(422);
+    expect(twice.json.error.details[0].code).toBe('DELTA_DUPLICATE_KEY');
+    expect(await manifest()).toEqual(before);
+  });
+
+  it('refuses a delta against a revision that is no longer current (409 STALE_PLAN)', async () => {
+    const m = await manifest();
+    const delta = { environments: ALPHA.environments, upsert: { flags: [], segments: [] }, delete: { flags: [], segments: [] } };
+    const stale = await s.call('POST', '/v1/apply', { body: { delta, base_revision: m.revision - 1, commit: commit('stale') } });
+    expect(stale.status).toBe(409);
+    expect(stale.json.error.code).toBe('STALE_PLAN');
+  });
+});
