@@ -13,6 +13,7 @@ import { installCors } from './features/cors/cors.js';
 import { registerApplyRoutes } from './features/apply/routes.js';
 import { registerAuditRoutes } from './features/audit/routes.js';
 import { registerEnvironmentRoutes } from './features/environments/routes.js';
+import { composeObservers, metricsObserver } from './features/evaluate/observe-evaluations.js';
 import { registerOfrepRoutes } from './features/evaluate/ofrep-routes.js';
 import { registerEvaluateRoutes } from './features/evaluate/routes.js';
 import { registerFlagRoutes } from './features/flags/routes.js';
@@ -201,8 +202,10 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   registerAuditRoutes(app, { audit: stores.audit, config });
   registerStateRoutes(app, { stores });
   registerApplyRoutes(app, { stores, listener, config });
-  registerEvaluateRoutes(app, { index, metrics });
-  registerOfrepRoutes(app, { index, metrics });
+  // Everything that learns from served evaluations, called once per request.
+  const observer = composeObservers([metricsObserver(metrics)]);
+  registerEvaluateRoutes(app, { index, observer });
+  registerOfrepRoutes(app, { index, observer });
   registerStreamRoutes(app, { index, revisions: stores.revisions, metrics, heartbeatMs: config.streamHeartbeatMs, log: logger });
   registerLiveIndex(app, { config, db, stores, listener, registry: metrics.registry, refresh: () => refresher.refresh() });
 

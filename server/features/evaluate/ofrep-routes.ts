@@ -5,9 +5,8 @@ import { evaluationRoute } from '../../auth/route-auth.js';
 import { ApiError } from '../../errors.js';
 import { noneMatch } from '../../http/etag.js';
 import type { EvaluationIndex } from '../../index/evaluation-index.js';
-import type { Metrics } from '../../observability/metrics.js';
 import { eventStreamsFor, eventStreamsSchema } from '../stream/event-streams.js';
-import { countEvaluations } from './count-evaluations.js';
+import type { EvaluationObserver } from './observe-evaluations.js';
 import type { OfrepErrorCode } from './ofrep-errors.js';
 import { resolveSnapshot } from './resolve-snapshot.js';
 
@@ -75,8 +74,8 @@ function contextOf(body: { context?: unknown } | undefined): unknown {
   return body?.context ?? {};
 }
 
-export function registerOfrepRoutes(app: FastifyInstance, deps: { index: EvaluationIndex; metrics: Metrics }): void {
-  const { index, metrics } = deps;
+export function registerOfrepRoutes(app: FastifyInstance, deps: { index: EvaluationIndex; observer: EvaluationObserver }): void {
+  const { index, observer } = deps;
 
   app.post<{ Params: { key: string }; Body: { context?: unknown } | undefined }>('/ofrep/v1/evaluate/flags/:key', {
     config: { auth: evaluationRoute, errorFormat: 'ofrep-single' },
@@ -89,9 +88,10 @@ export function registerOfrepRoutes(app: FastifyInstance, deps: { index: Evaluat
     },
     handler(request, reply) {
       const snapshot = resolveSnapshot(index, request, environmentHeader(request));
-      const result = evaluate(snapshot, request.params.key, contextOf(request.body));
+      const context = contextOf(request.body);
+      const result = evaluate(snapshot, request.params.key, context);
       if (result.errorCode === 'FLAG_NOT_FOUND') throw new ApiError(404, 'FLAG_NOT_FOUND', 'flag not found');
-      countEvaluations(metrics, snapshot.tenant, [result]);
+      observer.observe({ snapshot, context, results: [result] });
       const out = toOfrep(result, snapshot.revision);
       void reply.code(out.ok ? 200 : 400).send(out.body);
     },
@@ -133,7 +133,7 @@ export function registerOfrepRoutes(app: FastifyInstance, deps: { index: Evaluat
         return;
       }
       const results = evaluateAll(snapshot, context);
-      countEvaluations(metrics, snapshot.tenant, results);
+      observer.observe({ snapshot, context, results });
       void reply.send({
         flags: results.map((r) => toOfrep(r, snapshot.revision).body),
         metadata: { revision: snapshot.revision },

@@ -6,8 +6,7 @@ import { noneMatch } from '../../http/etag.js';
 import { tenantOf } from '../../http/request-context.js';
 import { errorResponses } from '../../http/schemas.js';
 import type { EvaluationIndex } from '../../index/evaluation-index.js';
-import type { Metrics } from '../../observability/metrics.js';
-import { countEvaluations } from './count-evaluations.js';
+import type { EvaluationObserver } from './observe-evaluations.js';
 import { resolveSnapshot } from './resolve-snapshot.js';
 import { bulkBody, bulkResponse, configQuery, evaluateBody, previewResponse, wireEvaluation } from './schemas.js';
 
@@ -26,8 +25,8 @@ const flagNotFound = () => new ApiError(404, 'FLAG_NOT_FOUND', 'flag not found')
 const config = { auth: evaluationRoute };
 
 /** /v1/evaluate, /v1/evaluate/bulk, /v1/evaluate/preview and /v1/config: in-memory only. */
-export function registerEvaluateRoutes(app: FastifyInstance, deps: { index: EvaluationIndex; metrics: Metrics }): void {
-  const { index, metrics } = deps;
+export function registerEvaluateRoutes(app: FastifyInstance, deps: { index: EvaluationIndex; observer: EvaluationObserver }): void {
+  const { index, observer } = deps;
 
   app.post<{ Body: EvaluateBody }>('/v1/evaluate', {
     config,
@@ -40,9 +39,10 @@ export function registerEvaluateRoutes(app: FastifyInstance, deps: { index: Eval
     handler(request, reply) {
       const { flag_key, context, environment } = request.body;
       const snapshot = resolveSnapshot(index, request, environment);
-      const result = evaluate(snapshot, flag_key, context === undefined ? {} : context);
+      const ctx = context === undefined ? {} : context;
+      const result = evaluate(snapshot, flag_key, ctx);
       if (result.errorCode === 'FLAG_NOT_FOUND') throw flagNotFound();
-      countEvaluations(metrics, snapshot.tenant, [result]);
+      observer.observe({ snapshot, context: ctx, results: [result] });
       void reply.send(toWire(result, snapshot.revision));
     },
   });
@@ -58,8 +58,9 @@ export function registerEvaluateRoutes(app: FastifyInstance, deps: { index: Eval
     handler(request, reply) {
       const { context, environment, flag_keys } = request.body;
       const snapshot = resolveSnapshot(index, request, environment);
-      const results = evaluateAll(snapshot, context === undefined ? {} : context, flag_keys);
-      countEvaluations(metrics, snapshot.tenant, results);
+      const ctx = context === undefined ? {} : context;
+      const results = evaluateAll(snapshot, ctx, flag_keys);
+      observer.observe({ snapshot, context: ctx, results });
       void reply.send({ environment: snapshot.environment, revision: snapshot.revision, results: results.map((r) => toWire(r, snapshot.revision)) });
     },
   });
