@@ -11,7 +11,7 @@ import standaloneCode from 'ajv/dist/standalone/index.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const VALIDATORS_PATH = path.join(root, 'core/validation/compiled/validators.ts');
 // Must match SCHEMA_KINDS and the Ajv options in core/validation/schemas.ts.
-const KINDS = ['flag', 'segment', 'environment', 'flags-file', 'tenant', 'tenant-state', 'lint-config', 'codeowners-config', 'refs-config'];
+const KINDS = ['flag', 'segment', 'environment', 'experiment', 'flags-file', 'tenant', 'tenant-state', 'lint-config', 'codeowners-config', 'refs-config'];
 
 export function generate() {
   const ajv = new Ajv2020({

@@ -1,9 +1,10 @@
 // Wires the SQLite stores once (createDb → createStores → createServices).
 import type { Database as Db } from 'better-sqlite3';
-import type { Environment, Flag, Segment } from '../core/model/index.js';
+import type { Environment, Experiment, Flag, Segment } from '../core/model/index.js';
 import { SqliteApiKeyStore, type ApiKeyStore } from './features/api-keys/api-key-store.js';
 import { SqliteAuditStore, type AuditStore } from './features/audit/audit-store.js';
 import { SqliteDocumentStore } from './features/documents/sqlite-document-store.js';
+import { SqliteExperimentDataStore, type ExperimentDataStore } from './features/experiments/experiment-data-store.js';
 import type { DocumentStore } from './features/documents/types.js';
 import { SqliteRevisionStore, type RevisionStore } from './features/state/revision-store.js';
 import { SqliteTenantStore, type TenantStore } from './features/state/tenant-store.js';
@@ -14,10 +15,13 @@ export interface Stores {
   environments: DocumentStore<Environment>;
   flags: DocumentStore<Flag>;
   segments: DocumentStore<Segment>;
+  experiments: DocumentStore<Experiment>;
   revisions: RevisionStore;
   audit: AuditStore;
   apiKeys: ApiKeyStore;
   idempotency: IdempotencyStore;
+  /** Exposures, metric events, allocations (asynchronous). */
+  experimentData: ExperimentDataStore;
   /**
    * Runs `fn` in ONE write transaction (BEGIN IMMEDIATE: takes the write lock
    * up front, so two processes never deadlock upgrading a read lock).
@@ -74,10 +78,12 @@ export function createStores(db: Db): Stores {
     environments: new SqliteDocumentStore<Environment>(db, 'environment'),
     flags: new SqliteDocumentStore<Flag>(db, 'flag'),
     segments: new SqliteDocumentStore<Segment>(db, 'segment'),
+    experiments: new SqliteDocumentStore<Experiment>(db, 'experiment'),
     revisions: new SqliteRevisionStore(db),
     audit: new SqliteAuditStore(db),
     apiKeys: new SqliteApiKeyStore(db),
     idempotency: new SqliteIdempotencyStore(db),
+    experimentData: new SqliteExperimentDataStore(db),
     transaction,
     read: (fn) => (depth > 0 ? fn() : db.transaction(fn).deferred()),
     afterCommit: (fn) => {

@@ -62,6 +62,13 @@ export async function deltaOf(state: TenantState, manifest: StateManifest): Prom
     upsert: { flags: changed(state.flags, manifest.flags), segments: changed(state.segments, manifest.segments) },
     delete: { flags: absent(state.flags, manifest.flags), segments: absent(state.segments, manifest.segments) },
   };
+  // Experiments only when there are some, on either side: a server without them refuses the field.
+  const experiments = state.experiments ?? [];
+  const held = manifest.experiments ?? {};
+  if (experiments.length > 0 || Object.keys(held).length > 0) {
+    delta.upsert.experiments = changed(experiments, held);
+    delta.delete.experiments = absent(experiments, held);
+  }
   if (state.name !== undefined) delta.name = state.name;
   return delta;
 }

@@ -1,7 +1,7 @@
 // The plan: what applying a desired state to the current one changes. It is
 // data (schemas/plan.schema.json); renderers in cli/ are views of it. The
 // server computes it for a dry run and the CLI renders exactly that.
-import { FEW_KEYS, indexOfKey, type Environment, type Flag, type Segment, type TenantState } from '../model/index.js';
+import { FEW_KEYS, indexOfKey, type Environment, type Experiment, type Flag, type Segment, type TenantState } from '../model/index.js';
 import type { Change, Drift, FieldChange, Plan } from '../model/schema-types.js';
 import { semanticallyEqual } from './canonical.js';
 import { diffValues, joinPath } from './field-diff.js';
@@ -110,10 +110,15 @@ export function computePlan(input: PlanInput): Plan {
       ? diffResources<Segment>('segment', current.segments, desired.segments, (a, b) => (a && b ? diffValues(a, b, '') : []), noRisks, drift, candidates?.segment)
       : [];
   const flagChanges = diffResources<Flag>('flag', current.flags, desired.flags, diffFlag, flagRisks, drift, candidates?.flag);
-  // Creates and updates in dependency order (environments, segments, flags);
+  // Experiments are tenant-wide documents like segments; they reference flags, so they come after them.
+  const experimentChanges =
+    environments === null
+      ? diffResources<Experiment>('experiment', current.experiments ?? [], desired.experiments ?? [], (a, b) => (a && b ? diffValues(a, b, '') : []), noRisks, drift, candidates?.experiment)
+      : [];
+  // Creates and updates in dependency order (environments, segments, flags, experiments);
   // deletes in reverse, so nothing is ever left referencing a removed resource.
-  const upserts = [...envChanges, ...segmentChanges, ...flagChanges].filter((c) => c.action !== 'delete');
-  const deletes = [...flagChanges, ...segmentChanges, ...envChanges].filter((c) => c.action === 'delete');
+  const upserts = [...envChanges, ...segmentChanges, ...flagChanges, ...experimentChanges].filter((c) => c.action !== 'delete');
+  const deletes = [...experimentChanges, ...flagChanges, ...segmentChanges, ...envChanges].filter((c) => c.action === 'delete');
   const changes = [...upserts, ...deletes];
   const scope = { environments };
   return {

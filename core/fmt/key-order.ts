@@ -4,10 +4,10 @@
 import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Pair, YAMLMap } from 'yaml';
 
-type MapKind = 'root' | 'lifetimes' | 'prerequisite' | 'scheduleStep' | 'flag' | 'environmentConfig' | 'rule' | 'condition' | 'serve' | 'segment' | 'environment';
+type MapKind = 'root' | 'lifetimes' | 'prerequisite' | 'scheduleStep' | 'flag' | 'environmentConfig' | 'rule' | 'condition' | 'serve' | 'segment' | 'environment' | 'experiment' | 'experimentMetrics' | 'metric';
 
 const ORDER: Readonly<Record<MapKind, readonly string[]>> = {
-  root: ['version', 'tenant', 'name', 'environments', 'lifetimes', 'flags', 'segments'],
+  root: ['version', 'tenant', 'name', 'environments', 'lifetimes', 'flags', 'segments', 'experiments'],
   lifetimes: ['release', 'experiment', 'operational', 'kill-switch', 'permission'],
   flag: ['key', 'description', 'owner', 'kind', 'expires', 'tags', 'type', 'variants', 'offVariant', 'salt', 'prerequisites', 'environments'],
   prerequisite: ['flag', 'variant'],
@@ -18,17 +18,22 @@ const ORDER: Readonly<Record<MapKind, readonly string[]>> = {
   scheduleStep: ['at', 'variant', 'rollout'],
   segment: ['key', 'description', 'match', 'conditions', 'include', 'exclude'],
   environment: ['key', 'name', 'description', 'allowedOrigins'],
+  experiment: ['key', 'description', 'hypothesis', 'owner', 'flag', 'environment', 'rule', 'variants', 'unit', 'start', 'stop', 'minimumDetectableEffect', 'metrics'],
+  experimentMetrics: ['primary', 'guardrails'],
+  metric: ['event', 'type', 'windowHours'],
 };
 
 /** What a key's value holds, by the kind of map the key is in. */
 type Child = { list: MapKind } | { map: MapKind } | { mapOf: MapKind };
 const CHILDREN: Readonly<Partial<Record<MapKind, Readonly<Record<string, Child>>>>> = {
-  root: { environments: { list: 'environment' }, lifetimes: { map: 'lifetimes' }, flags: { list: 'flag' }, segments: { list: 'segment' } },
+  root: { environments: { list: 'environment' }, lifetimes: { map: 'lifetimes' }, flags: { list: 'flag' }, segments: { list: 'segment' }, experiments: { list: 'experiment' } },
   flag: { prerequisites: { list: 'prerequisite' }, environments: { mapOf: 'environmentConfig' } },
   environmentConfig: { rules: { list: 'rule' }, default: { map: 'serve' } },
   rule: { conditions: { list: 'condition' }, serve: { map: 'serve' } },
   serve: { schedule: { list: 'scheduleStep' } },
   segment: { conditions: { list: 'condition' } },
+  experiment: { metrics: { map: 'experimentMetrics' } },
+  experimentMetrics: { primary: { map: 'metric' }, guardrails: { list: 'metric' } },
 };
 
 function keyOf(pair: Pair): string | undefined {

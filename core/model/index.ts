@@ -1,11 +1,13 @@
 // The flag model. Shapes come from schemas/*.schema.json (generated into
 // schema-types.ts); this file adds the aggregate the rest of the code passes around.
-import type { Condition, Environment, Flag, Segment } from './schema-types.js';
+import type { Condition, Environment, Experiment, Flag, Segment } from './schema-types.js';
 
 export type {
   Condition,
   Environment,
   EnvironmentConfig,
+  Experiment,
+  Metric,
   Flag,
   FlagsFile,
   LintConfig,
@@ -30,6 +32,8 @@ export interface TenantState {
   environments: Environment[];
   flags: Flag[];
   segments: Segment[];
+  /** Experiments on the tenant's flags; absent: none. */
+  experiments?: Experiment[];
 }
 
 /**

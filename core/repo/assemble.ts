@@ -1,7 +1,7 @@
 // One tenant folder's parsed files → its TenantState, the tenant-level
 // diagnostics (missing tenant.yaml, folder name, emptiness) and the semantic
 // model whose issues point back into the files.
-import type { Environment, Flag, Segment, TenantFile, TenantState } from '../model/index.js';
+import type { Environment, Experiment, Flag, Segment, TenantFile, TenantState } from '../model/index.js';
 import type { SemanticModel } from '../validation/semantic/index.js';
 import { splitByValidity } from '../validation/state-model.js';
 import type { Diagnostic } from '../validation/types.js';
@@ -69,7 +69,9 @@ export function assembleTenant(folder: ParsedTenantFolder): AssembledTenant {
     flags: [],
     segments: [],
     unverifiedSegmentKeys: new Set(),
+    experiments: [],
   };
+  const experiments = model.experiments as NonNullable<typeof model.experiments>;
   const unverified = new Set<string>();
   let declared = 0;
   for (const file of folder.flagFiles) {
@@ -79,6 +81,7 @@ export function assembleTenant(folder: ParsedTenantFolder): AssembledTenant {
     const segments = splitByValidity<Segment, ParsedSource>(data.segments, '/segments', file.schemaIssues, file);
     model.flags.push(...flags.valid);
     model.segments.push(...segments.valid);
+    experiments.push(...splitByValidity<Experiment, ParsedSource>(data.experiments, '/experiments', file.schemaIssues, file).valid);
     for (const key of segments.invalidKeys) unverified.add(key);
     declared += (Array.isArray(data.flags) ? data.flags.length : 0) + (Array.isArray(data.segments) ? data.segments.length : 0);
   }
@@ -97,6 +100,7 @@ export function assembleTenant(folder: ParsedTenantFolder): AssembledTenant {
       flags: model.flags.map((f) => f.value),
       segments: model.segments.map((s) => s.value),
     };
+    if (experiments.length > 0) state.experiments = experiments.map((e) => e.value);
     if (typeof tenantData?.name === 'string') state.name = tenantData.name;
   }
   const lifetimes =

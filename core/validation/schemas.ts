@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import * as compiled from './compiled/validators.js';
 
-export const SCHEMA_KINDS = ['flag', 'segment', 'environment', 'flags-file', 'tenant', 'tenant-state', 'lint-config', 'codeowners-config', 'refs-config'] as const;
+export const SCHEMA_KINDS = ['flag', 'segment', 'environment', 'experiment', 'flags-file', 'tenant', 'tenant-state', 'lint-config', 'codeowners-config', 'refs-config'] as const;
 /** A file kind of a flags repository (or the whole state of a tenant). */
 export type SchemaKind = (typeof SCHEMA_KINDS)[number];
 
@@ -61,6 +61,7 @@ const VALIDATORS: Record<SchemaKind, SchemaValidator> = {
   flag: compiled.flag,
   segment: compiled.segment,
   environment: compiled.environment,
+  experiment: compiled.experiment,
   'flags-file': compiled.flagsFile,
   tenant: compiled.tenant,
   'tenant-state': compiled.tenantState,

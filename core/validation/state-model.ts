@@ -1,7 +1,7 @@
 // Building the semantic model from a submitted TenantState: only items that
 // passed the schema are checked further, so one malformed flag gives schema
 // diagnostics, not a cascade of confusing semantic ones.
-import type { Environment, Flag, Segment } from '../model/index.js';
+import type { Environment, Experiment, Flag, Segment } from '../model/index.js';
 import { pointer } from '../yaml/pointer.js';
 import type { Issue } from './issue.js';
 import { itemsWithIssues } from './schema-check.js';
@@ -52,5 +52,6 @@ export function modelFromState(state: unknown, issues: readonly Issue[]): Semant
     flags: flags.valid,
     segments: segments.valid,
     unverifiedSegmentKeys: new Set(segments.invalidKeys),
+    experiments: splitByValidity<Experiment, undefined>(raw.experiments, '/experiments', issues, undefined).valid,
   };
 }

@@ -1,7 +1,7 @@
 // The validation entry points the server uses: a whole tenant state (schema,
 // then semantics), or one document (schema only). Diagnostics carry a JSON
 // pointer into the value, no file.
-import { FEW_KEYS, indexOfKey, type Flag, type Segment, type TenantState } from '../model/index.js';
+import { FEW_KEYS, indexOfKey, type Experiment, type Flag, type Segment, type TenantState } from '../model/index.js';
 import { issueToDiagnostic, type Issue } from './issue.js';
 import { schemaIssues } from './schema-check.js';
 import type { SchemaKind } from './schemas.js';
@@ -20,6 +20,8 @@ export function validateTenantState(state: TenantState): Diagnostic[] {
 export interface StateChange {
   flags: ReadonlySet<string>;
   segments: ReadonlySet<string>;
+  /** Experiments created, updated or removed (absent: none). */
+  experiments?: ReadonlySet<string>;
   /** An environment changed (or the state may hold duplicated keys): every document is checked again. */
   tenant: boolean;
 }
@@ -59,12 +61,25 @@ export function validateTenantChanges(state: TenantState, change: StateChange): 
     });
   }
   for (const index of indexesOf(state.segments, change.segments)) checkSegment(state.segments[index] as Segment, index);
+  // Experiments are few: when one changed, or a flag one of them sits on did, all are checked again.
+  const experiments: Located<Experiment, undefined>[] = [];
+  const allExperiments = state.experiments ?? [];
+  const touched = (change.experiments?.size ?? 0) > 0 || allExperiments.some((e) => change.flags.has(e.flag));
+  if (touched) {
+    allExperiments.forEach((experiment, index) => {
+      const own = rebase(schemaIssues('experiment', experiment), `/experiments/${index}`);
+      issues.push(...own);
+      if (own.length === 0) experiments.push({ value: experiment, pointer: `/experiments/${index}`, origin: undefined });
+    });
+  }
   const model = {
     environments: state.environments.map((value, index) => ({ value, pointer: `/environments/${index}`, origin: undefined })),
     flags,
     segments,
     unverifiedSegmentKeys: unverified,
     knownSegmentKeys: segmentKeys,
+    experiments,
+    allFlags: new Map(state.flags.map((f) => [f.key, f])),
   };
   const semantic = checkSemantics(model, (_origin, at) => at);
   return [...issues, ...semantic].map(issueToDiagnostic);

@@ -5,7 +5,7 @@ import addFormatsModule from 'ajv-formats';
 import { getSchema, schemaFileName } from '../../core/validation/index.js';
 
 /** The repository schemas a request body can reference, by their file name ($id). */
-export const DOCUMENT_SCHEMAS = ['flag', 'segment', 'environment'] as const;
+export const DOCUMENT_SCHEMAS = ['flag', 'segment', 'environment', 'experiment'] as const;
 export const schemaRef = (kind: (typeof DOCUMENT_SCHEMAS)[number]) => ({ $ref: `${schemaFileName(kind)}#` });
 
 // ajv-formats is CommonJS with a default export.

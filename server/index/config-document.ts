@@ -18,6 +18,7 @@ export function buildConfigDocument(state: TenantState, environment: string, rev
     const { environments: _all, ...rest } = flag;
     return envConfig === undefined ? rest : { ...rest, environments: { [environment]: envConfig } };
   });
+  const experiments = (state.experiments ?? []).filter((e) => e.environment === environment);
   const doc = {
     tenant: state.tenant,
     environment,
@@ -25,6 +26,8 @@ export function buildConfigDocument(state: TenantState, environment: string, rev
     environments: state.environments.filter((e) => e.key === environment),
     flags,
     segments: state.segments,
+    // The SDK records exposures locally: it needs this environment's experiments.
+    ...(experiments.length > 0 ? { experiments } : {}),
   };
   return { etag: `"${revision}-${environment}"`, json: JSON.stringify(doc) };
 }

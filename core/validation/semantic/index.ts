@@ -1,6 +1,7 @@
 // The semantic layer: checks that need more than one node, run on
 // data that already passed the JSON Schemas.
 import { checkDuplicateKeys } from './duplicates.js';
+import { checkExperiments } from './experiment.js';
 import { checkFlag } from './flag.js';
 import { checkPrerequisites } from './prerequisites.js';
 import { Findings } from './model.js';
@@ -26,5 +27,10 @@ export function checkSemantics<O>(model: SemanticModel<O>, describe: Describe<O>
   for (const flag of model.flags) checkFlag(flag, { environmentKeys, conditions: conditionScope }, findings);
   checkPrerequisites(model.flags, findings);
   for (const segment of model.segments) checkSegment(segment, conditionScope, findings);
+  if (model.experiments !== undefined && model.experiments.length > 0) {
+    checkDuplicateKeys(model.experiments, 'EXPERIMENT_DUPLICATE_KEY', 'experiment', findings);
+    const flags = model.allFlags ?? new Map(model.flags.map((f) => [f.value.key, f.value]));
+    checkExperiments(model.experiments, { flags, environmentKeys }, findings);
+  }
   return findings.issues;
 }

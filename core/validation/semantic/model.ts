@@ -1,7 +1,7 @@
 // What the semantic checks work on: shape-valid flags, segments and
 // environments, each with the pointer it lives at and an opaque origin (the
 // file it came from, for the repository loader; nothing, for a submitted state).
-import type { Environment, Flag, Segment } from '../../model/index.js';
+import type { Environment, Experiment, Flag, Segment } from '../../model/index.js';
 import type { PointerTarget } from '../../yaml/locate.js';
 import { makeIssue } from '../issue.js';
 import type { Issue } from '../issue.js';
@@ -26,6 +26,10 @@ export interface SemanticModel<O> {
    * (an incremental check of what a write changed); default: the keys of `segments`.
    */
   knownSegmentKeys?: ReadonlySet<string>;
+  /** Shape-valid experiments (absent: none to check). */
+  experiments?: Located<Experiment, O>[];
+  /** Every flag of the tenant, when `flags` holds only some of them (experiments look theirs up here). */
+  allFlags?: ReadonlyMap<string, Flag>;
 }
 
 export interface SemanticIssue<O> extends Issue {

@@ -1,8 +1,9 @@
-import type { Environment, Flag, Segment } from '../../../core/model/index.js';
+import type { Environment, Experiment, Flag, Segment } from '../../../core/model/index.js';
 import { PgApiKeyStore } from './api-key-store.js';
 import { PgAuditStore } from './audit-store.js';
 import type { PgDatabase } from './database.js';
 import { PgDocumentStore } from './document-store.js';
+import { PgExperimentDataStore } from './experiment-data-store.js';
 import { PgIdempotencyStore } from './idempotency-store.js';
 import { PgRevisionStore } from './revision-store.js';
 import { PgTenantStore } from './tenant-store.js';
@@ -13,10 +14,12 @@ export interface PgStores {
   environments: PgDocumentStore<Environment>;
   flags: PgDocumentStore<Flag>;
   segments: PgDocumentStore<Segment>;
+  experiments: PgDocumentStore<Experiment>;
   revisions: PgRevisionStore;
   audit: PgAuditStore;
   apiKeys: PgApiKeyStore;
   idempotency: PgIdempotencyStore;
+  experimentData: PgExperimentDataStore;
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   read<T>(fn: () => Promise<T>): Promise<T>;
   afterCommit(fn: () => void): void;
@@ -28,10 +31,12 @@ export function createPgStores(pg: PgDatabase): PgStores {
     environments: new PgDocumentStore<Environment>(pg, 'environment'),
     flags: new PgDocumentStore<Flag>(pg, 'flag'),
     segments: new PgDocumentStore<Segment>(pg, 'segment'),
+    experiments: new PgDocumentStore<Experiment>(pg, 'experiment'),
     revisions: new PgRevisionStore(pg),
     audit: new PgAuditStore(pg),
     apiKeys: new PgApiKeyStore(pg),
     idempotency: new PgIdempotencyStore(pg),
+    experimentData: new PgExperimentDataStore(pg),
     transaction: (fn) => pg.transaction(fn),
     read: (fn) => pg.read(fn),
     afterCommit: (fn) => pg.afterCommit(fn),

@@ -64,6 +64,7 @@ function desiredOf(tenant: string, body: ApplyRequest): TenantState | DesiredCha
       ]);
     }
     const desired: TenantState = { tenant, environments: state.environments, flags: state.flags, segments: state.segments };
+    if (state.experiments !== undefined && state.experiments.length > 0) desired.experiments = state.experiments;
     if (state.name !== undefined) desired.name = state.name;
     return desired;
   }
@@ -84,21 +85,23 @@ function applyDelta(current: TenantState, delta: StateDelta): Desired {
   for (const segment of delta.upsert.segments) updates.segment.set(segment.key, segment);
   for (const key of delta.delete.flags) updates.flag.set(key, undefined);
   for (const key of delta.delete.segments) updates.segment.set(key, undefined);
+  for (const experiment of delta.upsert.experiments ?? []) updates.experiment.set(experiment.key, experiment);
+  for (const key of delta.delete.experiments ?? []) updates.experiment.set(key, undefined);
   const state = { ...patchState(current, updates, delta.name ?? null), environments: delta.environments };
   const environment = new Set([...current.environments, ...delta.environments].map((e) => e.key));
-  return { state, candidates: { environment, flag: new Set(updates.flag.keys()), segment: new Set(updates.segment.keys()) } };
+  return { state, candidates: { environment, flag: new Set(updates.flag.keys()), segment: new Set(updates.segment.keys()), experiment: new Set(updates.experiment.keys()) } };
 }
 
 /** A key upserted twice, or both upserted and deleted, has no one meaning. */
 function assertDistinctKeys(delta: StateDelta): void {
   const details: ErrorDetail[] = [];
-  for (const kind of ['flags', 'segments'] as const) {
+  for (const kind of ['flags', 'segments', 'experiments'] as const) {
     const seen = new Set<string>();
-    delta.upsert[kind].forEach((doc, i) => {
+    (delta.upsert[kind] ?? []).forEach((doc, i) => {
       if (seen.has(doc.key)) details.push({ code: 'DELTA_DUPLICATE_KEY', message: `${doc.key} is upserted twice`, path: `/delta/upsert/${kind}/${i}/key` });
       seen.add(doc.key);
     });
-    delta.delete[kind].forEach((key, i) => {
+    (delta.delete[kind] ?? []).forEach((key, i) => {
       if (seen.has(key)) details.push({ code: 'DELTA_DUPLICATE_KEY', message: `${key} is both upserted and deleted`, path: `/delta/delete/${kind}/${i}` });
     });
   }

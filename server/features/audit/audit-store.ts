@@ -1,7 +1,7 @@
 import type { Database as Db } from 'better-sqlite3';
 import type { ChangeSource, CommitMeta } from '../state/revision-store.js';
 
-export type AuditResource = 'environment' | 'flag' | 'segment' | 'api_key' | 'tenant';
+export type AuditResource = 'environment' | 'flag' | 'segment' | 'experiment' | 'api_key' | 'tenant';
 export type AuditAction = 'create' | 'update' | 'archive' | 'restore' | 'delete' | 'revoke';
 
 export interface AuditEntry {

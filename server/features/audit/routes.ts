@@ -58,7 +58,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: { audit: AuditSt
       tags: ['audit'],
       summary: 'The audit trail, newest first (keyset-paginated)',
       querystring: listQuery(deps.config.maxPageSize, deps.config.defaultPageSize, {
-        resource: { type: 'string', enum: ['environment', 'flag', 'segment', 'api_key', 'tenant'] },
+        resource: { type: 'string', enum: ['environment', 'flag', 'segment', 'experiment', 'api_key', 'tenant'] },
         key: { type: 'string', maxLength: 100 },
         actor: { type: 'string', maxLength: 200 },
         environment: { type: 'string', maxLength: 63 },

@@ -4,7 +4,7 @@ import { rememberDocumentHash } from '../../../core/diff/index.js';
 import type { DocumentKind, DriftMark, ManagedBy, StoredDocument } from './types.js';
 
 /** The table of each kind: a closed map, never from input. */
-export const DOCUMENT_TABLES: Record<DocumentKind, string> = { environment: 'environments', flag: 'flags', segment: 'segments' };
+export const DOCUMENT_TABLES: Record<DocumentKind, string> = { environment: 'environments', flag: 'flags', segment: 'segments', experiment: 'experiments' };
 
 export interface DocumentRow {
   tenant: string;

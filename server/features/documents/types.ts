@@ -1,12 +1,13 @@
-import type { Environment, Flag, Segment } from '../../../core/model/index.js';
+import type { Environment, Experiment, Flag, Segment } from '../../../core/model/index.js';
 
-/** The three resources that make up a tenant's evaluated state. */
-export type DocumentKind = 'environment' | 'flag' | 'segment';
+/** The resources that make up a tenant's state (experiments ride along: they name what to measure). */
+export type DocumentKind = 'environment' | 'flag' | 'segment' | 'experiment';
 
 export interface DocumentOf {
   environment: Environment;
   flag: Flag;
   segment: Segment;
+  experiment: Experiment;
 }
 
 export type ManagedBy = 'api' | 'git';

@@ -16,6 +16,11 @@ export function affectedEnvironments(
   allEnvironments: readonly string[],
 ): string[] {
   if (kind === 'environment') return [key];
+  // An experiment changes no answer; its environment is where its exposures change.
+  if (kind === 'experiment') {
+    const envs = new Set([before, after].flatMap((e) => (e === null ? [] : [(e as { environment: string }).environment])));
+    return allEnvironments.filter((env) => envs.has(env));
+  }
   if (kind === 'segment' || before === null || after === null) return [...allEnvironments];
   const b = before as Flag;
   const a = after as Flag;

@@ -26,11 +26,11 @@ export function catchUp(stores: Stores, tenant: string, held: HeldState, target:
   if (behind <= 0 || behind > MAX_REVISIONS) return undefined;
   const log = stores.revisions.since(tenant, held.revision, behind + 1);
   if (log.length !== behind || log[behind - 1]?.revision !== target) return undefined;
-  const change = { flags: new Set<string>(), segments: new Set<string>(), tenant: false };
+  const change = { flags: new Set<string>(), segments: new Set<string>(), experiments: new Set<string>(), tenant: false };
   for (const revision of log) {
     for (const c of revision.changes) {
       if (c.resource === 'environment') change.tenant = true;
-      else (c.resource === 'flag' ? change.flags : change.segments).add(c.key);
+      else (c.resource === 'flag' ? change.flags : c.resource === 'segment' ? change.segments : change.experiments).add(c.key);
     }
   }
   const documents = held.state.flags.length + held.state.segments.length;
@@ -46,6 +46,7 @@ export function catchUp(stores: Stores, tenant: string, held: HeldState, target:
   };
   read(stores.flags, change.flags, updates.flag);
   read(stores.segments, change.segments, updates.segment);
+  read(stores.experiments, change.experiments, updates.experiment);
   let state = patchState(held.state, updates, row.name);
   if (change.tenant) {
     const environments = stores.environments.all(tenant).filter((r) => r.archivedAt === null).map((r) => r.doc);

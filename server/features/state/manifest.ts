@@ -3,8 +3,8 @@ import type { Stores } from '../../stores.js';
 import type { DocumentKind } from '../documents/types.js';
 import { storeOf } from './store-of.js';
 
-const KINDS = ['environment', 'flag', 'segment'] as const;
-const FIELD = { environment: 'environments', flag: 'flags', segment: 'segments' } as const;
+const KINDS = ['environment', 'flag', 'segment', 'experiment'] as const;
+const FIELD = { environment: 'environments', flag: 'flags', segment: 'segments', experiment: 'experiments' } as const;
 /** Further behind than this, reading every hash again is as cheap. */
 const MAX_CATCH_UP = 1_000;
 

@@ -4,7 +4,7 @@ import type { DocumentKind } from '../documents/types.js';
 type Keyed = { key: string };
 
 /** Where each kind lives in a TenantState. */
-export const FIELD_OF = { environment: 'environments', flag: 'flags', segment: 'segments' } as const satisfies Record<DocumentKind, keyof TenantState>;
+export const FIELD_OF = { environment: 'environments', flag: 'flags', segment: 'segments', experiment: 'experiments' } as const satisfies Record<DocumentKind, keyof TenantState>;
 
 /**
  * `list` with the documents of `updates` replaced (a document), removed
@@ -68,7 +68,7 @@ function insertionPoint(list: readonly Keyed[], key: string): number {
 /** Per kind, the documents a change sets (a document) or removes (undefined). */
 export type StateUpdates = { [K in DocumentKind]: Map<string, Keyed | undefined> };
 
-export const noUpdates = (): StateUpdates => ({ environment: new Map(), flag: new Map(), segment: new Map() });
+export const noUpdates = (): StateUpdates => ({ environment: new Map(), flag: new Map(), segment: new Map(), experiment: new Map() });
 
 /** `state` with `updates` applied (patchDocuments per kind); `name` null removes the name. */
 export function patchState(state: TenantState, updates: StateUpdates, name: string | null | undefined): TenantState {
@@ -78,6 +78,8 @@ export function patchState(state: TenantState, updates: StateUpdates, name: stri
     flags: patchDocuments(state.flags, updates.flag as Map<string, TenantState['flags'][number] | undefined>, true),
     segments: patchDocuments(state.segments, updates.segment as Map<string, TenantState['segments'][number] | undefined>, true),
   };
+  const experiments = patchDocuments(state.experiments ?? [], updates.experiment as Map<string, NonNullable<TenantState['experiments']>[number] | undefined>, true);
+  if (experiments.length > 0) next.experiments = experiments;
   const kept = name === undefined ? state.name : (name ?? undefined);
   if (kept !== undefined) next.name = kept;
   return next;

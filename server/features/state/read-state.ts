@@ -21,6 +21,8 @@ export function readTenantState(stores: Stores, tenant: string): LoadedState | u
     flags: active(stores.flags.all(tenant)),
     segments: active(stores.segments.all(tenant)),
   };
+  const experiments = active(stores.experiments.all(tenant));
+  if (experiments.length > 0) state.experiments = experiments;
   if (row.name !== null) state.name = row.name;
   return { state, revision: row.revision };
 }

@@ -18,7 +18,7 @@ export interface StateView {
   resources: Record<string, ResourceMeta>;
 }
 
-const KINDS: DocumentKind[] = ['environment', 'segment', 'flag'];
+const KINDS: DocumentKind[] = ['environment', 'segment', 'flag', 'experiment'];
 
 export function toStateView(snapshot: TenantSnapshot): StateView {
   const resources: Record<string, ResourceMeta> = {};

@@ -1,4 +1,4 @@
-import type { Environment, Flag, Segment, TenantState } from '../../../core/model/index.js';
+import type { Environment, Experiment, Flag, Segment, TenantState } from '../../../core/model/index.js';
 import type { Stores } from '../../stores.js';
 import type { DocumentKind, StoredDocument } from '../documents/types.js';
 import type { TenantRow } from './tenant-store.js';
@@ -25,6 +25,7 @@ export function readTenantSnapshot(stores: Stores, tenant: string): TenantSnapsh
   const environments = stores.environments.all(tenant);
   const flags = stores.flags.all(tenant);
   const segments = stores.segments.all(tenant);
+  const experiments = stores.experiments.all(tenant);
   const active = <D>(list: StoredDocument<D>[]) => list.filter((r) => r.archivedAt === null).map((r) => r.doc);
   const state: TenantState = {
     tenant,
@@ -32,6 +33,8 @@ export function readTenantSnapshot(stores: Stores, tenant: string): TenantSnapsh
     flags: active<Flag>(flags),
     segments: active<Segment>(segments),
   };
+  const activeExperiments = active<Experiment>(experiments);
+  if (activeExperiments.length > 0) state.experiments = activeExperiments;
   if (row?.name != null) state.name = row.name;
   const byKey = (list: StoredDocument[]) => new Map(list.map((r) => [r.key, r]));
   return {
@@ -39,7 +42,7 @@ export function readTenantSnapshot(stores: Stores, tenant: string): TenantSnapsh
     row,
     revision: row?.revision ?? 0,
     state,
-    rows: { environment: byKey(environments), flag: byKey(flags), segment: byKey(segments) },
+    rows: { environment: byKey(environments), flag: byKey(flags), segment: byKey(segments), experiment: byKey(experiments) },
   };
 }
 

@@ -154,7 +154,7 @@ export function writeTenant(stores: Stores, listener: StateListener, w: TenantWr
     stores.tenants.ensure(tenant, ctx.now, next.name);
     if (w.scope === null && base.row && (base.row.name ?? undefined) !== next.name) stores.tenants.setName(tenant, next.name ?? null, ctx.now);
     if (w.scope === null && w.marks.clearUnchangedDrift) {
-      for (const kind of ['environment', 'segment', 'flag'] as const) storeOf(stores, kind).clearActiveDrift(tenant);
+      for (const kind of ['environment', 'segment', 'flag', 'experiment'] as const) storeOf(stores, kind).clearActiveDrift(tenant);
     }
     if (changes.length === 0) return result;
 
@@ -196,10 +196,10 @@ function inDeclarationOrder<C extends { resource: DocumentKind; action: string; 
 
 /** The keys a plan changes, as validation and the index need them. */
 function stateChangeOf(changes: readonly Change[], tenantWide: boolean): StateChange {
-  const change = { flags: new Set<string>(), segments: new Set<string>(), tenant: tenantWide };
+  const change = { flags: new Set<string>(), segments: new Set<string>(), experiments: new Set<string>(), tenant: tenantWide };
   for (const c of changes) {
     if (c.resource === 'environment') change.tenant = true;
-    else (c.resource === 'flag' ? change.flags : change.segments).add(c.key);
+    else (c.resource === 'flag' ? change.flags : c.resource === 'segment' ? change.segments : change.experiments).add(c.key);
   }
   return change;
 }
@@ -217,7 +217,7 @@ function committedState(base: TenantState, changes: readonly Change[], name: str
 
 function hasDuplicateKeys(state: TenantState): boolean {
   const distinct = (list: readonly { key: string }[]) => new Set(list.map((d) => d.key)).size === list.length;
-  return !(distinct(state.flags) && distinct(state.segments) && distinct(state.environments));
+  return !(distinct(state.flags) && distinct(state.segments) && distinct(state.environments) && distinct(state.experiments ?? []));
 }
 
 function deletesNotAllowed(deletions: readonly Change[]): ApiError {

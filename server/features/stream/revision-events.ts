@@ -35,6 +35,8 @@ export function revisionEvents(records: readonly RevisionRecord[], state: Tenant
         if (change.resource === 'flag') keys.add(change.key);
         else if (change.resource === 'segment') {
           for (const flag of state.flags) if (usesSegment(flag, environment, change.key)) keys.add(flag.key);
+        } else if (change.resource === 'experiment') {
+          // An experiment changes no answer: the event only says the configuration moved.
         } else for (const flag of state.flags) keys.add(flag.key);
       }
     }

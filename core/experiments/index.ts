@@ -1,0 +1,2 @@
+export * from './allocation.js';
+export * from './exposure-matcher.js';
