@@ -13,6 +13,8 @@ import { installCors } from './features/cors/cors.js';
 import { registerApplyRoutes } from './features/apply/routes.js';
 import { registerAuditRoutes } from './features/audit/routes.js';
 import { registerEnvironmentRoutes } from './features/environments/routes.js';
+import { createExperiments, type Experiments } from './features/experiments/experiments.js';
+import { registerExperimentRoutes } from './features/experiments/routes.js';
 import { composeObservers, metricsObserver } from './features/evaluate/observe-evaluations.js';
 import { registerOfrepRoutes } from './features/evaluate/ofrep-routes.js';
 import { registerEvaluateRoutes } from './features/evaluate/routes.js';
@@ -58,6 +60,8 @@ export interface FfContext {
   keys: ApiKeyIndex;
   metrics: Metrics;
   listener: StateListener;
+  /** Exposure recording, metric events and results. */
+  experiments: Experiments;
   /** Loads (or reloads) every tenant into the in-memory indexes and marks the app ready. */
   loadIndexes(): Promise<void>;
   /** Resolves once the index load started at listen time has finished. */
@@ -103,6 +107,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   const refresher = new IndexRefresher(stores, index, keys);
   const listener = indexUpdater(index, refresher);
   const services = createServices(stores, listener);
+  const experiments = createExperiments({ store: stores.experimentData, index, config, onError: (err, what) => logger.error({ err }, what) });
 
   const app = Fastify<RawServerDefault>({
     loggerInstance: logger,
@@ -140,6 +145,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     keys,
     metrics,
     listener,
+    experiments,
     loadIndexes: () => (loading = load()),
     whenReady: () => loading ?? (loading = loadInBackground()),
     refreshFromDatabase: () => refresher.refresh(),
@@ -203,19 +209,22 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   registerStateRoutes(app, { stores });
   registerApplyRoutes(app, { stores, listener, config });
   // Everything that learns from served evaluations, called once per request.
-  const observer = composeObservers([metricsObserver(metrics)]);
+  const observer = composeObservers([metricsObserver(metrics), experiments.recorder.observer()]);
   registerEvaluateRoutes(app, { index, observer });
   registerOfrepRoutes(app, { index, observer });
+  registerExperimentRoutes(app, { index, service: experiments.service });
   registerStreamRoutes(app, { index, revisions: stores.revisions, metrics, heartbeatMs: config.streamHeartbeatMs, log: logger });
   registerLiveIndex(app, { config, db, stores, listener, registry: metrics.registry, refresh: () => refresher.refresh() });
 
   app.addHook('onListen', async () => {
     // Listening first, then loading: liveness answers while a large index builds.
     loading ??= loadInBackground();
+    experiments.start();
   });
   app.addHook('onClose', async () => {
     index.stop();
     await loading?.catch(() => {});
+    await experiments.close().catch((err: unknown) => logger.error({ err }, 'writing the last experiment exposures failed'));
     db.close();
     await new Promise<void>((resolve) => logger.flush(() => resolve()));
   });

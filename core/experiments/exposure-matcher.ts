@@ -15,6 +15,7 @@ interface Watched {
   variants: ReadonlySet<string>;
   start: number;
   stop: number;
+  weights: Readonly<Record<string, number>>;
 }
 
 /** The experiments of one environment, by flag key, compiled for the hot path. */
@@ -37,10 +38,15 @@ export class ExposureMatcher {
       const { start, stop } = experimentWindow(e);
       if (Number.isNaN(start) || Number.isNaN(stop)) continue;
       const list = byFlag.get(e.flag) ?? [];
-      list.push({ experiment: e.key, ruleId: allocation.ruleId, unit: e.unit ?? DEFAULT_UNIT, variants: new Set(e.variants), start, stop });
+      list.push({ experiment: e.key, ruleId: allocation.ruleId, unit: e.unit ?? DEFAULT_UNIT, variants: new Set(e.variants), start, stop, weights: allocation.weights });
       byFlag.set(e.flag, list);
     }
     return byFlag.size === 0 ? ExposureMatcher.EMPTY : new ExposureMatcher(byFlag);
+  }
+
+  /** The rollout weights of an experiment this matcher watches (what its SRM check expects at this revision). */
+  weightsOf(flag: string, experiment: string): Readonly<Record<string, number>> | undefined {
+    return this.byFlag.get(flag)?.find((w) => w.experiment === experiment)?.weights;
   }
 
   get isEmpty(): boolean {

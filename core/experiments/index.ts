@@ -1,2 +1,3 @@
 export * from './allocation.js';
 export * from './exposure-matcher.js';
+export * from './results.js';

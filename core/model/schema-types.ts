@@ -586,6 +586,70 @@ export interface ContentHashes {
 }
 
 /**
+ * Body of POST /v1/events: a batch of metric events (what an experiment's metrics count). With an API key the environment is the key's; with a token it is required.
+ */
+
+export interface MetricEventsRequest {
+  environment?: string;
+  /**
+   * @minItems 1
+   * @maxItems 1000
+   */
+  events: [MetricEvent, ...MetricEvent[]];
+}
+
+export interface MetricEvent {
+  /**
+   * Unique per event and tenant, chosen by the sender (a UUID): a batch sent again is stored once.
+   */
+  id: string;
+  /**
+   * The event key a metric names.
+   */
+  event: string;
+  /**
+   * The randomization unit's value (the targeting key, or the attribute the rollout buckets by).
+   */
+  unit: string;
+  /**
+   * For mean metrics: the amount (e.g. order value). Absent: 0.
+   */
+  value?: number;
+  /**
+   * When it happened (ISO-8601 date-time with an offset). Absent: when received.
+   */
+  timestamp?: string;
+}
+
+/**
+ * Body of POST /v1/exposures: exposures an SDK recorded while evaluating locally, batched. The server keeps those of experiments it runs in that environment, deduplicated per unit like its own.
+ */
+
+export interface ExposuresUpload {
+  environment?: string;
+  /**
+   * The configuration revision the SDK evaluated with.
+   */
+  revision: number;
+  /**
+   * @minItems 1
+   * @maxItems 1000
+   */
+  exposures: [UploadedExposure, ...UploadedExposure[]];
+}
+
+export interface UploadedExposure {
+  experiment: string;
+  flag: string;
+  variant: string;
+  unit: string;
+  /**
+   * When it was evaluated (ISO-8601 date-time with an offset). Absent: when received.
+   */
+  timestamp?: string;
+}
+
+/**
  * The claim's exact value, or a pattern where * stands for any run of characters except / (** for any run including /), e.g. refs/pull/* /merge.
  */
 

@@ -58,7 +58,7 @@ export interface MetricQuery {
 export interface UnitGroup {
   variant: string;
   revision: number;
-  /** The units saw more than one variant (`variant` is then the first by name). */
+  /** The units saw more than one variant (`variant` is then the one they were exposed to first). */
   multi: boolean;
   units: number;
   /** Units with at least one counted event. */
@@ -135,12 +135,17 @@ export const toUnitGroup = (r: SummaryDbRow): UnitGroup => ({
  */
 export const summarySql = (p: (name: string) => string, least: string) => `
 WITH u AS (
-  SELECT unit, MIN(variant) AS variant, MIN(variant) <> MAX(variant) AS multi, MIN(revision) AS revision,
-         MIN(first_at) AS first_at, ${least}(MIN(first_at) + ${p('window')}, ${p('stop')}) AS until
-  FROM exposures
-  WHERE tenant = ${p('tenant')} AND experiment = ${p('experiment')} AND environment = ${p('environment')}
-    AND first_at >= ${p('start')} AND first_at < ${p('stop')}
-  GROUP BY unit
+  SELECT x.unit,
+         CASE WHEN MIN(x.variant) = MAX(x.variant) THEN MIN(x.variant) ELSE (
+           SELECT f.variant FROM exposures f
+           WHERE f.tenant = ${p('tenant')} AND f.experiment = ${p('experiment')} AND f.unit = x.unit
+           ORDER BY f.first_at, f.variant LIMIT 1) END AS variant,
+         MIN(x.variant) <> MAX(x.variant) AS multi, MIN(x.revision) AS revision,
+         MIN(x.first_at) AS first_at, ${least}(MIN(x.first_at) + ${p('window')}, ${p('stop')}) AS until
+  FROM exposures x
+  WHERE x.tenant = ${p('tenant')} AND x.experiment = ${p('experiment')} AND x.environment = ${p('environment')}
+    AND x.first_at >= ${p('start')} AND x.first_at < ${p('stop')}
+  GROUP BY x.unit
 ), m AS (
   SELECT u.variant, u.revision, u.multi,
          SUM(CASE WHEN e.ts >= u.first_at AND e.ts < u.until THEN 1 ELSE 0 END) AS n,

@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { ExposuresUpload, MetricEventsRequest } from '../../../core/model/schema-types.js';
+import { schemasDir } from '../../../core/validation/index.js';
+import { evaluationRoute, jwtRoute } from '../../auth/route-auth.js';
+import { tenantOf } from '../../http/request-context.js';
+import { errorResponses } from '../../http/schemas.js';
+import type { EvaluationIndex } from '../../index/evaluation-index.js';
+import { resolveSnapshot } from '../evaluate/resolve-snapshot.js';
+import type { ExperimentService } from './experiment-service.js';
+
+type Json = Record<string, unknown>;
+
+/** A request schema of schemas/, without the draft marker the route validator does not need. */
+function bodySchema(file: string): Json {
+  const { $schema: _draft, ...schema } = JSON.parse(readFileSync(path.join(schemasDir(), file), 'utf8')) as Json;
+  return schema;
+}
+
+/** A batch of 1,000 events of ordinary size fits; anything larger is 413 PAYLOAD_TOO_LARGE. */
+export const EVENTS_BODY_LIMIT = 1024 * 1024;
+
+const results = { type: 'object', additionalProperties: true, description: 'ExperimentResults (docs/experiments.md)' };
+
+export function registerExperimentRoutes(app: FastifyInstance, deps: { index: EvaluationIndex; service: ExperimentService }): void {
+  const { index, service } = deps;
+
+  app.post<{ Body: MetricEventsRequest }>('/v1/events', {
+    config: { auth: evaluationRoute },
+    bodyLimit: EVENTS_BODY_LIMIT,
+    schema: {
+      tags: ['experiments'],
+      summary: 'Record a batch of metric events (idempotent per event id)',
+      body: bodySchema('metric-events.schema.json'),
+      response: {
+        202: {
+          type: 'object',
+          required: ['accepted', 'stored', 'duplicates'],
+          properties: { accepted: { type: 'integer' }, stored: { type: 'integer' }, duplicates: { type: 'integer', description: 'Events whose id was already stored: not stored again.' } },
+        },
+        ...errorResponses,
+      },
+    },
+    async handler(request, reply) {
+      const snapshot = resolveSnapshot(index, request, request.body.environment);
+      const outcome = await service.recordEvents(tenantOf(request), snapshot.environment, request.body.events);
+      return reply.code(202).send(outcome);
+    },
+  });
+
+  app.post<{ Body: ExposuresUpload }>('/v1/exposures', {
+    config: { auth: evaluationRoute },
+    bodyLimit: EVENTS_BODY_LIMIT,
+    schema: {
+      tags: ['experiments'],
+      summary: 'Upload exposures an SDK recorded while evaluating locally (buffered, deduplicated per unit)',
+      body: bodySchema('exposures-upload.schema.json'),
+      response: {
+        202: {
+          type: 'object',
+          required: ['accepted', 'ignored'],
+          properties: { accepted: { type: 'integer' }, ignored: { type: 'integer', description: 'Exposures of no experiment running in this environment.' } },
+        },
+        ...errorResponses,
+      },
+    },
+    handler(request, reply) {
+      const snapshot = resolveSnapshot(index, request, request.body.environment);
+      const outcome = service.uploadExposures(tenantOf(request), snapshot.environment, request.body.revision, request.body.exposures);
+      void reply.code(202).send(outcome);
+    },
+  });
+
+  app.get<{ Params: { key: string } }>('/v1/experiments/:key/results', {
+    config: { auth: jwtRoute('flags:read') },
+    schema: {
+      tags: ['experiments'],
+      summary: "An experiment's results: per variant, effects with 95% and always-valid intervals, p-values, the sample-ratio check, per allocation period",
+      params: { type: 'object', required: ['key'], properties: { key: { type: 'string', minLength: 1, maxLength: 128 } } },
+      response: { 200: results, ...errorResponses },
+    },
+    async handler(request) {
+      return service.results(tenantOf(request), request.params.key);
+    },
+  });
+}
