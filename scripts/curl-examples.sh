@@ -189,6 +189,18 @@ OFREP_ETAG="$(header etag)"
 call 304 POST /ofrep/v1/evaluate/flags "${KEY[@]}" "${JSON[@]}" -H "If-None-Match: $OFREP_ETAG" -d "{\"context\":$CONTEXT}"
 call 200 POST /ofrep/v1/evaluate/flags "${JWT[@]}" "${JSON[@]}" -H "X-Environment: $NEW_ENV" -d '{"context":{"targetingKey":"user-42"}}'
 
+echo "== experiments (flags/acme/pricing.yaml declares pricing-q4)"
+call 200 POST /v1/evaluate "${KEY[@]}" "${JSON[@]}" -d '{"flag_key":"pricing-experiment","context":{"targetingKey":"u-1","accountId":"acct-1","plan":"pro","country":"US"}}'
+call 202 POST /v1/events "${KEY[@]}" "${JSON[@]}" -d "{\"events\":[{\"id\":\"evt-$RUN-1\",\"event\":\"plan-purchased\",\"unit\":\"acct-1\"},{\"id\":\"evt-$RUN-2\",\"event\":\"revenue\",\"unit\":\"acct-1\",\"value\":49.5}]}"
+expect_body '"stored":2'
+# The same batch again: stored once.
+call 202 POST /v1/events "${KEY[@]}" "${JSON[@]}" -d "{\"events\":[{\"id\":\"evt-$RUN-1\",\"event\":\"plan-purchased\",\"unit\":\"acct-1\"}]}"
+expect_body '"duplicates":1'
+call 202 POST /v1/exposures "${KEY[@]}" "${JSON[@]}" -d '{"revision":1,"exposures":[{"experiment":"pricing-q4","flag":"pricing-experiment","variant":"bundle","unit":"acct-2"}]}'
+call 200 GET /v1/experiments/pricing-q4/results "${JWT[@]}"
+expect_body '"srm"'
+call 404 GET /v1/experiments/no-such-experiment/results "${JWT[@]}"
+
 echo "== change stream and watch status"
 # Replay the revisions so far and end (follow=false); a live subscriber omits it.
 call 200 GET "/v1/stream?since=0&follow=false" "${KEY[@]}"

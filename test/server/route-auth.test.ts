@@ -10,7 +10,7 @@ import { mintToken } from '../../server/auth/dev-token.js';
 import { badTokens, tokenWithout } from './helpers/tokens.js';
 import { TEST_SECRET } from './helpers/server.js';
 
-type ObjectKind = 'flag' | 'segment' | 'environment' | 'api_key';
+type ObjectKind = 'flag' | 'segment' | 'environment' | 'api_key' | 'experiment';
 
 interface Req {
   url: string;
@@ -164,6 +164,19 @@ const ROUTES: Record<string, Entry> = {
     object: 'flag',
     request: (k) => ({ url: '/v1/evaluate/preview', body: { flag_key: k, context: { targetingKey: 'u' }, ...env } }),
   },
+  'POST /v1/events': {
+    auth: 'evaluation',
+    scope: 'evaluate',
+    object: null,
+    request: () => ({ url: '/v1/events', body: { ...env, events: [{ id: unique('rt-event'), event: 'purchase', unit: 'u' }] } }),
+  },
+  'POST /v1/exposures': {
+    auth: 'evaluation',
+    scope: 'evaluate',
+    object: null,
+    request: () => ({ url: '/v1/exposures', body: { ...env, revision: 1, exposures: [{ experiment: 'x', flag: 'new-checkout', variant: 'on', unit: 'u' }] } }),
+  },
+  'GET /v1/experiments/:key/results': { auth: 'jwt', scope: 'flags:read', object: 'experiment', request: (k) => ({ url: `/v1/experiments/${k}/results` }) },
   'GET /v1/config': { auth: 'evaluation', scope: 'evaluate', object: null, request: () => ({ url: '/v1/config?environment=production' }) },
   'POST /ofrep/v1/evaluate/flags/:key': {
     auth: 'evaluation',
@@ -208,7 +221,8 @@ describe('route-table authorization', () => {
   const registered: { key: string; route: RouteOptions }[] = [];
   let bad: Record<string, string>;
   let alphaKey: string;
-  const bObjects: Record<ObjectKind, string> = { flag: CANARY.flag, segment: CANARY.segment, environment: CANARY.environment, api_key: '' };
+  // No tenant declares the experiment: its results are 404 whoever asks (experiments.test.ts covers tenant isolation with a real one).
+  const bObjects: Record<ObjectKind, string> = { flag: CANARY.flag, segment: CANARY.segment, environment: CANARY.environment, api_key: '', experiment: 'canary-experiment-b7q' };
 
   beforeAll(async () => {
     s = await startTestServer({ tenants: [ALPHA, BRAVO], deps: { onRoute: (r) => void registered.push({ key: `${String(r.method)} ${r.url}`, route: r }) } });

@@ -77,7 +77,7 @@ function checkExperiment<O>(located: Located<Experiment, O>, scope: ExperimentSc
           : allocation.code === 'SCHEDULED'
             ? `${allocation.where} of flag "${e.flag}" in ${e.environment} is a schedule: its allocation changes with no revision, so it cannot be experimented on`
             : `${allocation.where} of flag "${e.flag}" in ${e.environment} serves a fixed variant, not a percentage rollout`;
-    findings.add(origin, pointer(at, allocation.code === 'RULE_UNKNOWN' ? 'rule' : 'flag'), 'EXPERIMENT_NOT_A_SPLIT', message);
+    findings.add(origin, pointer(at, e.rule !== undefined ? 'rule' : 'flag'), 'EXPERIMENT_NOT_A_SPLIT', message);
     return undefined;
   }
   e.variants.forEach((variant, index) => {
