@@ -7,6 +7,7 @@ import Audit from './commands/audit.js';
 import Codeowners from './commands/codeowners.js';
 import Diff from './commands/diff.js';
 import Eval from './commands/eval.js';
+import ExperimentResults from './commands/experiment/results.js';
 import Export from './commands/export.js';
 import Fmt from './commands/fmt.js';
 import KeysCreate from './commands/keys/create.js';
@@ -25,6 +26,7 @@ export const COMMANDS = {
   codeowners: Codeowners,
   diff: Diff,
   eval: Eval,
+  'experiment:results': ExperimentResults,
   export: Export,
   fmt: Fmt,
   'keys:create': KeysCreate,

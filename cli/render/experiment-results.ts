@@ -1,0 +1,118 @@
+// `ff experiment results`: the results document (core/experiments
+// ExperimentResults, what GET /v1/experiments/{key}/results returns) as text
+// for a terminal or markdown for a pull-request comment. Warnings come first
+// and loud: a sample-ratio mismatch means nothing below can be trusted.
+import type { ComparisonResult, ExperimentResults, MetricResult, PeriodResult } from '../../core/experiments/results.js';
+import type { Palette } from '../io/colors.js';
+import { plain } from '../io/colors.js';
+import { escapeMarkdown, inlineCode } from './markdown.js';
+import { renderTextTable } from './text-table.js';
+
+const pct = (x: number, digits = 2) => `${(x * 100).toFixed(digits)}%`;
+const signed = (x: number, f: (x: number) => string) => (x > 0 ? `+${f(x)}` : f(x));
+const num = (x: number) => (Math.abs(x) >= 1000 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(3));
+const pValue = (p: number) => (p < 0.0001 ? '<0.0001' : p.toFixed(4));
+
+function valueOf(metric: MetricResult, x: number): string {
+  return metric.type === 'conversion' ? pct(x) : num(x);
+}
+function effectOf(metric: MetricResult, x: number): string {
+  return metric.type === 'conversion' ? signed(x * 100, (v) => `${v.toFixed(2)} pp`) : signed(x, num);
+}
+function interval(metric: MetricResult, i: { lower: number; upper: number }): string {
+  const f = (x: number) => (Number.isFinite(x) ? effectOf(metric, x) : x > 0 ? '+∞' : '−∞');
+  return `[${f(i.lower)}, ${f(i.upper)}]`;
+}
+
+function verdict(c: ComparisonResult): string {
+  if (!c.significant) return 'no detectable difference yet';
+  return c.effect > 0 ? 'better (always-valid interval above 0)' : 'worse (always-valid interval below 0)';
+}
+
+function metricTitle(m: MetricResult): string {
+  const window = m.windowHours === null ? '' : `, within ${m.windowHours} h of exposure`;
+  return `${m.role === 'primary' ? 'Primary' : 'Guardrail'}: ${m.event} (${m.type === 'conversion' ? 'conversion rate' : 'mean per unit'}${window})`;
+}
+
+function rows(m: MetricResult): string[][] {
+  return m.variants.map((v, i) => {
+    const c = i === 0 ? undefined : m.comparisons.find((x) => x.variant === v.variant);
+    const base = [v.variant + (i === 0 ? ' (control)' : ''), String(v.units), m.type === 'conversion' ? `${v.conversions ?? 0} (${valueOf(m, v.value)})` : valueOf(m, v.value)];
+    if (c === undefined) return [...base, '', '', '', '', ''];
+    const rel = c.relativeEffect === null ? '' : ` (${signed(c.relativeEffect * 100, (x) => `${x.toFixed(1)}%`)})`;
+    return [...base, effectOf(m, c.effect) + rel, interval(m, c.interval), pValue(c.pValue), interval(m, c.sequentialInterval), verdict(c)];
+  });
+}
+
+const HEADER = ['variant', 'units', 'value', 'effect vs control', '95% CI', 'p-value', 'always-valid 95% CI', 'reading'];
+
+function dropped(m: MetricResult): string {
+  const d = m.droppedEvents;
+  return `events counted ${m.countedEvents}; dropped: ${d.beforeExposure} before the unit's first exposure, ${d.afterWindow} after its window or the stop, ${d.multipleVariants} from units that saw several variants, ${d.notExposed} from units never exposed`;
+}
+
+function srmLine(r: { srm: ExperimentResults['srm'] }): string {
+  if (r.srm === null) return 'sample ratio: not checked (no units yet)';
+  const observed = Object.entries(r.srm.observed).map(([v, n]) => `${v} ${n}`).join(', ');
+  const expected = Object.entries(r.srm.expected).map(([v, n]) => `${v} ${n.toFixed(1)}`).join(', ');
+  return `sample ratio: ${r.srm.mismatch ? 'MISMATCH' : 'ok'} (chi-square ${r.srm.chiSquare.toFixed(2)}, df ${r.srm.df}, p ${pValue(r.srm.pValue)}; observed ${observed}; expected ${expected})`;
+}
+
+function periodLabel(p: PeriodResult): string {
+  const revisions = p.toRevision === null ? `revision ${p.fromRevision} on` : `revisions ${p.fromRevision}–${p.toRevision}`;
+  const weights = Object.entries(p.weights).map(([v, w]) => `${v} ${w}`).join(' / ');
+  const commits = p.commits.length === 0 ? '' : `, commit ${p.commits.map((c) => c.slice(0, 12)).join(', ')}`;
+  return `${revisions} (weights ${weights}${commits})`;
+}
+
+export function renderResultsText(r: ExperimentResults, colors: Palette = plain): string {
+  const out: string[] = [];
+  out.push(colors.bold(`Experiment ${r.experiment}`) + ` — flag ${r.flag} in ${r.environment}, ${r.status} (from ${r.start}${r.stop ? ` to ${r.stop}` : ''})`);
+  if (r.hypothesis) out.push(`Hypothesis: ${r.hypothesis}`);
+  out.push('');
+  for (const w of r.warnings) out.push(w.startsWith('SAMPLE RATIO MISMATCH') ? colors.red(colors.bold(`!! ${w}`)) : colors.yellow(`! ${w}`));
+  if (r.warnings.length > 0) out.push('');
+  out.push(`units: ${r.units.exposed} exposed, ${r.units.analyzed} analyzed, ${r.units.multipleVariants} excluded (saw more than one variant)`);
+  out.push(srmLine(r));
+  for (const m of r.metrics) {
+    out.push('', colors.bold(metricTitle(m)), renderTextTable(HEADER, rows(m)).trimEnd(), dropped(m));
+  }
+  if (r.periods.length > 1) {
+    out.push('', colors.bold('By allocation period (units by the revision of their first exposure)'));
+    for (const p of r.periods) {
+      out.push('', periodLabel(p), `units: ${p.units.exposed} exposed, ${p.units.analyzed} analyzed`, srmLine(p));
+      for (const m of p.metrics) out.push(metricTitle(m), renderTextTable(HEADER, rows(m)).trimEnd());
+    }
+  }
+  out.push('', `Intervals are for treatment minus control. The 95% CI and p-value (${r.metrics[0]?.type === 'mean' ? "Welch's t-test" : 'two-proportion z-test'}) hold for one look at a horizon fixed in advance; the always-valid interval (mSPRT, minimum detectable effect ${pct(r.minimumDetectableEffect, 0)}) may be read at every look.`);
+  out.push(`computed ${r.computedAt}`);
+  return `${out.join('\n')}\n`;
+}
+
+function mdTable(m: MetricResult): string {
+  const cells = rows(m).map((row, i) => row.map((cell, j) => (j === 0 ? inlineCode(m.variants[i]?.variant ?? '') + (i === 0 ? ' (control)' : '') : escapeMarkdown(cell))));
+  return [`| ${HEADER.join(' | ')} |`, `|${HEADER.map((_, i) => (i === 0 ? '---' : '--:')).join('|')}|`, ...cells.map((c) => `| ${c.join(' | ')} |`)].join('\n');
+}
+
+export function renderResultsMarkdown(r: ExperimentResults): string {
+  const out: string[] = [];
+  out.push(`### Experiment ${inlineCode(r.experiment)} — ${r.status}`);
+  out.push('', `Flag ${inlineCode(r.flag)} in ${inlineCode(r.environment)}, from ${escapeMarkdown(r.start)}${r.stop ? ` to ${escapeMarkdown(r.stop)}` : ''}.`);
+  if (r.hypothesis) out.push('', `> ${escapeMarkdown(r.hypothesis)}`);
+  for (const w of r.warnings) out.push('', w.startsWith('SAMPLE RATIO MISMATCH') ? `> [!CAUTION]\n> **${escapeMarkdown(w)}**` : `> [!WARNING]\n> ${escapeMarkdown(w)}`);
+  out.push('', `**Units:** ${r.units.exposed} exposed, ${r.units.analyzed} analyzed, ${r.units.multipleVariants} excluded (saw more than one variant). ${escapeMarkdown(srmLine(r))}`);
+  for (const m of r.metrics) out.push('', `#### ${escapeMarkdown(metricTitle(m))}`, '', mdTable(m), '', `<sub>${escapeMarkdown(dropped(m))}</sub>`);
+  if (r.periods.length > 1) {
+    out.push('', '<details><summary>By allocation period</summary>');
+    for (const p of r.periods) {
+      out.push('', `**${escapeMarkdown(periodLabel(p))}** — ${p.units.exposed} units. ${escapeMarkdown(srmLine(p))}`);
+      for (const m of p.metrics) out.push('', escapeMarkdown(metricTitle(m)), '', mdTable(m));
+    }
+    out.push('', '</details>');
+  }
+  out.push(
+    '',
+    `<sub>Effects are treatment minus control. 95% CI and p-value hold for a single look at a fixed horizon; the always-valid interval (mSPRT, minimum detectable effect ${pct(r.minimumDetectableEffect, 0)}) may be read daily. Computed ${escapeMarkdown(r.computedAt)}.</sub>`,
+  );
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,93 @@
+// analyzeExperiment from per-unit aggregates: the comparison uses the right
+// test per metric type, the sample-ratio check expects each period's own
+// weights, excluded units and dropped events are reported, and the renderers
+// put a mismatch first and loud. The markdown fits a pull-request comment.
+import { describe, expect, it } from 'vitest';
+import { analyzeExperiment, type UnitAggregate } from '../../core/experiments/index.js';
+import type { Experiment } from '../../core/model/index.js';
+import { twoProportionZTest } from '../../core/stats/index.js';
+import { renderResultsMarkdown, renderResultsText } from '../../cli/render/experiment-results.js';
+
+const EXPERIMENT: Experiment = {
+  key: 'exp',
+  flag: 'f',
+  environment: 'production',
+  variants: ['control', 'treatment'],
+  start: '2026-11-01',
+  metrics: { primary: { event: 'buy', type: 'conversion' }, guardrails: [{ event: 'revenue', type: 'mean' }] },
+};
+const NOW = Date.parse('2026-12-01T00:00:00Z');
+
+const group = (variant: string, revision: number, units: number, converted: number, extra: Partial<UnitAggregate> = {}): UnitAggregate => ({
+  variant,
+  revision,
+  multi: false,
+  units,
+  converted,
+  sum: converted,
+  sumSquares: converted,
+  events: converted,
+  before: 0,
+  after: 0,
+  ...extra,
+});
+
+describe('analyzeExperiment', () => {
+  it('compares conversions with the z-test and reports what it dropped', () => {
+    const groups = [group('control', 1, 1000, 100, { before: 3 }), group('treatment', 1, 1000, 130, { after: 2 }), group('control', 1, 7, 1, { multi: true, events: 1, before: 1 })];
+    const r = analyzeExperiment({
+      experiment: EXPERIMENT,
+      allocations: [{ revision: 1, weights: { control: 50, treatment: 50 }, commit: 'c1' }],
+      metrics: [{ groups, notExposed: 5 }, { groups, notExposed: 0 }],
+      now: NOW,
+    });
+    const reference = twoProportionZTest({ n: 1000, conversions: 100 }, { n: 1000, conversions: 130 });
+    expect(r.metrics[0]?.comparisons[0]).toMatchObject({ variant: 'treatment', effect: reference.effect, pValue: reference.pValue, test: 'two-proportion z-test' });
+    expect(r.metrics[1]?.comparisons[0]?.test).toBe("Welch's t-test");
+    expect(r.units).toEqual({ exposed: 2007, analyzed: 2000, multipleVariants: 7 });
+    expect(r.metrics[0]?.droppedEvents).toEqual({ beforeExposure: 3, afterWindow: 2, multipleVariants: 2, notExposed: 5 });
+    expect(r.status).toBe('running');
+    expect(r.periods).toHaveLength(1);
+    expect(r.srm?.mismatch).toBe(false);
+  });
+
+  it("checks the sample ratio against each period's weights, and warns loudly on a mismatch", () => {
+    // 50/50, then 20/80: pooled 1000 + 1000 units split 500/500 and 200/800 is no mismatch.
+    const fine = [group('control', 1, 500, 50), group('treatment', 1, 500, 50), group('control', 3, 200, 20), group('treatment', 3, 800, 80)];
+    const allocations = [
+      { revision: 1, weights: { control: 50, treatment: 50 }, commit: 'c1' },
+      { revision: 2, weights: { control: 50, treatment: 50 }, commit: 'c2' },
+      { revision: 3, weights: { control: 20, treatment: 80 }, commit: 'c3' },
+    ];
+    const r = analyzeExperiment({ experiment: EXPERIMENT, allocations, metrics: [{ groups: fine, notExposed: 0 }], now: NOW });
+    expect(r.periods.map((p) => [p.fromRevision, p.toRevision, p.commits])).toEqual([[1, 2, ['c1', 'c2']], [3, null, ['c3']]]);
+    expect(r.srm?.pValue).toBeCloseTo(1, 6);
+    expect(r.warnings[0]).toContain('allocation changed');
+
+    const broken = [group('control', 1, 5200, 520), group('treatment', 1, 4800, 480)];
+    const bad = analyzeExperiment({ experiment: EXPERIMENT, allocations: allocations.slice(0, 1), metrics: [{ groups: broken, notExposed: 0 }], now: NOW });
+    expect(bad.srm).toMatchObject({ mismatch: true, chiSquare: 16 });
+    expect(bad.warnings[0]).toMatch(/^SAMPLE RATIO MISMATCH/);
+    const text = renderResultsText(bad);
+    expect(text.split('\n').slice(0, 4).join('\n')).toContain('!! SAMPLE RATIO MISMATCH');
+    const md = renderResultsMarkdown(bad);
+    expect(md).toContain('> [!CAUTION]');
+    expect(md.indexOf('CAUTION')).toBeLessThan(md.indexOf('Primary'));
+  });
+
+  it('renders markdown that fits a pull-request comment, with escaped cells', () => {
+    const groups = [group('control', 1, 1000, 100), group('treatment', 1, 1000, 130)];
+    const r = analyzeExperiment({
+      experiment: { ...EXPERIMENT, hypothesis: 'Pipes | and <b>tags</b> stay text' },
+      allocations: [{ revision: 1, weights: { control: 1, treatment: 1 }, commit: null }],
+      metrics: [{ groups, notExposed: 0 }, { groups, notExposed: 0 }],
+      now: NOW,
+    });
+    const md = renderResultsMarkdown(r);
+    expect(md.length).toBeLessThan(65_536);
+    expect(md).toContain('\\| and &lt;b&gt;tags&lt;/b&gt;');
+    const table = md.split('\n').filter((l) => l.startsWith('| `treatment`'));
+    expect(table).toHaveLength(2);
+    for (const row of table) expect(row.split(/(?<!\\)\|/).length - 2).toBe(8);
+  });
+});
