@@ -4,6 +4,7 @@
 // reconnected with jittered backoff), polling while the stream is down.
 // Evaluation is synchronous and never throws; network and file trouble become
 // events and a status, never exceptions in the caller's request path.
+import { Telemetry, type ExposureEvent, type TelemetryOptions } from './telemetry.js';
 import { evaluate as engineEvaluate, type EvaluationContext, type EvaluationResult, type Snapshot } from '../../core/engine/index.js';
 import type { EnvironmentConfigDocument, FlagType, JsonValue, TenantState } from '../../core/model/index.js';
 import { documentFromState, loadConfigDocument, rebuildAt, type LoadedConfig } from './config-document.js';
@@ -65,6 +66,14 @@ export interface FfClientOptions {
   requestTimeoutMs?: number;
   /** No bytes on the stream for this long: the connection is dropped and reopened (default 45 s, three server heartbeats). */
   streamIdleTimeoutMs?: number;
+  /**
+   * Called once per unit, variant and running experiment when an evaluation
+   * randomizes the unit into it (an exposure), synchronously: keep it cheap.
+   * Exposures are also uploaded to the server in batches (see `telemetry`).
+   */
+  onExposure?: (exposure: ExposureEvent) => void;
+  /** Batched upload of exposures and track() events (on by default with a server). */
+  telemetry?: Omit<TelemetryOptions, 'onExposure'>;
 }
 
 export interface ReadyEvent {
@@ -158,8 +167,12 @@ export class FfClient {
   // eslint-disable-next-line no-restricted-syntax
   readonly #random: () => number = Math.random;
 
+  readonly #telemetry: Telemetry;
+
   constructor(options: FfClientOptions) {
     this.#options = options;
+    const uploader = options.server === undefined ? undefined : { post: (path: string, body: unknown) => this.#post(path, body) };
+    this.#telemetry = new Telemetry({ ...options.telemetry, ...(options.onExposure === undefined ? {} : { onExposure: options.onExposure }) }, uploader, options.environment, () => this.#now());
     if (options.random !== undefined) this.#random = options.random;
     if (options.server === undefined && options.bootstrap === undefined && options.persistPath === undefined) {
       throw new SdkError('INVALID_OPTIONS', 'give a server, a bootstrap or a persistPath: with none there is nothing to evaluate');
@@ -217,7 +230,24 @@ export class FfClient {
     const snapshot = this.#config?.snapshot;
     if (snapshot === undefined) return notReady(flagKey);
     // Only an absent context is empty: null is the engine's INVALID_CONTEXT, as everywhere.
-    return engineEvaluate(snapshot, flagKey, context === undefined ? EMPTY_CONTEXT : context);
+    const result = engineEvaluate(snapshot, flagKey, context === undefined ? EMPTY_CONTEXT : context);
+    const exposures = this.#config?.exposures;
+    if (exposures !== undefined) this.#telemetry.observe(exposures, result, context, snapshot.revision);
+    return result;
+  }
+
+  /**
+   * A metric event for an experiment (a conversion, or an amount for a mean
+   * metric): `unit` is the randomization unit's value (the targeting key, or
+   * what the rollout buckets by). Queued and uploaded in batches; never throws.
+   */
+  track(event: string, unit: string, value?: number): void {
+    this.#telemetry.track(event, unit, value);
+  }
+
+  /** Uploads the queued exposures and events now. Never rejects. */
+  flush(): Promise<void> {
+    return this.#telemetry.flush();
   }
 
   /**
@@ -250,6 +280,8 @@ export class FfClient {
       };
     }
     const result = engineEvaluate(snapshot, flagKey, context === undefined ? EMPTY_CONTEXT : context);
+    const exposures = this.#config?.exposures;
+    if (exposures !== undefined) this.#telemetry.observe(exposures, result, context, snapshot.revision);
     if (result.errorCode !== undefined) return failed(result, defaultValue, snapshot.revision);
     return {
       flagKey,
@@ -284,6 +316,7 @@ export class FfClient {
 
   /** Stops the stream, polling and timers; the last configuration keeps answering. Waits for a pending persist. */
   async close(): Promise<void> {
+    await this.#telemetry.close();
     this.#abort.abort();
     clearTimeout(this.#pollTimer);
     clearTimeout(this.#retryTimer);
@@ -348,6 +381,24 @@ export class FfClient {
     const url = new URL(pathname, this.#options.server);
     if (this.#options.environment !== undefined) url.searchParams.set('environment', this.#options.environment);
     return url;
+  }
+
+  /**
+   * A telemetry upload. Throws (so the batch is kept and retried) on a network
+   * failure or a 5xx; a 4xx means the server will never take this batch: it
+   * is reported as an `error` event and dropped.
+   */
+  async #post(pathname: string, body: unknown): Promise<void> {
+    const url = new URL(pathname, this.#options.server);
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { ...this.#headers(), 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(this.#options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs),
+    });
+    const text = await response.text();
+    if (response.status >= 500) throw new SdkError('NETWORK_ERROR', `${pathname} answered ${response.status}`);
+    if (response.status >= 400) this.#emitError(new Error(`${response.status} ${text.slice(0, 200)}`), 'NETWORK_ERROR', `uploading to ${pathname}`);
   }
 
   #headers(): Record<string, string> {

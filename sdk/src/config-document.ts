@@ -4,6 +4,7 @@
 // snapshot. The checks are core/'s, the ones the server runs before it stores
 // anything, so a document the SDK accepts is one the server could have served.
 import { buildSnapshot, updateSnapshot, type Snapshot } from '../../core/engine/index.js';
+import { ExposureMatcher } from '../../core/experiments/exposure-matcher.js';
 import type { EnvironmentConfigDocument, Flag, TenantState } from '../../core/model/index.js';
 import { hasErrors, validateTenantChanges, validateTenantState, type Diagnostic } from '../../core/validation/index.js';
 import { SdkError } from './errors.js';
@@ -18,12 +19,15 @@ export interface LoadedConfig {
   changed: string[];
   /** The JSON of every flag, segment and of the environments: what the next document is compared with. */
   readonly fingerprint: Fingerprint;
+  /** The environment's running experiments, compiled; undefined when it has none (evaluation then records nothing). */
+  readonly exposures: ExposureMatcher | undefined;
 }
 
 interface Fingerprint {
   flags: ReadonlyMap<string, string>;
   segments: ReadonlyMap<string, string>;
   environments: string;
+  experiments: string;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -67,7 +71,7 @@ const usesAny = (flag: Flag | undefined, environment: string, segments: Readonly
  */
 export function loadConfigDocument(value: unknown, etag?: string, previous?: LoadedConfig, now: number = Date.now()): LoadedConfig {
   if (!isObject(value)) throw new SdkError('INVALID_CONFIG', 'the configuration is not a JSON object');
-  const { tenant, environment, revision, environments, flags, segments } = value;
+  const { tenant, environment, revision, environments, flags, segments, experiments } = value;
   if (typeof tenant !== 'string' || typeof environment !== 'string') {
     throw new SdkError('INVALID_CONFIG', 'the configuration names no tenant or environment');
   }
@@ -76,6 +80,8 @@ export function loadConfigDocument(value: unknown, etag?: string, previous?: Loa
   }
   // The state as the validator knows it; the schema checks every member's shape.
   const state = { tenant, environments, flags, segments } as TenantState;
+  if (experiments !== undefined) state.experiments = experiments as TenantState['experiments'];
+  const experimentsJson = JSON.stringify(experiments ?? []);
   const flagJson = byKey(flags);
   const segmentJson = byKey(segments);
   const environmentsJson = JSON.stringify(environments);
@@ -92,7 +98,8 @@ export function loadConfigDocument(value: unknown, etag?: string, previous?: Loa
   let snapshot: Snapshot;
   let changed: string[];
   if (incremental) {
-    const change = { flags: differing(previous.fingerprint.flags, flagJson), segments: differing(previous.fingerprint.segments, segmentJson), tenant: false };
+    const experimentKeys = previous.fingerprint.experiments === experimentsJson ? new Set<string>() : new Set((state.experiments ?? []).map((e) => e.key));
+    const change = { flags: differing(previous.fingerprint.flags, flagJson), segments: differing(previous.fingerprint.segments, segmentJson), experiments: experimentKeys, tenant: false };
     const diagnostics = validateTenantChanges(state, change);
     if (hasErrors(diagnostics)) throw new SdkError('INVALID_CONFIG', `the configuration is invalid: ${describe(diagnostics)}`);
     snapshot = updateSnapshot(previous.snapshot, state, revision, change);
@@ -127,8 +134,10 @@ export function loadConfigDocument(value: unknown, etag?: string, previous?: Loa
     flags: flagJson ?? new Map(state.flags.map((f) => [f.key, JSON.stringify(f)])),
     segments: segmentJson ?? new Map(state.segments.map((sg) => [sg.key, JSON.stringify(sg)])),
     environments: environmentsJson,
+    experiments: experimentsJson,
   };
-  return { document, snapshot, etag, changed, fingerprint };
+  const matcher = ExposureMatcher.build(state, environment);
+  return { document, snapshot, etag, changed, fingerprint, exposures: matcher.isEmpty ? undefined : matcher };
 }
 
 /**
@@ -145,6 +154,7 @@ export function documentFromState(state: TenantState, environment: string, revis
       return own === undefined ? rest : { ...rest, environments: { [environment]: own } };
     }),
     segments: state.segments,
+    ...(state.experiments?.some((e) => e.environment === environment) ? { experiments: state.experiments.filter((e) => e.environment === environment) } : {}),
     environment,
     revision,
   };

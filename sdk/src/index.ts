@@ -15,6 +15,7 @@ export type {
   ReadyEvent,
   StaleEvent,
 } from './client.js';
+export type { ExposureEvent, TelemetryOptions } from './telemetry.js';
 export { SdkError } from './errors.js';
 export type { SdkErrorCode } from './errors.js';
 export type { EvaluationContext, EvaluationResult, Reason } from '../../core/engine/index.js';

@@ -10,6 +10,7 @@ import {
   type JsonValue,
   type Provider,
   type ResolutionDetails,
+  type TrackingEventDetails,
 } from '@openfeature/server-sdk';
 import type { EvaluationContext as FfContext } from '../../core/engine/index.js';
 import type { FlagType } from '../../core/model/index.js';
@@ -109,6 +110,19 @@ export class FfProvider implements Provider {
 
   resolveObjectEvaluation<T extends JsonValue>(flagKey: string, defaultValue: T, context: EvaluationContext): Promise<ResolutionDetails<T>> {
     return this.#resolve(flagKey, defaultValue, 'object', context);
+  }
+
+  /**
+   * OpenFeature's track(): a metric event for ff's experiments. The unit is
+   * the details' `unit` when given (for a rollout bucketing by another
+   * attribute, e.g. an account id), else the context's targeting key; the
+   * details' `value` is the amount a mean metric averages. Without a unit
+   * there is nothing to attribute the event to, and it is ignored.
+   */
+  track(trackingEventName: string, context: EvaluationContext, trackingEventDetails: TrackingEventDetails = {}): void {
+    const unit = typeof trackingEventDetails.unit === 'string' ? trackingEventDetails.unit : context.targetingKey;
+    if (typeof unit !== 'string' || unit === '') return;
+    this.client.track(trackingEventName, unit, trackingEventDetails.value);
   }
 
   #resolve<T>(flagKey: string, defaultValue: T, type: FlagType, context: EvaluationContext): Promise<ResolutionDetails<T>> {
