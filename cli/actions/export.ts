@@ -24,8 +24,8 @@ export interface ExportReport {
 }
 
 /**
- * A tenant's state as flags-repository files: tenant.yaml, flags.yaml and
- * segments.yaml (each only when it has something to hold), in the canonical
+ * A tenant's state as flags-repository files: tenant.yaml, flags.yaml,
+ * segments.yaml and experiments.yaml (each only when it has something to hold), in the canonical
  * `ff fmt` format with the editor's schema line, so `ff validate` accepts
  * them and `ff fmt --check` finds nothing to change.
  */
@@ -46,6 +46,7 @@ export async function exportFiles(state: TenantState, schemaBase: string = DEFAU
   const files = [file('tenant.yaml', 'tenant.schema.json', tenantDoc)];
   if (state.flags.length > 0) files.push(file('flags.yaml', 'flags-file.schema.json', { version: 1, flags: state.flags }));
   if (state.segments.length > 0) files.push(file('segments.yaml', 'flags-file.schema.json', { version: 1, segments: state.segments }));
+  if ((state.experiments ?? []).length > 0) files.push(file('experiments.yaml', 'flags-file.schema.json', { version: 1, experiments: state.experiments }));
   return files;
 }
 

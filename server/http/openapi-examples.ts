@@ -69,4 +69,13 @@ export const REQUEST_EXAMPLES: Readonly<Record<string, Record<string, unknown>>>
   postEvaluatePreview: { explain: { flag_key: 'new-checkout', environment: 'production', context } },
   postOfrepEvaluateFlagsByKey: { context: { context } },
   postOfrepEvaluateFlags: { context: { context } },
+  postEvents: {
+    conversionAndRevenue: {
+      events: [
+        { id: '6f1c2a9e-0d4b-4c1e-9a57-3b2f7d8e1a01', event: 'plan-purchased', unit: 'acct-1' },
+        { id: '6f1c2a9e-0d4b-4c1e-9a57-3b2f7d8e1a02', event: 'revenue', unit: 'acct-1', value: 49.5, timestamp: '2026-12-03T09:00:00Z' },
+      ],
+    },
+  },
+  postExposures: { fromAnSdk: { revision: 12, exposures: [{ experiment: 'pricing-q4', flag: 'pricing-experiment', variant: 'bundle', unit: 'acct-2' }] } },
 };

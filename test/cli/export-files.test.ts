@@ -31,7 +31,7 @@ describe('exportFiles', () => {
     const { tenants } = await loadRepository(join(ROOT, 'flags'));
     for (const state of tenants) {
       const files = await exportFiles(state);
-      expect(files.map((f) => f.name)).toEqual(['tenant.yaml', 'flags.yaml', 'segments.yaml']);
+      expect(files.map((f) => f.name)).toEqual(['tenant.yaml', 'flags.yaml', 'segments.yaml', ...(state.experiments === undefined ? [] : ['experiments.yaml'])]);
       for (const f of files) expect(formatSource(f.content, f.name).changed, f.name).toBe(false);
       const back = await roundTrip(files, state.tenant, `example-${state.tenant}`);
       expect(back.diagnostics).toEqual([]);

@@ -26,26 +26,34 @@ async function tables(p: pg.Pool): Promise<string[]> {
 }
 
 const now = '2026-01-01T00:00:00.000Z';
+/** Every version this build ships, and the newest: migrations are added, so no test names them one by one. */
+const VERSIONS = PG_MIGRATIONS.map((m) => m.version);
+const LATEST = Math.max(...VERSIONS);
+const recorded = VERSIONS.map((version) => ({ version }));
 
 describe('PostgreSQL migrations', () => {
   it('create the SQLite schema on a fresh database, once', async () => {
     // An ICU "en" database: natural-language collation, where 'a' < 'B'.
     const db = await createTestDatabase({ icuLocale: 'en' });
     const p = pool(db.url);
-    expect(await migratePostgres(p)).toEqual({ applied: [1], current: 1 });
+    expect(await migratePostgres(p)).toEqual({ applied: VERSIONS, current: LATEST });
     expect(await tables(p)).toEqual([
       'api_keys',
       'audit',
       'environments',
+      'experiment_allocations',
+      'experiments',
+      'exposures',
       'flags',
       'idempotency_keys',
+      'metric_events',
       'revisions',
       'schema_migrations',
       'segments',
       'tenants',
     ]);
     // A second start finds nothing to do.
-    expect(await migratePostgres(p)).toEqual({ applied: [], current: 1 });
+    expect(await migratePostgres(p)).toEqual({ applied: [], current: LATEST });
 
     const { rows: indexes } = await p.query<{ tablename: string; indexdef: string }>(
       "SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public'",
@@ -104,10 +112,10 @@ describe('PostgreSQL migrations', () => {
     const db = await createTestDatabase();
     const replicas = [0, 1, 2, 3].map(() => pool(db.url));
     const results = await Promise.all(replicas.map((p) => migratePostgres(p)));
-    expect(results.map((r) => r.current)).toEqual([1, 1, 1, 1]);
-    expect(results.flatMap((r) => r.applied)).toEqual([1]);
-    const { rows } = await replicas[0]!.query('SELECT version FROM schema_migrations');
-    expect(rows).toEqual([{ version: 1 }]);
+    expect(results.map((r) => r.current)).toEqual([LATEST, LATEST, LATEST, LATEST]);
+    expect(results.flatMap((r) => r.applied).sort((a, b) => a - b)).toEqual(VERSIONS);
+    const { rows } = await replicas[0]!.query('SELECT version FROM schema_migrations ORDER BY version');
+    expect(rows).toEqual(recorded);
   });
 
   it('waits for the lock another replica holds, then finds the schema and applies nothing twice', async () => {
@@ -139,7 +147,8 @@ describe('PostgreSQL migrations', () => {
       await holder.query('INSERT INTO schema_migrations VALUES (1, $1, $2)', [PG_MIGRATIONS[0]!.name, now]);
       await holder.query('COMMIT');
       await holder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
-      expect(await waiting).toEqual({ applied: [], current: 1 });
+      // It finds the first step done and applies only the later ones.
+      expect(await waiting).toEqual({ applied: VERSIONS.slice(1), current: LATEST });
     } finally {
       holder.release();
     }
@@ -148,10 +157,10 @@ describe('PostgreSQL migrations', () => {
   it('a failing step leaves nothing of itself and releases the lock', async () => {
     const db = await createTestDatabase();
     const p = pool(db.url);
-    const broken: PgMigration = { version: 2, name: 'broken', sql: 'CREATE TABLE half_done (x int); SELECT 1 / 0;' };
-    await expect(migratePostgres(p, [...PG_MIGRATIONS, broken])).rejects.toThrow(/migration 2 \(broken\) failed: division by zero/);
+    const broken: PgMigration = { version: LATEST + 100, name: 'broken', sql: 'CREATE TABLE half_done (x int); SELECT 1 / 0;' };
+    await expect(migratePostgres(p, [...PG_MIGRATIONS, broken])).rejects.toThrow(new RegExp(`migration ${LATEST + 100} \\(broken\\) failed: division by zero`));
     const { rows } = await p.query('SELECT version FROM schema_migrations ORDER BY version');
-    expect(rows).toEqual([{ version: 1 }]);
+    expect(rows).toEqual(recorded);
     expect(await tables(p)).not.toContain('half_done');
     const free = await p.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [MIGRATION_LOCK_KEY]);
     expect(free.rows[0]?.ok).toBe(true);
