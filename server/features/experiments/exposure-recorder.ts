@@ -2,9 +2,11 @@
 // on the request path: the observer matches results against the tenant's
 // running experiments (a compiled matcher per environment and revision),
 // keeps the first exposure per (experiment, unit, variant) in memory, and a
-// timer writes the buffer in one batch. Units already written recently are
-// remembered, so a unit evaluated on every page view costs one row, not one
-// per flush.
+// timer writes the buffer in one batch. Units already seen are remembered
+// across flushes (up to a bound), so a unit evaluated on every page view
+// costs one row, not one per flush. The memory is nested maps keyed by the
+// strings the request already holds (tenant, experiment, unit), so a repeat
+// costs three lookups and allocates nothing.
 import { ExposureMatcher, type Exposure } from '../../../core/experiments/index.js';
 import type { TenantState } from '../../../core/model/index.js';
 import type { EvaluationIndex } from '../../index/evaluation-index.js';
@@ -17,7 +19,7 @@ export interface ExposureRecorderOptions {
   flushMs: number;
   /** Exposures held in memory at most; beyond, new ones are dropped (and counted) until the next flush. */
   maxBuffered?: number;
-  /** Keys remembered as written, to skip repeats; forgotten all at once when full. */
+  /** (experiment, unit, variant) triples remembered to skip repeats; forgotten all at once when full (the database keeps the earliest anyway). */
   maxRemembered?: number;
   clock?: () => number;
   onError?: (err: unknown) => void;
@@ -37,10 +39,14 @@ interface Compiled {
   byEnvironment: Map<string, ExposureMatcher>;
 }
 
+/** tenant → experiment → unit → the variants seen. */
+type Seen = Map<string, Map<string, Map<string, string | string[]>>>;
+
 export class ExposureRecorder {
-  private buffer = new Map<string, Pending>();
+  private buffer: Pending[] = [];
   private allocations = new Map<string, AllocationRow>();
-  private readonly written = new Set<string>();
+  private seen: Seen = new Map();
+  private remembered = 0;
   private readonly allocationsWritten = new Set<string>();
   private readonly compiled = new Map<string, Compiled>();
   private readonly commits = new Map<string, string | null>();
@@ -98,19 +104,32 @@ export class ExposureRecorder {
     return matcher.isEmpty ? undefined : matcher;
   }
 
-  private add(tenant: string, environment: string, revision: number, at: number, source: ExposureSource, exposure: Exposure, matcher: ExposureMatcher): void {
-    const key = `${tenant}\n${exposure.experiment}\n${exposure.unit}\n${exposure.variant}`;
-    if (this.written.has(key)) return;
-    const held = this.buffer.get(key);
-    if (held !== undefined) {
-      if (at < held.at) this.buffer.set(key, { tenant, environment, revision, at, source, exposure });
-      return;
+  /** Remembers (tenant, experiment, unit, variant); false when it was already remembered. */
+  private remember(tenant: string, experiment: string, unit: string, variant: string): boolean {
+    let byExperiment = this.seen.get(tenant);
+    if (byExperiment === undefined) this.seen.set(tenant, (byExperiment = new Map()));
+    let byUnit = byExperiment.get(experiment);
+    if (byUnit === undefined) byExperiment.set(experiment, (byUnit = new Map()));
+    const held = byUnit.get(unit);
+    if (held === variant) return false;
+    if (held === undefined) byUnit.set(unit, variant);
+    else if (typeof held === 'string') byUnit.set(unit, [held, variant]);
+    else if (held.includes(variant)) return false;
+    else held.push(variant);
+    if (++this.remembered > this.maxRemembered) {
+      this.seen = new Map();
+      this.remembered = 0;
     }
-    if (this.buffer.size >= this.maxBuffered) {
+    return true;
+  }
+
+  private add(tenant: string, environment: string, revision: number, at: number, source: ExposureSource, exposure: Exposure, matcher: ExposureMatcher): void {
+    if (this.buffer.length >= this.maxBuffered) {
       this.dropped++;
       return;
     }
-    this.buffer.set(key, { tenant, environment, revision, at, source, exposure });
+    if (!this.remember(tenant, exposure.experiment, exposure.unit, exposure.variant)) return;
+    this.buffer.push({ tenant, environment, revision, at, source, exposure });
     const allocationKey = `${tenant}\n${exposure.experiment}\n${revision}`;
     if (!this.allocationsWritten.has(allocationKey) && !this.allocations.has(allocationKey)) {
       const weights = matcher.weightsOf(exposure.flag, exposure.experiment) ?? {};
@@ -120,7 +139,7 @@ export class ExposureRecorder {
 
   /** Buffered exposures not yet written. */
   get pending(): number {
-    return this.buffer.size;
+    return this.buffer.length;
   }
 
   start(): void {
@@ -132,7 +151,7 @@ export class ExposureRecorder {
   /** Writes everything buffered so far (one batch). Concurrent calls share the flush in progress, then run again. */
   async flush(): Promise<void> {
     while (this.flushing !== undefined) await this.flushing.catch(() => {});
-    if (this.buffer.size === 0 && this.allocations.size === 0) return;
+    if (this.buffer.length === 0 && this.allocations.size === 0) return;
     this.flushing = this.write().finally(() => (this.flushing = undefined));
     return this.flushing;
   }
@@ -140,11 +159,11 @@ export class ExposureRecorder {
   private async write(): Promise<void> {
     const batch = this.buffer;
     const allocations = this.allocations;
-    this.buffer = new Map();
+    this.buffer = [];
     this.allocations = new Map();
     try {
       const rows: ExposureRow[] = [];
-      for (const p of batch.values()) {
+      for (const p of batch) {
         rows.push({
           tenant: p.tenant,
           environment: p.environment,
@@ -162,13 +181,11 @@ export class ExposureRecorder {
       await this.o.store.recordAllocations(allocationRows);
       await this.o.store.recordExposures(rows);
     } catch (err) {
-      // Put the batch back (unless newer exposures of the same keys arrived), so a database hiccup loses nothing.
-      for (const [k, v] of batch) if (!this.buffer.has(k)) this.buffer.set(k, v);
+      // Put the batch back in front, so a database hiccup loses nothing.
+      this.buffer = batch.concat(this.buffer);
       for (const [k, v] of allocations) if (!this.allocations.has(k)) this.allocations.set(k, v);
       throw err;
     }
-    if (this.written.size + batch.size > this.maxRemembered) this.written.clear();
-    for (const k of batch.keys()) this.written.add(k);
     for (const k of allocations.keys()) this.allocationsWritten.add(k);
   }
 
