@@ -32,6 +32,7 @@ export const COPIED_TABLES: readonly TableSpec[] = [
   { name: 'environments', columns: [...DOC_COLUMNS, 'position'], order: 'id', pgOrder: 'id', identity: true },
   { name: 'flags', columns: DOC_COLUMNS, order: 'id', pgOrder: 'id', identity: true },
   { name: 'segments', columns: DOC_COLUMNS, order: 'id', pgOrder: 'id', identity: true },
+  { name: 'experiments', columns: DOC_COLUMNS, order: 'id', pgOrder: 'id', identity: true },
   { name: 'revisions', columns: ['tenant', 'revision', 'ts', 'actor', 'source', 'commit_sha', 'commit_meta', 'changes'], order: 'tenant, revision', pgOrder: 'tenant COLLATE "C", revision', identity: false },
   {
     name: 'audit',
