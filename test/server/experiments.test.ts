@@ -229,3 +229,36 @@ describe('GET /v1/experiments/{key}/results', () => {
     expect((await s.call('GET', '/v1/experiments/checkout-test/results', { apiKey: prodKey })).status).toBe(403);
   });
 });
+
+describe('exposures from every evaluation route', () => {
+  it('bulk and OFREP (single and bulk) record exposures too; preview, an explain, does not', async () => {
+    const t = await startTestServer({ tenants: [stateWith({ old: 50, new: 50 })], env: { FF_EXPOSURE_FLUSH_MS: '60000' } });
+    try {
+      const key = (await t.call('POST', '/v1/api-keys', { body: { name: 'web', environment: 'production' } })).json.key;
+      const ctx = (u: string) => ({ targetingKey: u });
+      expect((await t.call('POST', '/v1/evaluate/bulk', { apiKey: key, body: { context: ctx('bulk-user') } })).status).toBe(200);
+      expect((await t.call('POST', '/ofrep/v1/evaluate/flags/checkout', { apiKey: key, body: { context: ctx('ofrep-user') } })).status).toBe(200);
+      expect((await t.call('POST', '/ofrep/v1/evaluate/flags', { apiKey: key, body: { context: ctx('ofrep-bulk-user') } })).status).toBe(200);
+      expect((await t.call('POST', '/v1/evaluate/preview', { apiKey: key, body: { flag_key: 'checkout', context: ctx('preview-user') } })).status).toBe(200);
+      expect(t.app.ff.experiments.recorder.pending).toBe(3);
+      await t.app.ff.experiments.recorder.flush();
+      const units = (t.app.ff.db.prepare("SELECT unit FROM exposures WHERE source = 'server' ORDER BY unit").all() as { unit: string }[]).map((r) => r.unit);
+      expect(units).toEqual(['bulk-user', 'ofrep-bulk-user', 'ofrep-user']);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a shutdown writes what is still buffered', async () => {
+    const t = await startTestServer({ tenants: [stateWith({ old: 50, new: 50 })], env: { FF_EXPOSURE_FLUSH_MS: '60000' } });
+    const key = (await t.call('POST', '/v1/api-keys', { body: { name: 'web', environment: 'production' } })).json.key;
+    await t.call('POST', '/v1/evaluate', { apiKey: key, body: { flag_key: 'checkout', context: { targetingKey: 'last-user' } } });
+    const file = t.config.dbPath;
+    await t.app.close();
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare('SELECT unit FROM exposures').all()).toEqual([{ unit: 'last-user' }]);
+    db.close();
+    await t.close().catch(() => undefined);
+  });
+});
