@@ -63,7 +63,8 @@ CREATE TABLE metric_events (
   received_at INTEGER NOT NULL,   -- epoch ms it was stored (retention)
   PRIMARY KEY (tenant, id)
 ) WITHOUT ROWID;
-CREATE INDEX metric_events_unit ON metric_events (tenant, environment, event, unit, ts);
+-- Covering for the results' per-unit aggregation (unit order, then time; the value read from the index).
+CREATE INDEX metric_events_unit ON metric_events (tenant, environment, event, unit, ts, value);
 CREATE INDEX metric_events_received ON metric_events (received_at);
 
 CREATE TABLE experiment_allocations (

@@ -143,8 +143,9 @@ WITH u AS (
          MIN(x.variant) <> MAX(x.variant) AS multi, MIN(x.revision) AS revision,
          MIN(x.first_at) AS first_at, ${least}(MIN(x.first_at) + ${p('window')}, ${p('stop')}) AS until
   FROM exposures x
+  -- The unary + keeps SQLite on the primary key (already in unit order) rather than the first_at index.
   WHERE x.tenant = ${p('tenant')} AND x.experiment = ${p('experiment')} AND x.environment = ${p('environment')}
-    AND x.first_at >= ${p('start')} AND x.first_at < ${p('stop')}
+    AND +x.first_at >= ${p('start')} AND +x.first_at < ${p('stop')}
   GROUP BY x.unit
 ), m AS (
   SELECT u.variant, u.revision, u.multi,

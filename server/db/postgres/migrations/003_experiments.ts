@@ -36,7 +36,7 @@ CREATE TABLE metric_events (
   received_at bigint  NOT NULL,
   PRIMARY KEY (tenant, id)
 );
-CREATE INDEX metric_events_unit ON metric_events (tenant, environment, event, unit, ts);
+CREATE INDEX metric_events_unit ON metric_events (tenant, environment, event, unit, ts, value);
 CREATE INDEX metric_events_received ON metric_events (received_at);
 
 CREATE TABLE experiment_allocations (
