@@ -62,12 +62,25 @@ function describeSegment(segment: Doc): string {
   ].join(' · ');
 }
 
+function describeExperiment(experiment: Doc): string {
+  const variants = Array.isArray(experiment.variants) ? experiment.variants.map(String) : [];
+  const metrics = (experiment.metrics ?? {}) as { primary?: { event?: unknown }; guardrails?: unknown[] };
+  const guardrails = Array.isArray(metrics.guardrails) ? metrics.guardrails.length : 0;
+  return [
+    `on flag ${String(experiment.flag)} in ${String(experiment.environment)}`,
+    `${variants.join(' vs ')}`,
+    `primary ${String(metrics.primary?.event ?? '?')}${guardrails > 0 ? ` + ${guardrails} guardrail${guardrails === 1 ? '' : 's'}` : ''}`,
+    `from ${String(experiment.start)}${typeof experiment.stop === 'string' ? ` to ${experiment.stop}` : ''}`,
+  ].join(' · ');
+}
+
 /** One line saying what a created (or deleted) resource is. */
 export function describeResource(change: Change): string {
   const doc = change.after ?? change.before;
   if (!doc) return '';
   if (change.resource === 'flag') return describeFlag(doc);
   if (change.resource === 'segment') return describeSegment(doc);
+  if (change.resource === 'experiment') return describeExperiment(doc);
   return typeof doc.name === 'string' ? `environment "${doc.name}"` : 'environment';
 }
 

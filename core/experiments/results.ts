@@ -152,8 +152,6 @@ export interface AnalyzeInput {
   now: number;
 }
 
-const round = (x: number) => x;
-
 function sameWeights(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>, variants: readonly string[]): boolean {
   const total = (w: Readonly<Record<string, number>>) => variants.reduce((s, v) => s + (w[v] ?? 0), 0);
   const ta = total(a);
@@ -233,7 +231,7 @@ function analyzeMetric(metric: Metric, role: MetricResult['role'], groups: reado
     const seq = sequentialInterval(fixed.effect, fixed.standardError ** 2, (mde * level) ** 2);
     comparisons.push({
       variant: v,
-      effect: round(fixed.effect),
+      effect: fixed.effect,
       relativeEffect: fixed.relativeEffect,
       interval: fixed.interval,
       pValue: fixed.pValue,
