@@ -1,8 +1,8 @@
 import {
-  notExposedSql,
+  eventsInRangeSql,
   summarySql,
   toAllocationRow,
-  toUnitGroup,
+  toMetricSummary,
   type AllocationDbRow,
   type AllocationRow,
   type ExperimentDataStore,
@@ -116,10 +116,10 @@ export class PgExperimentDataStore implements ExperimentDataStore {
   async metricSummary(q: MetricQuery): Promise<MetricSummary> {
     const values = { ...q, window: q.windowMs };
     const [summary, summaryParams] = positional((p) => summarySql(p, 'LEAST'), values);
-    const [unexposed, unexposedParams] = positional(notExposedSql, values);
-    const groups = (await this.pg.db().query<SummaryDbRow>(summary, summaryParams)).rows.map(toUnitGroup);
-    const { rows } = await this.pg.db().query<{ n: string | number }>(unexposed, unexposedParams);
-    return { groups, notExposed: Number(rows[0]?.n ?? 0) };
+    const [range, rangeParams] = positional(eventsInRangeSql, values);
+    const { rows } = await this.pg.db().query<SummaryDbRow>(summary, summaryParams);
+    const counted = await this.pg.db().query<{ n: string | number }>(range, rangeParams);
+    return toMetricSummary(rows, Number(counted.rows[0]?.n ?? 0));
   }
 
   async prune(before: number): Promise<{ events: number; exposures: number }> {

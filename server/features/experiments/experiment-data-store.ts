@@ -110,6 +110,7 @@ export interface SummaryDbRow {
   events: number | string | null;
   before: number | string | null;
   after: number | string | null;
+  in_range: number | string | null;
 }
 
 export const toUnitGroup = (r: SummaryDbRow): UnitGroup => ({
@@ -152,20 +153,33 @@ WITH u AS (
          SUM(CASE WHEN e.ts >= u.first_at AND e.ts < u.until THEN 1 ELSE 0 END) AS n,
          SUM(CASE WHEN e.ts >= u.first_at AND e.ts < u.until THEN COALESCE(e.value, 0) ELSE 0 END) AS total,
          SUM(CASE WHEN e.ts < u.first_at THEN 1 ELSE 0 END) AS before,
-         SUM(CASE WHEN e.ts >= u.until THEN 1 ELSE 0 END) AS after
+         SUM(CASE WHEN e.ts >= u.until THEN 1 ELSE 0 END) AS after,
+         SUM(CASE WHEN e.ts >= ${p('start')} AND e.ts < ${p('stop')} THEN 1 ELSE 0 END) AS in_range
   FROM u LEFT JOIN metric_events e
     ON e.tenant = ${p('tenant')} AND e.environment = ${p('environment')} AND e.event = ${p('event')} AND e.unit = u.unit
   GROUP BY u.unit, u.variant, u.revision, u.multi
 )
 SELECT variant, revision, multi, COUNT(*) AS units, SUM(CASE WHEN n > 0 THEN 1 ELSE 0 END) AS converted,
-       SUM(total) AS sum, SUM(total * total) AS sum_squares, SUM(n) AS events, SUM(before) AS before, SUM(after) AS after
+       SUM(total) AS sum, SUM(total * total) AS sum_squares, SUM(n) AS events, SUM(before) AS before, SUM(after) AS after,
+       SUM(in_range) AS in_range
 FROM m GROUP BY variant, revision, multi ORDER BY variant, revision, multi`;
 
-export const notExposedSql = (p: (name: string) => string) => `
+/**
+ * Every event of the metric in the experiment's time range (one range scan of
+ * the covering index): minus those of exposed units (the summary's
+ * `in_range`), it is the events of units never exposed — without probing the
+ * exposures once per event.
+ */
+export const eventsInRangeSql = (p: (name: string) => string) => `
 SELECT COUNT(*) AS n FROM metric_events e
 WHERE e.tenant = ${p('tenant')} AND e.environment = ${p('environment')} AND e.event = ${p('event')}
-  AND e.ts >= ${p('start')} AND e.ts < ${p('stop')}
-  AND NOT EXISTS (SELECT 1 FROM exposures x WHERE x.tenant = e.tenant AND x.experiment = ${p('experiment')} AND x.unit = e.unit)`;
+  AND e.ts >= ${p('start')} AND e.ts < ${p('stop')}`;
+
+/** The summary's rows and the range count as a MetricSummary. */
+export function toMetricSummary(rows: readonly SummaryDbRow[], eventsInRange: number): MetricSummary {
+  const exposedInRange = rows.reduce((s, r) => s + Number(r.in_range ?? 0), 0);
+  return { groups: rows.map(toUnitGroup), notExposed: eventsInRange - exposedInRange };
+}
 
 export class SqliteExperimentDataStore implements ExperimentDataStore {
   private readonly stmts: Record<string, Statement>;
@@ -199,7 +213,7 @@ export class SqliteExperimentDataStore implements ExperimentDataStore {
          WHERE tenant = ? AND experiment = ? ORDER BY revision`,
       ),
       summary: db.prepare(summarySql((n) => `@${n}`, 'MIN')),
-      notExposed: db.prepare(notExposedSql((n) => `@${n}`)),
+      eventsInRange: db.prepare(eventsInRangeSql((n) => `@${n}`)),
       pruneEvents: db.prepare('DELETE FROM metric_events WHERE received_at < ?'),
       pruneExposures: db.prepare('DELETE FROM exposures WHERE first_at < ?'),
     };
@@ -240,9 +254,9 @@ export class SqliteExperimentDataStore implements ExperimentDataStore {
   async metricSummary(q: MetricQuery): Promise<MetricSummary> {
     const params = { ...q, window: q.windowMs };
     delete (params as Partial<typeof params>).windowMs;
-    const groups = (this.stmts.summary!.all(params) as SummaryDbRow[]).map(toUnitGroup);
-    const notExposed = Number((this.stmts.notExposed!.get({ tenant: q.tenant, environment: q.environment, experiment: q.experiment, event: q.event, start: q.start, stop: q.stop }) as { n: number }).n);
-    return { groups, notExposed };
+    const rows = this.stmts.summary!.all(params) as SummaryDbRow[];
+    const inRange = Number((this.stmts.eventsInRange!.get({ tenant: q.tenant, environment: q.environment, event: q.event, start: q.start, stop: q.stop }) as { n: number }).n);
+    return toMetricSummary(rows, inRange);
   }
 
   async prune(before: number): Promise<{ events: number; exposures: number }> {
