@@ -42,14 +42,14 @@ describe('ff export', () => {
     const out = join(tmp.path, 'exported');
     const exported = await run(['export', '--tenant', 'acme', '--out', out]);
     expect(exported.code).toBe(0);
-    expect(exported.stdout.trim().split('\n')).toEqual(['tenant.yaml', 'flags.yaml', 'segments.yaml'].map((f) => join(out, 'acme', f)));
-    expect(exported.stderr).toContain('Exported 3 files');
+    expect(exported.stdout.trim().split('\n')).toEqual(['tenant.yaml', 'flags.yaml', 'segments.yaml', 'experiments.yaml'].map((f) => join(out, 'acme', f)));
+    expect(exported.stderr).toContain('Exported 4 files');
     expect(readFileSync(join(out, 'acme', 'tenant.yaml'), 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../../schemas/tenant.schema.json');
     expect(readFileSync(join(out, 'acme', 'flags.yaml'), 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../../schemas/flags-file.schema.json');
 
     const validate = await runFf(['validate', out]);
     expect(validate.code).toBe(0);
-    expect(validate.stdout).toContain('No problems found in 3 files (1 tenant).');
+    expect(validate.stdout).toContain('No problems found in 4 files (1 tenant).');
     expect((await runFf(['fmt', out, '--check'])).code).toBe(0);
 
     const original = await loadRepository(join(source.path, 'flags'));
