@@ -79,6 +79,9 @@ const envSchema = {
   },
 } as const;
 
+/** The names `loadConfig` reads: deployment files are checked against them (a misspelt name would be ignored). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.properties);
+
 interface RawEnv {
   FF_HOST: string;
   FF_PORT: number;
