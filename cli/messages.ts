@@ -100,6 +100,8 @@ export const messages = {
   badRange: (spec: string) => `"${spec}" is not a range: write A..B (two revisions; either side may be empty for HEAD)`,
 
   // ff plan / ff apply.
+  serverUnknownTenant: (server: string, tenant: string) =>
+    `unknown tenant "${tenant}": the server at ${server} has no state for it (check --tenant; a tenant exists once its first \`ff apply\` has run)`,
   remoteUnknownEnvironment: (tenant: string, env: string) => `the server has no environment "${env}" for tenant "${tenant}"`,
   planInvalidRepo: (dir: string, errors: number) =>
     `${dir} has ${plural(errors, 'error')}; fix them (see \`ff validate ${dir}\`): nothing is planned or applied from invalid files`,

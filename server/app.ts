@@ -158,7 +158,8 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   installRequestHooks(app, metrics, logger);
   installSecurityHeaders(app);
   installClosingGuard(app);
-  registerAuthentication(app, { verifyJwt: createJwtVerifier(config), keys });
+  // Until the index has loaded, no tenant is known to be missing: the routes answer 503 themselves.
+  registerAuthentication(app, { verifyJwt: createJwtVerifier(config), keys, tenantExists: (t) => !index.ready || index.entry(t) !== undefined });
   installCors(app, { index });
   await app.register(swagger, {
     // Name shared schemas after their title (Flag, Segment, Environment) rather than def-N.

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { jwtRoute } from '../../auth/route-auth.js';
+import { jwtReadRoute, jwtRoute } from '../../auth/route-auth.js';
 import type { Scope } from '../../auth/scopes.js';
 import type { ServerConfig } from '../../config.js';
 import { decodeCursor, page } from '../../http/cursor.js';
@@ -48,7 +48,7 @@ const forceQuery = {
 export function registerDocumentRoutes<K extends DocumentKind>(app: FastifyInstance, o: DocumentRoutesOptions<K>): void {
   const tag = o.plural;
   const item = { type: 'object', properties: { data: schemaRef(o.kind), meta: documentMeta } };
-  const read = { auth: jwtRoute(o.readScope) };
+  const read = { auth: jwtReadRoute(o.readScope) };
   const write = { auth: jwtRoute(o.writeScope) };
   const reply = (res: FastifyReply, stored: StoredDocument<DocumentOf[K]>, status = 200) =>
     res.code(status).header('etag', etagFor(stored.revision)).send(toDocumentView(stored));
