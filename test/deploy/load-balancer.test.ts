@@ -4,7 +4,7 @@
 // ff-2:8000, a free port instead of 8080) and nginx's own files (pid, access
 // log, temp folders) in a temp dir.
 // nginx is Debian's package: `make test` installs it when missing
-// (scripts/ensure-nginx.sh); without it this test fails and says so.
+// (scripts/ensure-test-tools.sh); without it this test fails and says so.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
