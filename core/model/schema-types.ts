@@ -662,6 +662,10 @@ export interface LintConfig {
    * LINT_TARGETS_LARGE: the most targeting keys one variant of one environment may list. Default 100.
    */
   maxTargets?: number;
+  /**
+   * LINT_NOT_EVALUATED (ff lint --usage): days without an evaluation before a flag is reported. Default 30.
+   */
+  unusedDays?: number;
 }
 
 export type GithubOwner = string;
