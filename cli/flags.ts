@@ -74,3 +74,9 @@ export const refsFlag = Flags.directory({
   env: 'FF_REFS',
   helpValue: '<src>',
 });
+
+/** --refs values: oclif hands a value from FF_REFS over as one string, from the flag as a list. */
+export function refsRoots(value: readonly string[] | string | undefined): string[] {
+  if (value === undefined) return [];
+  return typeof value === 'string' ? [value] : [...value];
+}

@@ -4,7 +4,7 @@ import { explainRefusal } from '../actions/refusals.js';
 import { FfCommand } from '../base-command.js';
 import { CliError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { refsFlag, scopeEnvFlag, serverFlag, tokenFlag } from '../flags.js';
+import { refsFlag, refsRoots, scopeEnvFlag, serverFlag, tokenFlag } from '../flags.js';
 import { ApiClient } from '../http/client.js';
 import { resolveConnection } from '../http/connection.js';
 import { canPrompt, confirm } from '../io/confirm.js';
@@ -47,7 +47,6 @@ export default class Apply extends FfCommand {
     'allow-delete-in-use': Flags.boolean({
       description: 'With --allow-delete: also delete flags still in use (evaluated recently, a prerequisite of a kept flag, or referenced in the --refs code).',
       default: false,
-      dependsOn: ['allow-delete'],
     }),
     refs: refsFlag,
     'allow-dirty': Flags.boolean({ description: 'Apply uncommitted files (the commit is recorded as dirty).', default: false }),
@@ -60,6 +59,9 @@ export default class Apply extends FfCommand {
     const { args, flags } = await this.parse(Apply);
     // Decided before any work: a script must not get as far as the server and then hang or guess.
     const interactive = !flags['auto-approve'];
+    if (flags['allow-delete-in-use'] && !flags['allow-delete']) {
+      throw new CliError('USAGE', messages.usage(this.id, '--allow-delete-in-use needs --allow-delete: it widens what --allow-delete allows'));
+    }
     if (interactive && !canPrompt()) throw new CliError('APPROVAL_REQUIRED', messages.approvalRequired);
 
     const client = new ApiClient(resolveConnection(flags));
@@ -84,13 +86,14 @@ export default class Apply extends FfCommand {
     if (apply.commit.dirty) this.printError(this.errorColors.yellow(messages.dirtyApplied(apply.dirtyPaths.length)));
     const allowDelete = flags['allow-delete'];
     const allowInUse = flags['allow-delete-in-use'];
+    const refs = refsRoots(flags.refs);
     let baseRevision = apply.saved?.base_revision ?? 0;
     try {
       let plan = await planFor(client, apply);
       baseRevision = plan.base_revision;
-      if ((flags.refs && flags.refs.length > 0) || (allowDelete && !allowInUse)) {
+      if (refs.length > 0 || (allowDelete && !allowInUse)) {
         const { markReferencedDeletions, refuseDeletionsInUse } = await import('../actions/delete-refs.js');
-        if (flags.refs && flags.refs.length > 0) plan = await markReferencedDeletions(plan, flags.refs);
+        if (refs.length > 0) plan = await markReferencedDeletions(plan, refs);
         // Before asking or sending: the code references are known here only.
         if (allowDelete && !allowInUse) refuseDeletionsInUse(plan, this.errorColors);
       }

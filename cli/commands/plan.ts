@@ -5,7 +5,7 @@ import { savePlan } from '../actions/save-plan.js';
 import { FfCommand } from '../base-command.js';
 import { CliError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { detailedExitcodeFlag, dirArg, planFormatFlag, refsFlag, scopeEnvFlag, serverFlag, tenantFlag, tokenFlag } from '../flags.js';
+import { detailedExitcodeFlag, dirArg, planFormatFlag, refsFlag, refsRoots, scopeEnvFlag, serverFlag, tenantFlag, tokenFlag } from '../flags.js';
 import { ApiClient } from '../http/client.js';
 import { resolveConnection } from '../http/connection.js';
 import { messages } from '../messages.js';
@@ -68,9 +68,10 @@ export default class Plan extends FfCommand {
       plan = saved.plan;
       await writeFile(flags.out, serializeSavedPlan(saved));
     }
-    if (flags.refs && flags.refs.length > 0) {
+    const refs = refsRoots(flags.refs);
+    if (refs.length > 0) {
       const { markReferencedDeletions } = await import('../actions/delete-refs.js');
-      plan = await markReferencedDeletions(plan, flags.refs);
+      plan = await markReferencedDeletions(plan, refs);
     }
     const now = Date.now();
     if (flags.format === 'json') this.print(renderPlanJson(plan));
