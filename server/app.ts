@@ -221,7 +221,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   registerUsageRoutes(app, { usage: stores.usage });
   registerApplyRoutes(app, { stores, listener, config });
   // Everything that learns from served evaluations, called once per request.
-  const observer = composeObservers([metricsObserver(metrics), usage]);
+  const observer = composeObservers(config.usage ? [metricsObserver(metrics), usage] : [metricsObserver(metrics)]);
   registerEvaluateRoutes(app, { index, observer });
   registerOfrepRoutes(app, { index, observer });
   registerStreamRoutes(app, { index, revisions: stores.revisions, metrics, heartbeatMs: config.streamHeartbeatMs, log: logger });
