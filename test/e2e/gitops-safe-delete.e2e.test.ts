@@ -91,7 +91,7 @@ describe('safe delete', () => {
     const markdown = await run(['plan', dir, '-t', t, '--format', 'markdown']);
     expect(markdown.stdout).toContain('> [!CAUTION]');
     expect(markdown.stdout).toMatch(/flag legacy was evaluated 3 time\\?\(s\\?\)/);
-    expect(markdown.stdout).toMatch(/>   - `prod: 3 evaluations, last \d{4}-/);
+    expect(markdown.stdout).toMatch(/> {3}- `prod: 3 evaluations, last \d{4}-/);
 
     const before = await state();
     const refused = await run(['apply', dir, '-t', t, '--allow-delete', '--auto-approve']);
