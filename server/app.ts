@@ -110,6 +110,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   const usage = new UsageRecorder({
     store: stores.usage,
     flushMs: config.usageFlushMs,
+    retentionDays: config.usageRetentionDays,
     flushed: (increments) => {
       metrics.usageFlushes.inc({ result: 'ok' });
       for (const i of increments) metrics.flagEvaluations.inc({ tenant: i.tenant, environment: i.environment, flag: i.flag }, i.count);

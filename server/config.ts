@@ -45,6 +45,8 @@ export interface ServerConfig {
   usage: boolean;
   /** How often each process adds its in-memory evaluation counts to the usage table (ms; also at shutdown). */
   usageFlushMs: number;
+  /** Days of usage rows kept (older days are purged once a day). */
+  usageRetentionDays: number;
   /** A flag evaluated within this many days is in use: deleting it needs allow_delete_in_use. */
   deleteInUseDays: number;
 }
@@ -84,6 +86,7 @@ const envSchema = {
     FF_STREAM_HEARTBEAT_MS: { type: 'integer', minimum: 50, maximum: 600_000, default: 15_000 },
     FF_USAGE: { type: 'string', enum: ['', '0', '1', 'true', 'false'], default: '1' },
     FF_USAGE_FLUSH_MS: { type: 'integer', minimum: 50, maximum: 600_000, default: 10_000 },
+    FF_USAGE_RETENTION_DAYS: { type: 'integer', minimum: 30, maximum: 3650, default: 400 },
     FF_DELETE_IN_USE_DAYS: { type: 'integer', minimum: 1, maximum: 365, default: 7 },
   },
 } as const;
@@ -114,6 +117,7 @@ interface RawEnv {
   FF_STREAM_HEARTBEAT_MS: number;
   FF_USAGE: string;
   FF_USAGE_FLUSH_MS: number;
+  FF_USAGE_RETENTION_DAYS: number;
   FF_DELETE_IN_USE_DAYS: number;
 }
 
@@ -223,6 +227,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     streamHeartbeatMs: v.FF_STREAM_HEARTBEAT_MS,
     usage: v.FF_USAGE !== '0' && v.FF_USAGE !== 'false',
     usageFlushMs: v.FF_USAGE_FLUSH_MS,
+    usageRetentionDays: v.FF_USAGE_RETENTION_DAYS,
     deleteInUseDays: v.FF_DELETE_IN_USE_DAYS,
   };
 }

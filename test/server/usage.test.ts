@@ -2,6 +2,9 @@
 // usage observer, flushed to the usage table (on demand, periodically and at
 // shutdown), several processes adding up, and what GET /v1/usage, GET
 // /v1/flags and /metrics answer.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/db/open.js';
 import { UsageRecorder } from '../../server/features/usage/usage-recorder.js';
@@ -135,6 +138,37 @@ describe('usage: periodic and shutdown flushes, several processes', () => {
 describe('UsageRecorder', () => {
   const snapshot = (tenant: string, environment: string) => ({ tenant, environment }) as never;
   const served = (snap: never, ...flags: string[]) => ({ snapshot: snap, context: {}, results: flags.map((flagKey) => ({ flagKey, value: true, variant: 'on', reason: 'STATIC' })) as never });
+
+  it('purges days past the retention once a UTC day, after a flush', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ff-usage-retention-'));
+    const db = openDatabase(path.join(dir, 'ff.db'));
+    try {
+      const store = createStores(db).usage;
+      await store.add([
+        { tenant: 'acme', environment: 'production', flag: 'old', day: '2026-01-01', count: 1, lastAt: '2026-01-01T00:00:00.000Z' },
+        { tenant: 'acme', environment: 'production', flag: 'kept', day: '2026-04-01', count: 1, lastAt: '2026-04-01T00:00:00.000Z' },
+      ]);
+      let now = Date.parse('2026-05-01T12:00:00.000Z');
+      const recorder = new UsageRecorder({ store, flushMs: 1000, now: () => now, retentionDays: 100 });
+      await recorder.flush(); // nothing counted: nothing written, nothing purged
+      expect((await store.summary('acme', '2000-01-01')).map((r) => r.flag)).toEqual(['kept', 'old']);
+      recorder.observe(served(snapshot('acme', 'production'), 'new'));
+      await recorder.flush();
+      // 100 days up to 2026-05-01 start on 2026-01-22.
+      expect((await store.summary('acme', '2000-01-01')).map((r) => r.flag)).toEqual(['kept', 'new']);
+      await store.add([{ tenant: 'acme', environment: 'production', flag: 'old', day: '2026-01-01', count: 1, lastAt: '2026-01-01T00:00:00.000Z' }]);
+      recorder.observe(served(snapshot('acme', 'production'), 'new'));
+      await recorder.flush(); // the same day: no second purge
+      expect((await store.summary('acme', '2000-01-01')).map((r) => r.flag)).toContain('old');
+      now += 86_400_000;
+      recorder.observe(served(snapshot('acme', 'production'), 'new'));
+      await recorder.stop();
+      expect((await store.summary('acme', '2000-01-01')).map((r) => r.flag)).not.toContain('old');
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('splits counts at midnight UTC, and keeps the counts of a failed flush for the next one', async () => {
     const written: UsageIncrement[][] = [];

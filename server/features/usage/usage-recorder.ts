@@ -24,6 +24,8 @@ export interface UsageRecorderOptions {
   flushed?: (increments: readonly UsageIncrement[]) => void;
   /** Told when a flush fails; its counts are kept for the next one. */
   failed?: (error: unknown) => void;
+  /** Days of usage kept: once a UTC day, after a flush, older days are removed (absent: kept forever). */
+  retentionDays?: number;
   /** The clock (tests and benches inject one). */
   now?: () => number;
 }
@@ -46,6 +48,8 @@ export class UsageRecorder implements EvaluationObserver {
   private retry: UsageIncrement[] = [];
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
+  /** The UTC day this process last purged old usage (once a day is enough). */
+  private purgedOn: string | undefined;
   private readonly now: () => number;
 
   constructor(private readonly o: UsageRecorderOptions) {
@@ -111,6 +115,12 @@ export class UsageRecorder implements EvaluationObserver {
       return;
     }
     this.o.flushed?.(increments);
+    const today = dayOf(this.now());
+    if (this.o.retentionDays !== undefined && this.purgedOn !== today) {
+      this.purgedOn = today;
+      const keepFrom = dayOf(this.now() - (this.o.retentionDays - 1) * DAY_MS);
+      await this.o.store.purge(keepFrom).catch((error: unknown) => this.o.failed?.(error));
+    }
   }
 
   private rotate(now: number): void {
