@@ -4,6 +4,15 @@ import type { ApplyRequest } from '../../../core/model/schema-types.js';
 
 /** POST /v1/plan's body: an apply request without its write options. */
 export type PlanRequest = Omit<ApplyRequest, 'dry_run' | 'allow_delete' | 'allow_delete_in_use' | 'expected_plan_hash'>;
+import type { StateDelta } from '../../../core/model/schema-types.js';
+import { ApiError, unprocessable, type ErrorDetail } from '../../errors.js';
+import type { Stores } from '../../stores.js';
+import { commitMetaOf } from '../state/commit-wire.js';
+import { noUpdates, patchState } from '../state/patch-state.js';
+import { replaceTenantState, type DesiredChange } from '../state/replace-state.js';
+import type { StateListener } from '../state/state-listener.js';
+import type { WriteContext } from '../state/write-context.js';
+import type { Desired } from '../state/write-tenant.js';
 
 /**
  * What the server knows of the flags a plan deletes: their evaluations in the
@@ -14,15 +23,6 @@ export interface DeleteSafety {
   usage: ReadonlyMap<string, FlagUsageEvidence>;
   days: number;
 }
-import type { StateDelta } from '../../../core/model/schema-types.js';
-import { ApiError, unprocessable, type ErrorDetail } from '../../errors.js';
-import type { Stores } from '../../stores.js';
-import { commitMetaOf } from '../state/commit-wire.js';
-import { noUpdates, patchState } from '../state/patch-state.js';
-import { replaceTenantState, type DesiredChange } from '../state/replace-state.js';
-import type { StateListener } from '../state/state-listener.js';
-import type { WriteContext } from '../state/write-context.js';
-import type { Desired } from '../state/write-tenant.js';
 
 /** The 200 body of POST /v1/apply (docs/api.md). */
 export interface ApplyResponse {
