@@ -114,6 +114,8 @@ export const messages = {
     `the plan is stale: the server is still at revision ${base}, but the files no longer plan the reviewed changes; re-run ff plan`,
   stalePlan: (base: number, current: number) =>
     `the plan is stale: it was computed against revision ${base}, the server is at revision ${current}; re-run ff plan`,
+  deletesInUse: (count: number) =>
+    `the plan deletes ${plural(count, 'flag')} still in use; nothing was changed (re-run with --allow-delete --allow-delete-in-use to delete them anyway)`,
   deletesNotAllowed: (count: number) =>
     `the plan deletes ${plural(count, 'resource')}; re-run with --allow-delete to apply deletions`,
   invalidState: (problems: number) => `the server refused the state as invalid (${plural(problems, 'problem')}); nothing was changed`,
