@@ -41,6 +41,16 @@ export interface ServerConfig {
   watchDebounceMs: number;
   /** Interval of comment heartbeats on GET /v1/stream (ms). */
   streamHeartbeatMs: number;
+  /** Console sign-in with the identity provider of `jwks` (authorization code + PKCE); null: bearer token only. */
+  consoleOidc: ConsoleOidcConfig | null;
+}
+
+/** What the console needs to send people to the identity provider: its issuer (discovery) and the console's client. */
+export interface ConsoleOidcConfig {
+  issuer: string;
+  clientId: string;
+  /** Space-separated scopes the console asks the provider for. */
+  scope: string;
 }
 
 export class ConfigError extends Error {
@@ -76,6 +86,8 @@ const envSchema = {
     FF_WATCH_DIR: { type: 'string', default: '' },
     FF_WATCH_DEBOUNCE_MS: { type: 'integer', minimum: 0, maximum: 60_000, default: 250 },
     FF_STREAM_HEARTBEAT_MS: { type: 'integer', minimum: 50, maximum: 600_000, default: 15_000 },
+    FF_CONSOLE_OIDC_CLIENT_ID: { type: 'string', default: '' },
+    FF_CONSOLE_OIDC_SCOPE: { type: 'string', minLength: 1, default: 'openid' },
   },
 } as const;
 
@@ -103,6 +115,8 @@ interface RawEnv {
   FF_WATCH_DIR: string;
   FF_WATCH_DEBOUNCE_MS: number;
   FF_STREAM_HEARTBEAT_MS: number;
+  FF_CONSOLE_OIDC_CLIENT_ID: string;
+  FF_CONSOLE_OIDC_SCOPE: string;
 }
 
 // Environment values are strings: this Ajv instance (and only this one) coerces.
@@ -183,6 +197,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
       throw error;
     }
   }
+  let consoleOidc: ConsoleOidcConfig | null = null;
+  if (v.FF_CONSOLE_OIDC_CLIENT_ID !== '') {
+    // The console signs in where the server verifies: the provider whose tokens FF_JWKS_URL checks.
+    if (jwks === null) throw new ConfigError('FF_CONSOLE_OIDC_CLIENT_ID requires FF_JWKS_URL, FF_JWT_ISSUER and FF_JWT_AUDIENCE');
+    if (!/^https?:\/\//.test(jwks.issuer)) throw new ConfigError('FF_CONSOLE_OIDC_CLIENT_ID requires FF_JWT_ISSUER to be the provider\'s http(s) issuer URL');
+    consoleOidc = { issuer: jwks.issuer, clientId: v.FF_CONSOLE_OIDC_CLIENT_ID, scope: v.FF_CONSOLE_OIDC_SCOPE };
+  }
   if (v.FF_DEFAULT_PAGE_SIZE > v.FF_MAX_PAGE_SIZE) {
     throw new ConfigError('FF_DEFAULT_PAGE_SIZE must not exceed FF_MAX_PAGE_SIZE');
   }
@@ -209,5 +230,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     watchDir: v.FF_WATCH_DIR === '' ? null : v.FF_WATCH_DIR,
     watchDebounceMs: v.FF_WATCH_DEBOUNCE_MS,
     streamHeartbeatMs: v.FF_STREAM_HEARTBEAT_MS,
+    consoleOidc,
   };
 }
