@@ -81,6 +81,9 @@ export default class Apply extends FfCommand {
       const plan = await planFor(client, apply);
       baseRevision = plan.base_revision;
       if (plan.changes.length === 0) {
+        // Nothing to write; a whole-tenant apply still tells the server the files equal what it holds,
+        // so it forgets drift that was undone by hand or written back into the files (`ff export --drift`).
+        if (apply.environments === null) await executeApply(client, apply, plan, allowDelete);
         if (interactive) this.print(renderPlanText(plan, this.colors));
         this.print(messages.appliedNothing(apply.tenant, plan.base_revision));
         this.finish(ExitCode.ok);

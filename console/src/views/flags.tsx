@@ -18,7 +18,7 @@ export function FlagList({ params }: { params: Record<string, string> }) {
   const search = useDebounced(q.trim(), 200);
   const pages = useFlagPages(ctx, search);
   const envKeys = envs.state === 'ok' ? envs.value : [];
-  const env = params.env !== undefined && envKeys.includes(params.env) ? params.env : (envKeys.at(-1) ?? '');
+  const env = params.env !== undefined && envKeys.includes(params.env) ? params.env : envKeys.includes('production') ? 'production' : (envKeys[0] ?? '');
   const showUsage = pages.items.some((f) => lastEvaluated(f) !== null);
 
   return (

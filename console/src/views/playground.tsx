@@ -18,7 +18,7 @@ export function Playground({ params }: { params: Record<string, string> }) {
   const ctx = useTenant();
   const envs = useEnvironments(ctx);
   const envKeys = envs.state === 'ok' ? envs.value : [];
-  const env = params.env !== undefined && envKeys.includes(params.env) ? params.env : (envKeys.at(-1) ?? '');
+  const env = params.env !== undefined && envKeys.includes(params.env) ? params.env : envKeys.includes('production') ? 'production' : (envKeys[0] ?? '');
   const flagKey = params.flag ?? '';
   const [flagInput, setFlagInput] = useState(flagKey);
   const search = useDebounced(flagInput.trim(), 150);
