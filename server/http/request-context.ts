@@ -5,6 +5,7 @@ import type { WriteContext } from '../features/state/write-context.js';
 
 export const MAX_REASON_LENGTH = 500;
 // C0 controls other than tab, DEL and C1 controls: a reason is one readable line or a few.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
 /**

@@ -40,7 +40,7 @@ describe('console sign-in with the identity provider', () => {
     expect(idp.issued).toBe(1);
     expect(new URL(page.url()).search).toBe('');
     expect(await page.locator('.sub').textContent()).toBe('ada@acme.test');
-    const token = await page.evaluate(() => sessionStorage.getItem('ff.console.token'));
+    const token = await page.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(key: string): string | null } }).sessionStorage.getItem('ff.console.token'));
     expect(token).toMatch(/^ey/);
     // The provider's token is an ordinary bearer token to the server: verified through the JWKS.
     const direct = await ff.call('GET', '/v1/flags', { token, tenant: 'alpha' });
@@ -60,7 +60,7 @@ describe('console sign-in with the identity provider', () => {
     await page.getByRole('alert').waitFor();
     expect(await page.getByRole('alert').textContent()).toContain('does not match a sign-in started here');
     expect(new URL(page.url()).search).toBe('');
-    expect(await page.evaluate(() => sessionStorage.getItem('ff.console.token'))).toBeNull();
+    expect(await page.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(key: string): string | null } }).sessionStorage.getItem('ff.console.token'))).toBeNull();
     await page.close();
   });
 });

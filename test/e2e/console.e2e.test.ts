@@ -20,6 +20,11 @@ import { tempDir, type TempDir } from '../cli/support/temp-repo.js';
 const CHROMIUM = [process.env.FF_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => p !== undefined && existsSync(p));
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SHOTS = process.env.FF_UPDATE_SCREENSHOTS === '1';
+/** The page's globals these tests read (the test code is type-checked for Node, without the DOM library). */
+interface BrowserGlobals {
+  sessionStorage: { getItem(key: string): string | null };
+  document: { documentElement: { scrollWidth: number } };
+}
 const READ_SCOPES = ['flags:read', 'segments:read', 'environments:read', 'keys:read', 'audit:read', 'evaluate'];
 
 /** 10,000 flags: what a large tenant looks like to the list (paged, searched and windowed). */
@@ -102,7 +107,7 @@ const rowOf = (page: Page, key: string) => page.locator('table.flags tbody tr.ro
 describe('the console', () => {
   it('signs in with a pasted token kept out of URLs and logs, navigates every view, without CSP or accessibility violations', async () => {
     const { context, page, messages } = await signIn(admin);
-    expect(await page.evaluate(() => sessionStorage.getItem('ff.console.token'))).toBe(admin);
+    expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).sessionStorage.getItem('ff.console.token'))).toBe(admin);
     expect(page.url()).not.toContain(admin.slice(0, 20));
     await expect.poll(() => page.locator('.live').textContent()).toMatch(/^live/);
     expect(await rowOf(page, 'new-checkout').locator('.badge-git').count()).toBe(1);
@@ -256,13 +261,13 @@ describe('the console', () => {
 
   it('works at a phone width: no horizontal scrolling, the essentials kept', async () => {
     const { context, page } = await signIn(reader, { width: 390, height: 844 });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     expect(await page.locator('table.flags th:visible').allTextContents()).toEqual(['Flag', 'production', 'Serves', 'Source']);
     await shot(page, 'flags-phone');
     expect(await seriousViolations(page)).toEqual([]);
     await rowOf(page, 'new-checkout').locator('a').click();
     await page.waitForSelector('section.env-card');
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await context.close();
   });
 });

@@ -31,7 +31,7 @@ describe('ff export --drift', () => {
     await cp(join(ROOT, 'flags', 'acme'), join(repo.path, 'flags', 'acme'), { recursive: true });
     const file = join(repo.path, 'flags', 'acme', 'checkout.yaml');
     // A comment inside the block the write-back edits: it must survive.
-    const original = readFileSync(file, 'utf8').replace(/(\n      production:\n)(        enabled: true\n)/, `$1${COMMENT}\n$2`);
+    const original = readFileSync(file, 'utf8').replace('\n      production:\n        enabled: true\n', `\n      production:\n${COMMENT}\n        enabled: true\n`);
     expect(original).toContain(COMMENT);
     writeFileSync(file, original);
     repo.commit('Acme flags');
