@@ -15,7 +15,7 @@ export const REASON_HEADER = 'x-change-reason';
  * ETag, so it changes exactly the version shown; the server records it as
  * drift with the reason, and the next plan shows it.
  */
-export function BreakGlass({ flag, env, enable, onClose }: { flag: Flag; env: string; enable: boolean; onClose: () => void }) {
+export function BreakGlass({ flag, env, enable, onClose, onWritten }: { flag: Flag; env: string; enable: boolean; onClose: () => void; onWritten: () => void }) {
   const ctx = useTenant();
   const dialog = useRef<HTMLDialogElement>(null);
   const [reason, setReason] = useState('');
@@ -37,6 +37,7 @@ export function BreakGlass({ flag, env, enable, onClose }: { flag: Flag; env: st
       const next = withEnabled(body.data, env, enable);
       if (next === null) throw new Error(`${flag.key} has no configuration in ${env}`);
       await ctx.api.send('PUT', `${path}?force=true`, next, { 'if-match': etag ?? '*', [REASON_HEADER]: encodeURIComponent(reason.trim()) });
+      onWritten();
       dialog.current?.close();
       onClose();
     } catch (e) {

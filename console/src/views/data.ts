@@ -39,11 +39,15 @@ export function useFlagPages(ctx: TenantContext, q: string): FlagPages {
   const [error, setError] = useState<Error | null>(null);
   const generation = useRef(0);
   const loaded = useRef(0);
+  const lastQuery = useRef(q);
 
   const fetchPage = (after: string | null) => ctx.api.get<ListPage<FlagView>>(`/v1/flags${query({ limit: PAGE, q, cursor: after })}`);
 
   useEffect(() => {
     const mine = ++generation.current;
+    // A new search starts from one page; a new revision reloads what was loaded.
+    if (lastQuery.current !== q) loaded.current = 0;
+    lastQuery.current = q;
     const want = Math.max(PAGE, loaded.current);
     setLoading(true);
     (async () => {
@@ -67,10 +71,6 @@ export function useFlagPages(ctx: TenantContext, q: string): FlagPages {
       (e: Error) => mine === generation.current && (setError(e), setLoading(false)),
     );
   }, [ctx.tenant, q, ctx.revision]);
-
-  useEffect(() => {
-    loaded.current = 0;
-  }, [q]);
 
   const loadMore = () => {
     if (loading || cursor === null) return;

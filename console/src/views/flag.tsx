@@ -12,10 +12,12 @@ import { Yaml } from './yaml.js';
 
 export function FlagPage({ flagKey, params }: { flagKey: string; params: Record<string, string> }) {
   const ctx = useTenant();
-  const flag = useLoad(() => ctx.api.get<FlagView>(`/v1/flags/${encodeURIComponent(flagKey)}`), [ctx.tenant, flagKey, ctx.revision]);
+  // Bumped after a write from this page, so it shows even when the page is not live.
+  const [written, setWritten] = useState(0);
+  const flag = useLoad(() => ctx.api.get<FlagView>(`/v1/flags/${encodeURIComponent(flagKey)}`), [ctx.tenant, flagKey, ctx.revision, written]);
   const history = useLoad(
     () => (ctx.can('audit:read') ? ctx.api.get<ListPage<AuditItem>>(`/v1/audit${query({ resource: 'flag', key: flagKey, limit: 50 })}`) : Promise.resolve(null)),
-    [ctx.tenant, flagKey, ctx.revision],
+    [ctx.tenant, flagKey, ctx.revision, written],
   );
   const [breakGlass, setBreakGlass] = useState<{ env: string; enable: boolean } | null>(null);
 
@@ -120,7 +122,7 @@ export function FlagPage({ flagKey, params }: { flagKey: string; params: Record<
           );
         })}
       </div>
-      {breakGlass !== null ? <BreakGlass flag={data} env={breakGlass.env} enable={breakGlass.enable} onClose={() => setBreakGlass(null)} /> : null}
+      {breakGlass !== null ? <BreakGlass flag={data} env={breakGlass.env} enable={breakGlass.enable} onClose={() => setBreakGlass(null)} onWritten={() => setWritten((n) => n + 1)} /> : null}
 
       <h2>Source as applied</h2>
       <Yaml doc={data} />
