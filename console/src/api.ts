@@ -7,9 +7,12 @@ import type { toDocumentView } from '../../server/features/documents/document-vi
 
 export type DocumentMeta = ReturnType<typeof toDocumentView>['meta'];
 
-/** Usage, when the server reports it (another part of ff adds it to GET /v1/flags): read if present, never required. */
+/** Usage, when the server reports it on GET /v1/flags items: read if present, never required. */
 export interface Usage {
+  /** Any environment; null: never evaluated. */
   last_evaluated_at?: string | null;
+  evaluations?: number;
+  environments?: Record<string, { last_evaluated_at?: string | null; evaluations?: number } | undefined>;
 }
 
 export interface DocumentView<D> {
@@ -23,9 +26,14 @@ export type SegmentView = DocumentView<Segment>;
 export type EnvironmentView = DocumentView<Environment>;
 export type { ApiKeyView, AuditItem, ListPage, PreviewResponse };
 
-/** When the flag was last evaluated, if the server says. */
-export function lastEvaluated(view: FlagView): string | null {
-  return view.usage?.last_evaluated_at ?? view.meta.usage?.last_evaluated_at ?? view.meta.last_evaluated_at ?? null;
+/** Whether the server reports usage for this flag at all (then the list has a "last evaluated" column). */
+export const hasUsage = (view: FlagView): boolean => view.usage !== undefined || view.meta.usage !== undefined || view.meta.last_evaluated_at !== undefined;
+
+/** When the flag was last evaluated — in `environment` when the server breaks usage down by environment — or null. */
+export function lastEvaluated(view: FlagView, environment?: string): string | null {
+  const usage = view.usage ?? view.meta.usage;
+  if (environment !== undefined && usage?.environments !== undefined) return usage.environments[environment]?.last_evaluated_at ?? null;
+  return usage?.last_evaluated_at ?? view.meta.last_evaluated_at ?? null;
 }
 
 export class ApiError extends Error {

@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { lastEvaluated, type FlagView } from '../api.js';
+import { hasUsage, lastEvaluated, type FlagView } from '../api.js';
 import { summarize } from '../model.js';
 import { href } from '../route.js';
 import { needsMore, rowWindow } from '../window.js';
@@ -19,7 +19,7 @@ export function FlagList({ params }: { params: Record<string, string> }) {
   const pages = useFlagPages(ctx, search);
   const envKeys = envs.state === 'ok' ? envs.value : [];
   const env = params.env !== undefined && envKeys.includes(params.env) ? params.env : envKeys.includes('production') ? 'production' : (envKeys[0] ?? '');
-  const showUsage = pages.items.some((f) => lastEvaluated(f) !== null);
+  const showUsage = pages.items.some(hasUsage);
 
   return (
     <section aria-labelledby="flags-title">
@@ -91,7 +91,7 @@ function VirtualFlagTable(props: { items: FlagView[]; env: string; envKeys: stri
             <th scope="col">Source</th>
             {props.showUsage ? (
               <th scope="col" class="wide">
-                Last evaluated
+                Last evaluated here
               </th>
             ) : null}
           </tr>
@@ -100,7 +100,7 @@ function VirtualFlagTable(props: { items: FlagView[]; env: string; envKeys: stri
           {w.before > 0 ? <Spacer height={w.before} columns={columns} /> : null}
           {props.items.slice(w.start, w.end).map((f, i) => {
             const s = summarize(f.data, props.env);
-            const used = lastEvaluated(f);
+            const used = lastEvaluated(f, props.env);
             return (
               <tr key={f.data.key} class="row" aria-rowindex={w.start + i + 2}>
                 <td class="key">
