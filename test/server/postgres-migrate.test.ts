@@ -47,6 +47,7 @@ describe('PostgreSQL migrations', () => {
       'schema_migrations',
       'segments',
       'tenants',
+      'usage_days',
     ]);
     // A second start finds nothing to do.
     expect(await migratePostgres(p)).toEqual({ applied: [], current: LATEST });

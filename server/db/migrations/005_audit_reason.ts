@@ -1,6 +1,5 @@
 import type { Migration } from '../migrate.js';
 
-// Version 5, not 4: 4 is the usage table (versions apply in order; a gap is allowed).
 // Why a change was made, when the writer said (the console's break-glass
 // requires one; any REST write may send X-Change-Reason). NULL: not given.
 export const m005AuditReason: Migration = {

@@ -1,6 +1,6 @@
 import type { PgMigration } from '../migrate.js';
 
-// As SQLite's migration 5 (2 is the usage table; a gap is allowed): the reason a writer gave for a change (X-Change-Reason), NULL when none.
+// As SQLite's migration 5: the reason a writer gave for a change (X-Change-Reason), NULL when none.
 export const pg003AuditReason: PgMigration = {
   version: 3,
   name: 'audit_reason',
