@@ -52,7 +52,8 @@ let flagsDir: string;
 beforeAll(async () => {
   if (CHROMIUM === undefined) throw new Error('Chromium is not installed: apt-get install -y chromium (scripts/ensure-chromium.sh does), or set FF_CHROMIUM');
   tmp = await tempDir('ff-console-e2e-');
-  ff = await startGitopsServer([bigTenant()]);
+  // Usage flushed often, so the list's "last evaluated" column fills in quickly.
+  ff = await startGitopsServer([bigTenant()], { FF_USAGE_FLUSH_MS: '100' });
   repo = await createGitRepo(join(tmp.path, 'flags-repo'), 'git@github.com:acme/flags.git');
   await cp(join(ROOT, 'flags', 'acme'), join(repo.path, 'flags', 'acme'), { recursive: true });
   repo.commit('Acme flags');
@@ -241,6 +242,30 @@ describe('the console', () => {
       return { status: put.status, code: ((await put.json()) as { error: { code: string } }).error.code };
     }, reader);
     expect(status).toEqual({ status: 403, code: 'FORBIDDEN' });
+    await context.close();
+  });
+
+  it('shows when each flag was last evaluated in the chosen environment, once the server reports usage', async () => {
+    const { context, page } = await signIn(reader);
+    expect(await page.locator('table.flags th').allTextContents()).toContain('Last evaluated here');
+    const cell = rowOf(page, 'free-shipping-threshold').locator('td').last();
+    expect(await cell.textContent()).toBe('never');
+    const evaluated = await ff.server.call('POST', '/v1/evaluate', { tenant: 'acme', token: reader, body: { flag_key: 'free-shipping-threshold', environment: 'production', context: { targetingKey: 'u-1' } } });
+    expect(evaluated.status).toBe(200);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.waitForSelector('table.flags tbody tr.row');
+          return cell.textContent();
+        },
+        { timeout: 15_000 },
+      )
+      .not.toBe('never');
+    // In another environment it was not evaluated.
+    await page.getByRole('group', { name: 'environment' }).getByRole('link', { name: 'staging' }).click();
+    await expect.poll(() => page.locator('table.flags th').nth(2).textContent()).toBe('staging');
+    expect(await cell.textContent()).toBe('never');
     await context.close();
   });
 
