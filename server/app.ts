@@ -9,6 +9,7 @@ import { ApiKeyIndex } from './auth/key-index.js';
 import { ConfigError, type ServerConfig } from './config.js';
 import { openDatabase, type Db } from './db/open.js';
 import { registerApiKeyRoutes } from './features/api-keys/routes.js';
+import { registerConsoleRoutes } from './features/console/routes.js';
 import { installCors } from './features/cors/cors.js';
 import { registerApplyRoutes } from './features/apply/routes.js';
 import { registerAuditRoutes } from './features/audit/routes.js';
@@ -227,6 +228,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   registerEvaluateRoutes(app, { index, observer });
   registerOfrepRoutes(app, { index, observer });
   registerStreamRoutes(app, { index, revisions: stores.revisions, metrics, heartbeatMs: config.streamHeartbeatMs, log: logger });
+  registerConsoleRoutes(app, { config });
   registerLiveIndex(app, { config, db, stores, listener, registry: metrics.registry, refresh: () => refresher.refresh() });
 
   app.addHook('onListen', async () => {
