@@ -9,6 +9,7 @@ import { ApiKeyIndex } from './auth/key-index.js';
 import { ConfigError, type ServerConfig } from './config.js';
 import { openDatabase, type Db } from './db/open.js';
 import { registerApiKeyRoutes } from './features/api-keys/routes.js';
+import { registerConsoleRoutes } from './features/console/routes.js';
 import { installCors } from './features/cors/cors.js';
 import { registerApplyRoutes } from './features/apply/routes.js';
 import { registerAuditRoutes } from './features/audit/routes.js';
@@ -23,6 +24,8 @@ import { registerHealthRoutes } from './features/health/routes.js';
 import { registerSegmentRoutes } from './features/segments/routes.js';
 import { registerStreamRoutes } from './features/stream/routes.js';
 import { registerStateRoutes } from './features/state/routes.js';
+import { UsageRecorder } from './features/usage/usage-recorder.js';
+import { registerUsageRoutes } from './features/usage/routes.js';
 import type { StateListener } from './features/state/state-listener.js';
 import { createClientErrorHandler, frameworkErrorHandler, installClosingGuard, installErrorHandling } from './http/error-handler.js';
 import { installJsonBodyReader } from './http/json-body.js';
@@ -62,6 +65,8 @@ export interface FfContext {
   listener: StateListener;
   /** Exposure recording, metric events and results. */
   experiments: Experiments;
+  /** Counts served evaluations per flag; flushed in the background and when the app closes. */
+  usage: UsageRecorder;
   /** Loads (or reloads) every tenant into the in-memory indexes and marks the app ready. */
   loadIndexes(): Promise<void>;
   /** Resolves once the index load started at listen time has finished. */
@@ -108,6 +113,19 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   const listener = indexUpdater(index, refresher);
   const services = createServices(stores, listener);
   const experiments = createExperiments({ store: stores.experimentData, index, config, onError: (err, what) => logger.error({ err }, what) });
+  const usage = new UsageRecorder({
+    store: stores.usage,
+    flushMs: config.usageFlushMs,
+    retentionDays: config.usageRetentionDays,
+    flushed: (increments) => {
+      metrics.usageFlushes.inc({ result: 'ok' });
+      for (const i of increments) metrics.flagEvaluations.inc({ tenant: i.tenant, environment: i.environment, flag: i.flag }, i.count);
+    },
+    failed: (err) => {
+      metrics.usageFlushes.inc({ result: 'error' });
+      logger.warn({ err }, 'flushing usage counts failed; they are kept for the next flush');
+    },
+  });
 
   const app = Fastify<RawServerDefault>({
     loggerInstance: logger,
@@ -146,6 +164,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     metrics,
     listener,
     experiments,
+    usage,
     loadIndexes: () => (loading = load()),
     whenReady: () => loading ?? (loading = loadInBackground()),
     refreshFromDatabase: () => refresher.refresh(),
@@ -164,7 +183,8 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   installRequestHooks(app, metrics, logger);
   installSecurityHeaders(app);
   installClosingGuard(app);
-  registerAuthentication(app, { verifyJwt: createJwtVerifier(config), keys });
+  // Until the index has loaded, no tenant is known to be missing: the routes answer 503 themselves.
+  registerAuthentication(app, { verifyJwt: createJwtVerifier(config), keys, tenantExists: (t) => !index.ready || index.entry(t) !== undefined });
   installCors(app, { index });
   await app.register(swagger, {
     // Name shared schemas after their title (Flag, Segment, Environment) rather than def-N.
@@ -207,24 +227,29 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   registerApiKeyRoutes(app, { service: services.apiKeys, stores, config });
   registerAuditRoutes(app, { audit: stores.audit, config });
   registerStateRoutes(app, { stores });
+  registerUsageRoutes(app, { usage: stores.usage });
   registerApplyRoutes(app, { stores, listener, config });
   // Everything that learns from served evaluations, called once per request.
-  const observer = composeObservers([metricsObserver(metrics), experiments.recorder.observer()]);
+  const observer = composeObservers(config.usage ? [metricsObserver(metrics), usage, experiments.recorder.observer()] : [metricsObserver(metrics), experiments.recorder.observer()]);
   registerEvaluateRoutes(app, { index, observer });
   registerOfrepRoutes(app, { index, observer });
   registerExperimentRoutes(app, { index, service: experiments.service });
   registerStreamRoutes(app, { index, revisions: stores.revisions, metrics, heartbeatMs: config.streamHeartbeatMs, log: logger });
+  registerConsoleRoutes(app, { config });
   registerLiveIndex(app, { config, db, stores, listener, registry: metrics.registry, refresh: () => refresher.refresh() });
 
   app.addHook('onListen', async () => {
     // Listening first, then loading: liveness answers while a large index builds.
     loading ??= loadInBackground();
     experiments.start();
+    usage.start();
   });
   app.addHook('onClose', async () => {
     index.stop();
     await loading?.catch(() => {});
     await experiments.close().catch((err: unknown) => logger.error({ err }, 'writing the last experiment exposures failed'));
+    // The last counts of this process, before the database closes.
+    await usage.stop();
     db.close();
     await new Promise<void>((resolve) => logger.flush(() => resolve()));
   });

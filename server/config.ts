@@ -45,6 +45,24 @@ export interface ServerConfig {
   exposureFlushMs: number;
   /** Metric events and exposures older than this many days are deleted. */
   eventsRetentionDays: number;
+  /** Count evaluations per flag for the usage table (default on; off: no usage for lint and safe delete). */
+  usage: boolean;
+  /** How often each process adds its in-memory evaluation counts to the usage table (ms; also at shutdown). */
+  usageFlushMs: number;
+  /** Days of usage rows kept (older days are purged once a day). */
+  usageRetentionDays: number;
+  /** A flag evaluated within this many days is in use: deleting it needs allow_delete_in_use. */
+  deleteInUseDays: number;
+  /** Console sign-in with the identity provider of `jwks` (authorization code + PKCE); null: bearer token only. */
+  consoleOidc: ConsoleOidcConfig | null;
+}
+
+/** What the console needs to send people to the identity provider: its issuer (discovery) and the console's client. */
+export interface ConsoleOidcConfig {
+  issuer: string;
+  clientId: string;
+  /** Space-separated scopes the console asks the provider for. */
+  scope: string;
 }
 
 export class ConfigError extends Error {
@@ -82,8 +100,17 @@ const envSchema = {
     FF_STREAM_HEARTBEAT_MS: { type: 'integer', minimum: 50, maximum: 600_000, default: 15_000 },
     FF_EXPOSURE_FLUSH_MS: { type: 'integer', minimum: 10, maximum: 600_000, default: 1_000 },
     FF_EVENTS_RETENTION_DAYS: { type: 'integer', minimum: 1, maximum: 3650, default: 90 },
+    FF_CONSOLE_OIDC_CLIENT_ID: { type: 'string', default: '' },
+    FF_CONSOLE_OIDC_SCOPE: { type: 'string', minLength: 1, default: 'openid' },
+    FF_USAGE: { type: 'string', enum: ['', '0', '1', 'true', 'false'], default: '1' },
+    FF_USAGE_FLUSH_MS: { type: 'integer', minimum: 50, maximum: 600_000, default: 10_000 },
+    FF_USAGE_RETENTION_DAYS: { type: 'integer', minimum: 30, maximum: 3650, default: 400 },
+    FF_DELETE_IN_USE_DAYS: { type: 'integer', minimum: 1, maximum: 365, default: 7 },
   },
 } as const;
+
+/** The names `loadConfig` reads: deployment files are checked against them (a misspelt name would be ignored). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.properties);
 
 interface RawEnv {
   FF_HOST: string;
@@ -111,6 +138,12 @@ interface RawEnv {
   FF_STREAM_HEARTBEAT_MS: number;
   FF_EXPOSURE_FLUSH_MS: number;
   FF_EVENTS_RETENTION_DAYS: number;
+  FF_CONSOLE_OIDC_CLIENT_ID: string;
+  FF_CONSOLE_OIDC_SCOPE: string;
+  FF_USAGE: string;
+  FF_USAGE_FLUSH_MS: number;
+  FF_USAGE_RETENTION_DAYS: number;
+  FF_DELETE_IN_USE_DAYS: number;
 }
 
 // Environment values are strings: this Ajv instance (and only this one) coerces.
@@ -191,6 +224,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
       throw error;
     }
   }
+  let consoleOidc: ConsoleOidcConfig | null = null;
+  if (v.FF_CONSOLE_OIDC_CLIENT_ID !== '') {
+    // The console signs in where the server verifies: the provider whose tokens FF_JWKS_URL checks.
+    if (jwks === null) throw new ConfigError('FF_CONSOLE_OIDC_CLIENT_ID requires FF_JWKS_URL, FF_JWT_ISSUER and FF_JWT_AUDIENCE');
+    if (!/^https?:\/\//.test(jwks.issuer)) throw new ConfigError('FF_CONSOLE_OIDC_CLIENT_ID requires FF_JWT_ISSUER to be the provider\'s http(s) issuer URL');
+    consoleOidc = { issuer: jwks.issuer, clientId: v.FF_CONSOLE_OIDC_CLIENT_ID, scope: v.FF_CONSOLE_OIDC_SCOPE };
+  }
   if (v.FF_DEFAULT_PAGE_SIZE > v.FF_MAX_PAGE_SIZE) {
     throw new ConfigError('FF_DEFAULT_PAGE_SIZE must not exceed FF_MAX_PAGE_SIZE');
   }
@@ -219,5 +259,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     streamHeartbeatMs: v.FF_STREAM_HEARTBEAT_MS,
     exposureFlushMs: v.FF_EXPOSURE_FLUSH_MS,
     eventsRetentionDays: v.FF_EVENTS_RETENTION_DAYS,
+    consoleOidc,
+    usage: v.FF_USAGE !== '0' && v.FF_USAGE !== 'false',
+    usageFlushMs: v.FF_USAGE_FLUSH_MS,
+    usageRetentionDays: v.FF_USAGE_RETENTION_DAYS,
+    deleteInUseDays: v.FF_DELETE_IN_USE_DAYS,
   };
 }

@@ -9,6 +9,7 @@ import type { DocumentStore } from './features/documents/types.js';
 import { SqliteRevisionStore, type RevisionStore } from './features/state/revision-store.js';
 import { SqliteTenantStore, type TenantStore } from './features/state/tenant-store.js';
 import { SqliteIdempotencyStore, type IdempotencyStore } from './idempotency/idempotency-store.js';
+import { SqliteUsageStore, type UsageStore } from './features/usage/usage-store.js';
 
 export interface Stores {
   tenants: TenantStore;
@@ -22,6 +23,8 @@ export interface Stores {
   idempotency: IdempotencyStore;
   /** Exposures, metric events, allocations (asynchronous). */
   experimentData: ExperimentDataStore;
+  /** Evaluation counts per flag and day (asynchronous: written in the background, never inside a state transaction). */
+  usage: UsageStore;
   /**
    * Runs `fn` in ONE write transaction (BEGIN IMMEDIATE: takes the write lock
    * up front, so two processes never deadlock upgrading a read lock).
@@ -84,6 +87,7 @@ export function createStores(db: Db): Stores {
     apiKeys: new SqliteApiKeyStore(db),
     idempotency: new SqliteIdempotencyStore(db),
     experimentData: new SqliteExperimentDataStore(db),
+    usage: new SqliteUsageStore(db),
     transaction,
     read: (fn) => (depth > 0 ? fn() : db.transaction(fn).deferred()),
     afterCommit: (fn) => {

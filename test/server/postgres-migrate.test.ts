@@ -8,6 +8,10 @@ import { PG_MIGRATIONS } from '../../server/db/postgres/migrations/index.js';
 import { openPostgresPool } from '../../server/db/postgres/pool.js';
 import { createTestDatabase } from '../support/postgres.js';
 
+/** Every step this build ships, and the newest: what a fresh database ends at. */
+const VERSIONS = PG_MIGRATIONS.map((m) => m.version);
+const LATEST = VERSIONS.at(-1)!;
+
 const pools: pg.Pool[] = [];
 function pool(url: string): pg.Pool {
   const p = openPostgresPool(url, { max: 3, applicationName: 'ff-migrate-test' });
@@ -26,10 +30,6 @@ async function tables(p: pg.Pool): Promise<string[]> {
 }
 
 const now = '2026-01-01T00:00:00.000Z';
-/** Every version this build ships, and the newest: migrations are added, so no test names them one by one. */
-const VERSIONS = PG_MIGRATIONS.map((m) => m.version);
-const LATEST = Math.max(...VERSIONS);
-const recorded = VERSIONS.map((version) => ({ version }));
 
 describe('PostgreSQL migrations', () => {
   it('create the SQLite schema on a fresh database, once', async () => {
@@ -51,6 +51,7 @@ describe('PostgreSQL migrations', () => {
       'schema_migrations',
       'segments',
       'tenants',
+      'usage_days',
     ]);
     // A second start finds nothing to do.
     expect(await migratePostgres(p)).toEqual({ applied: [], current: LATEST });
@@ -113,9 +114,9 @@ describe('PostgreSQL migrations', () => {
     const replicas = [0, 1, 2, 3].map(() => pool(db.url));
     const results = await Promise.all(replicas.map((p) => migratePostgres(p)));
     expect(results.map((r) => r.current)).toEqual([LATEST, LATEST, LATEST, LATEST]);
-    expect(results.flatMap((r) => r.applied).sort((a, b) => a - b)).toEqual(VERSIONS);
+    expect(results.flatMap((r) => r.applied)).toEqual(VERSIONS);
     const { rows } = await replicas[0]!.query('SELECT version FROM schema_migrations ORDER BY version');
-    expect(rows).toEqual(recorded);
+    expect(rows).toEqual(VERSIONS.map((version) => ({ version })));
   });
 
   it('waits for the lock another replica holds, then finds the schema and applies nothing twice', async () => {
@@ -142,13 +143,14 @@ describe('PostgreSQL migrations', () => {
       expect(await tables(p)).toEqual([]);
       // Meanwhile this "replica" migrates under the lock it holds.
       await holder.query('BEGIN');
-      await holder.query(PG_MIGRATIONS[0]!.sql);
       await holder.query("CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL)");
-      await holder.query('INSERT INTO schema_migrations VALUES (1, $1, $2)', [PG_MIGRATIONS[0]!.name, now]);
+      for (const m of PG_MIGRATIONS) {
+        await holder.query(m.sql);
+        await holder.query('INSERT INTO schema_migrations VALUES ($1, $2, $3)', [m.version, m.name, now]);
+      }
       await holder.query('COMMIT');
       await holder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
-      // It finds the first step done and applies only the later ones.
-      expect(await waiting).toEqual({ applied: VERSIONS.slice(1), current: LATEST });
+      expect(await waiting).toEqual({ applied: [], current: LATEST });
     } finally {
       holder.release();
     }
@@ -157,10 +159,10 @@ describe('PostgreSQL migrations', () => {
   it('a failing step leaves nothing of itself and releases the lock', async () => {
     const db = await createTestDatabase();
     const p = pool(db.url);
-    const broken: PgMigration = { version: LATEST + 100, name: 'broken', sql: 'CREATE TABLE half_done (x int); SELECT 1 / 0;' };
-    await expect(migratePostgres(p, [...PG_MIGRATIONS, broken])).rejects.toThrow(new RegExp(`migration ${LATEST + 100} \\(broken\\) failed: division by zero`));
+    const broken: PgMigration = { version: LATEST + 1, name: 'broken', sql: 'CREATE TABLE half_done (x int); SELECT 1 / 0;' };
+    await expect(migratePostgres(p, [...PG_MIGRATIONS, broken])).rejects.toThrow(new RegExp(`migration ${LATEST + 1} \\(broken\\) failed: division by zero`));
     const { rows } = await p.query('SELECT version FROM schema_migrations ORDER BY version');
-    expect(rows).toEqual(recorded);
+    expect(rows).toEqual(VERSIONS.map((version) => ({ version })));
     expect(await tables(p)).not.toContain('half_done');
     const free = await p.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [MIGRATION_LOCK_KEY]);
     expect(free.rows[0]?.ok).toBe(true);

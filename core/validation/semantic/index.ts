@@ -25,11 +25,11 @@ export function checkSemantics<O>(model: SemanticModel<O>, describe: Describe<O>
   };
   const environmentKeys = model.environments && new Set(model.environments.map((e) => e.value.key));
   for (const flag of model.flags) checkFlag(flag, { environmentKeys, conditions: conditionScope }, findings);
-  checkPrerequisites(model.flags, findings);
+  checkPrerequisites(model.flags, findings, model.knownFlags);
   for (const segment of model.segments) checkSegment(segment, conditionScope, findings);
   if (model.experiments !== undefined && model.experiments.length > 0) {
     checkDuplicateKeys(model.experiments, 'EXPERIMENT_DUPLICATE_KEY', 'experiment', findings);
-    const flags = model.allFlags ?? new Map(model.flags.map((f) => [f.value.key, f.value]));
+    const flags = model.knownFlags ?? new Map(model.flags.map((f) => [f.value.key, f.value]));
     checkExperiments(model.experiments, { flags, environmentKeys }, findings);
   }
   return findings.issues;

@@ -26,10 +26,13 @@ export interface SemanticModel<O> {
    * (an incremental check of what a write changed); default: the keys of `segments`.
    */
   knownSegmentKeys?: ReadonlySet<string>;
+  /**
+   * Every flag of the tenant by key, when `flags` holds only some of them:
+   * prerequisites and experiments resolve against these; default: `flags`.
+   */
+  knownFlags?: ReadonlyMap<string, Flag>;
   /** Shape-valid experiments (absent: none to check). */
   experiments?: Located<Experiment, O>[];
-  /** Every flag of the tenant, when `flags` holds only some of them (experiments look theirs up here). */
-  allFlags?: ReadonlyMap<string, Flag>;
 }
 
 export interface SemanticIssue<O> extends Issue {

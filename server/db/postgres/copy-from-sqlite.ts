@@ -36,7 +36,7 @@ export const COPIED_TABLES: readonly TableSpec[] = [
   { name: 'revisions', columns: ['tenant', 'revision', 'ts', 'actor', 'source', 'commit_sha', 'commit_meta', 'changes'], order: 'tenant, revision', pgOrder: 'tenant COLLATE "C", revision', identity: false },
   {
     name: 'audit',
-    columns: ['id', 'tenant', 'ts', 'actor', 'source', 'environment', 'resource', 'key', 'action', 'before', 'after', 'revision', 'commit_sha', 'request_id'],
+    columns: ['id', 'tenant', 'ts', 'actor', 'source', 'environment', 'resource', 'key', 'action', 'before', 'after', 'revision', 'commit_sha', 'request_id', 'reason'],
     order: 'id',
     pgOrder: 'id',
     identity: true,
@@ -53,6 +53,14 @@ export const COPIED_TABLES: readonly TableSpec[] = [
     columns: ['tenant', 'actor', 'route', 'key', 'request_hash', 'status', 'headers', 'body', 'created_at'],
     order: 'tenant, actor, route, key',
     pgOrder: 'tenant COLLATE "C", actor COLLATE "C", route COLLATE "C", key COLLATE "C"',
+    identity: false,
+  },
+  // Usage is no tenant's state, but safe deletes are judged by it: a migrated server must not forget what is evaluated.
+  {
+    name: 'usage_days',
+    columns: ['tenant', 'environment', 'flag', 'day', 'count', 'last_at'],
+    order: 'tenant, environment, flag, day',
+    pgOrder: 'tenant, environment, flag, day',
     identity: false,
   },
 ];

@@ -7,6 +7,7 @@ import { PgExperimentDataStore } from './experiment-data-store.js';
 import { PgIdempotencyStore } from './idempotency-store.js';
 import { PgRevisionStore } from './revision-store.js';
 import { PgTenantStore } from './tenant-store.js';
+import { PgUsageStore } from './usage-store.js';
 
 /** The PostgreSQL stores, one per table family, all on one PgDatabase (pool + current transaction). */
 export interface PgStores {
@@ -20,6 +21,7 @@ export interface PgStores {
   apiKeys: PgApiKeyStore;
   idempotency: PgIdempotencyStore;
   experimentData: PgExperimentDataStore;
+  usage: PgUsageStore;
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   read<T>(fn: () => Promise<T>): Promise<T>;
   afterCommit(fn: () => void): void;
@@ -37,6 +39,7 @@ export function createPgStores(pg: PgDatabase): PgStores {
     apiKeys: new PgApiKeyStore(pg),
     idempotency: new PgIdempotencyStore(pg),
     experimentData: new PgExperimentDataStore(pg),
+    usage: new PgUsageStore(pg),
     transaction: (fn) => pg.transaction(fn),
     read: (fn) => pg.read(fn),
     afterCommit: (fn) => pg.afterCommit(fn),

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { jwtRoute } from '../../auth/route-auth.js';
+import { jwtReadRoute } from '../../auth/route-auth.js';
 import type { ServerConfig } from '../../config.js';
 import { decodeCursor, page } from '../../http/cursor.js';
 import { tenantOf } from '../../http/request-context.js';
@@ -28,6 +28,7 @@ const auditItem = {
       ],
     },
     request_id: { type: ['string', 'null'] },
+    reason: { type: ['string', 'null'], description: 'Why, when the writer said (the X-Change-Reason header of a REST write).' },
   },
 };
 
@@ -49,11 +50,12 @@ const toItem = (r: AuditRecord) => ({
   // Git rows: {sha, author, email, message, branch, remote_url, committed_at, dirty}, for commit links.
   commit: r.commit ? wireCommitOf(r.commit) : r.commitSha ? { sha: r.commitSha } : null,
   request_id: r.requestId,
+  reason: r.reason,
 });
 
 export function registerAuditRoutes(app: FastifyInstance, deps: { audit: AuditStore; config: ServerConfig }): void {
   app.get<{ Querystring: AuditQuerystring }>('/v1/audit', {
-    config: { auth: jwtRoute('audit:read') },
+    config: { auth: jwtReadRoute('audit:read') },
     schema: {
       tags: ['audit'],
       summary: 'The audit trail, newest first (keyset-paginated)',

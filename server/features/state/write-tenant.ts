@@ -78,6 +78,12 @@ export interface TenantWrite {
   /** Refuse (409 STALE_PLAN) unless the plan computed now has this plan_hash (the reviewed plan). */
   expectedPlanHash?: string;
   dryRun?: boolean;
+  /**
+   * Sees the plan once it is computed (and its hash checked), before anything
+   * is written: may add risks (they are not part of plan_hash) or refuse by
+   * throwing. `current` is the state the plan was computed against.
+   */
+  review?: (plan: Plan, current: TenantState) => Plan;
   /** How an invalid result is refused: the code, and the document a REST write submitted. */
   invalid: { code: ApiErrorCode; focus?: Focus };
 }
@@ -121,7 +127,7 @@ export function writeTenant(stores: Stores, listener: StateListener, w: TenantWr
       candidates = candidates?.flag === undefined ? undefined : { flag: candidates.flag };
     }
     const duplicates = candidates === undefined && hasDuplicateKeys(next);
-    const plan = computePlan({
+    const computed = computePlan({
       tenant,
       current: base.state,
       desired: next,
@@ -135,7 +141,8 @@ export function writeTenant(stores: Stores, listener: StateListener, w: TenantWr
       // Every document the plan hashes is a value from here on (it is written, then held by the index).
       hashOf: documentHash,
     });
-    if (w.expectedPlanHash !== undefined && w.expectedPlanHash !== plan.plan_hash) throw planChangedError(w.expectedPlanHash, plan);
+    if (w.expectedPlanHash !== undefined && w.expectedPlanHash !== computed.plan_hash) throw planChangedError(w.expectedPlanHash, computed);
+    const plan = w.review ? w.review(computed, base.state) : computed;
 
     // The tenant's name is checked by the request schema and compiled into nothing: renaming needs no re-validation.
     const change = stateChangeOf(plan.changes, duplicates);

@@ -15,9 +15,9 @@ export interface GitopsServer {
   close(): Promise<void>;
 }
 
-/** `tenants`: states stored before the server starts (source seed), e.g. the example repository. */
-export async function startGitopsServer(tenants: TenantState[] = []): Promise<GitopsServer> {
-  const server = await startTestServer({ tenants });
+/** `tenants`: states stored before the server starts (source seed), e.g. the example repository; `env`: more server configuration. */
+export async function startGitopsServer(tenants: TenantState[] = [], env: Record<string, string> = {}): Promise<GitopsServer> {
+  const server = await startTestServer({ tenants, env });
   return {
     server,
     url: server.url,

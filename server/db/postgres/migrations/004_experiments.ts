@@ -1,12 +1,12 @@
 import type { PgMigration } from '../migrate.js';
 import { documentTable } from './001_initial.js';
 
-// The SQLite migration 005 for PostgreSQL: experiments as documents, their
+// The SQLite migration 006 for PostgreSQL: experiments as documents, their
 // exposures, metric events and allocations (see that migration for what each
 // holds). Times are epoch milliseconds (bigint: the pool parses int8 to a JS
 // number); keys collate "C" as everywhere else.
-export const pg003Experiments: PgMigration = {
-  version: 3,
+export const pg004Experiments: PgMigration = {
+  version: 4,
   name: 'experiments',
   sql: `
 ${documentTable('experiments')}

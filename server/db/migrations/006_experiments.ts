@@ -11,8 +11,8 @@ import type { Migration } from '../migrate.js';
 // Times here are epoch milliseconds (INTEGER): they are compared and
 // subtracted in the results' SQL, never shown as stored.
 // The audit table is rebuilt because its CHECK constraint lists the resources.
-export const m005Experiments: Migration = {
-  version: 5,
+export const m006Experiments: Migration = {
+  version: 6,
   name: 'experiments',
   sql: `
 CREATE TABLE experiments (
@@ -92,9 +92,10 @@ CREATE TABLE audit_new (
   after       TEXT,
   revision    INTEGER,
   commit_sha  TEXT,
-  request_id  TEXT
+  request_id  TEXT,
+  reason      TEXT
 );
-INSERT INTO audit_new SELECT id, tenant, ts, actor, source, environment, resource, key, action, before, after, revision, commit_sha, request_id FROM audit;
+INSERT INTO audit_new SELECT id, tenant, ts, actor, source, environment, resource, key, action, before, after, revision, commit_sha, request_id, reason FROM audit;
 DROP TABLE audit;
 ALTER TABLE audit_new RENAME TO audit;
 CREATE INDEX audit_tenant_ts ON audit (tenant, ts);
