@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ExposuresUpload, MetricEventsRequest } from '../../../core/model/schema-types.js';
 import { schemasDir } from '../../../core/validation/index.js';
-import { evaluationRoute, jwtRoute } from '../../auth/route-auth.js';
+import { evaluationRoute, jwtReadRoute } from '../../auth/route-auth.js';
 import { tenantOf } from '../../http/request-context.js';
 import { errorResponses } from '../../http/schemas.js';
 import type { EvaluationIndex } from '../../index/evaluation-index.js';
@@ -73,7 +73,7 @@ export function registerExperimentRoutes(app: FastifyInstance, deps: { index: Ev
   });
 
   app.get<{ Params: { key: string } }>('/v1/experiments/:key/results', {
-    config: { auth: jwtRoute('flags:read') },
+    config: { auth: jwtReadRoute('flags:read') },
     schema: {
       tags: ['experiments'],
       summary: "An experiment's results: per variant, effects with 95% and always-valid intervals, p-values, the sample-ratio check, per allocation period",
