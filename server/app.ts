@@ -63,7 +63,7 @@ export interface FfContext {
   /** Resolves once the index load started at listen time has finished. */
   whenReady(): Promise<void>;
   /** Reloads whatever another process changed in the database (the live-index watcher calls this). */
-  refreshFromDatabase(): RefreshReport;
+  refreshFromDatabase(): Promise<RefreshReport>;
   /** Makes the stored state of every tenant in `dir` equal to its files (source `seed`). */
   seed(dir: string): Promise<SeedReport>;
 }

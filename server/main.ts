@@ -56,7 +56,7 @@ async function seedDatabase(dbPath: string, dir: string, opts: { onlyIfEmpty?: b
   const db = openDatabase(dbPath);
   try {
     const stores = createStores(db);
-    if (opts.onlyIfEmpty === true && stores.tenants.list().length > 0) return undefined;
+    if (opts.onlyIfEmpty === true && (await stores.tenants.list()).length > 0) return undefined;
     // No in-memory index to update here: a running server on the same file
     // notices this process's commit and reloads the tenants it changed.
     return await seedFromDirectory(stores, { stateCommitted: () => {}, keysCommitted: () => {} }, dir);

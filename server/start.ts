@@ -26,7 +26,7 @@ export async function startServer(config: ServerConfig, deps: AppDeps = {}): Pro
     // flags directory. A watched directory is the source of truth, so the
     // first-start seed from FF_SEED_DIR only runs without one.
     await app.live.start();
-    if (config.watchDir === null && app.ff.stores.tenants.list().length === 0) {
+    if (config.watchDir === null && (await app.ff.stores.tenants.list()).length === 0) {
       if (existsSync(config.seedDir)) {
         const report = await app.ff.seed(config.seedDir);
         seeded = { dir: config.seedDir, tenants: report.tenants.length };

@@ -24,7 +24,7 @@ export interface LiveIndexDeps {
   metrics: WatchMetrics;
   log: FastifyBaseLogger;
   /** Reloads whatever the database holds that the in-memory indexes do not (app.ff.refreshFromDatabase). */
-  refresh(): RefreshReport;
+  refresh(): Promise<RefreshReport>;
 }
 
 /**
@@ -83,8 +83,8 @@ export class LiveIndex {
     await this.scheduler?.stop();
   }
 
-  private reloadFromDatabase(trigger: CheckTrigger): void {
-    const report = this.deps.refresh();
+  private async reloadFromDatabase(trigger: CheckTrigger): Promise<void> {
+    const report = await this.deps.refresh();
     if (report.state.length === 0 && report.keys.length === 0) return;
     this.deps.metrics.dbReloads.inc({ trigger });
     this.deps.log.info({ trigger, tenants: report.state, keys: report.keys }, 'reloaded what another process committed');

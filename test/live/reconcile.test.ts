@@ -50,15 +50,15 @@ describe('reconcileDirectory', () => {
       ['alpha', 'applied', 1],
       ['bravo', 'applied', 1],
     ]);
-    const audit = stores.audit.query('alpha', { limit: 10 });
+    const audit = await stores.audit.query('alpha', { limit: 10 });
     expect(audit.map((a) => [a.actor, a.source, a.key])).toEqual([['watch', 'seed', 'checkout'], ['watch', 'seed', 'production']]);
-    const row = stores.flags.all('alpha')[0];
+    const row = (await stores.flags.all('alpha'))[0];
     expect(row?.managedBy).toBe('git');
-    const revision = stores.revisions.since('alpha', 0, 10)[0];
+    const revision = (await stores.revisions.since('alpha', 0, 10))[0];
     expect(revision).toMatchObject({ actor: 'watch', source: 'seed', commit: null });
     // The same files again: nothing to do, no revision.
     expect((await reconcile()).tenants.map((t) => t.outcome)).toEqual(['unchanged', 'unchanged']);
-    expect(stores.tenants.get('alpha')?.revision).toBe(1);
+    expect((await stores.tenants.get('alpha'))?.revision).toBe(1);
   });
 
   it('an error in one tenant’s files keeps that tenant; the others apply; deletions follow the files', async () => {
@@ -71,7 +71,7 @@ describe('reconcileDirectory', () => {
     expect(alpha?.errors[0]?.file).toMatch(/alpha\/flags\.yaml$/);
     expect(alpha?.errors[0]?.line).toBeGreaterThan(0);
     expect(result.tenants.find((t) => t.tenant === 'bravo')).toMatchObject({ outcome: 'applied', revision: 2 });
-    expect(readTenantState(stores, 'alpha')?.state.flags[0]?.environments?.production?.enabled).toBe(true);
+    expect((await readTenantState(stores, 'alpha'))?.state.flags[0]?.environments?.production?.enabled).toBe(true);
 
     const status = new WatchStatus(flags);
     status.record(result);
@@ -85,7 +85,7 @@ describe('reconcileDirectory', () => {
     write('bravo/flags.yaml', 'version: 1\nflags: []\n');
     const after = await reconcile();
     expect(after.tenants.find((t) => t.tenant === 'bravo')).toMatchObject({ outcome: 'applied', changes: 1 });
-    expect(stores.flags.all('bravo')).toEqual([]);
+    expect(await stores.flags.all('bravo')).toEqual([]);
   });
 
   it('an error no tenant owns blocks every tenant; a missing directory too', async () => {
@@ -97,7 +97,7 @@ describe('reconcileDirectory', () => {
     status.record(await reconcile());
     status.record(gone);
     expect(status.view('alpha')).toMatchObject({ state: 'failed', last_attempt: { outcome: 'blocked' } });
-    expect(stores.tenants.get('alpha')?.revision).toBe(2);
+    expect((await stores.tenants.get('alpha'))?.revision).toBe(2);
   });
 });
 

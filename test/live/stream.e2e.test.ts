@@ -28,7 +28,7 @@ describe('GET /v1/stream (server-sent events) across processes', () => {
     launcher = buildLauncher();
     dir = mkdtempSync(path.join(tmpdir(), 'ff-live-'));
     const dbPath = path.join(dir, 'ff.db');
-    applyStates(dbPath, [ALPHA, BRAVO]);
+    await applyStates(dbPath, [ALPHA, BRAVO]);
     const env = { FF_DB_PATH: dbPath, FF_SEED_DIR: path.join(dir, 'no-seed'), FF_STREAM_HEARTBEAT_MS: '200' };
     [a, b] = await Promise.all([startServer(launcher.main, 'A', env), startServer(launcher.main, 'B', env)]);
     alphaToken = await adminToken(['alpha']);

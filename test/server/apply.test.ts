@@ -73,7 +73,7 @@ describe('POST /v1/apply and GET /v1/state', () => {
       'create flag:theme',
     ]);
     expect(await fingerprint(s)).toEqual(before);
-    expect(s.app.ff.stores.tenants.get('alpha')).toBeUndefined();
+    expect(await s.app.ff.stores.tenants.get('alpha')).toBeUndefined();
   });
 
   it('the first apply creates the tenant and performs exactly the dry run’s plan, one git audit row per change with the commit', async () => {
@@ -287,7 +287,7 @@ describe('POST /v1/apply and GET /v1/state', () => {
       expect(r.status).toBe(500);
       expect(r.json.error).toEqual({ code: 'INTERNAL', message: 'internal error', details: [] });
       expect(await fingerprint(s)).toEqual(before);
-      expect(s.app.ff.stores.environments.get('alpha', 'staging')).toBeUndefined();
+      expect(await s.app.ff.stores.environments.get('alpha', 'staging')).toBeUndefined();
       const evaluated = await s.call('POST', '/v1/evaluate', { body: { flag_key: 'banner-text', environment: 'production', context: { targetingKey: 'u1' } } });
       expect(evaluated.json.revision).toBe(revision);
     } finally {

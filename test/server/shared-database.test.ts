@@ -36,20 +36,20 @@ describe('two servers sharing one database file', () => {
     expect((await evaluate(b)).json.revision).toBe(1);
     expect((await evaluate(b, key)).status).toBe(401);
 
-    const report = b.app.ff.refreshFromDatabase();
+    const report = await b.app.ff.refreshFromDatabase();
     expect(report).toEqual({ state: ['alpha'], keys: ['alpha'] });
     expect((await evaluate(b)).json).toMatchObject({ value: 'Welcome', reason: 'DISABLED', revision: 2 });
     expect((await evaluate(b, key)).status).toBe(200);
     // Nothing changed since: nothing is reloaded.
-    expect(b.app.ff.refreshFromDatabase()).toEqual({ state: [], keys: [] });
+    expect(await b.app.ff.refreshFromDatabase()).toEqual({ state: [], keys: [] });
   });
 
   it('a revocation through one is honoured by the other after a refresh', async () => {
     const created = (await a.call('POST', '/v1/api-keys', { body: { name: 'revoke-me', environment: 'production' } })).json;
-    b.app.ff.refreshFromDatabase();
+    await b.app.ff.refreshFromDatabase();
     expect((await evaluate(b, created.key)).status).toBe(200);
     await a.call('DELETE', `/v1/api-keys/${created.id}`);
-    b.app.ff.refreshFromDatabase();
+    await b.app.ff.refreshFromDatabase();
     expect((await evaluate(b, created.key)).status).toBe(401);
   });
 });

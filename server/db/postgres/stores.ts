@@ -19,7 +19,7 @@ export interface PgStores {
   idempotency: PgIdempotencyStore;
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   read<T>(fn: () => Promise<T>): Promise<T>;
-  afterCommit(fn: () => void): void;
+  afterCommit(fn: () => void | Promise<void>): void;
 }
 
 export function createPgStores(pg: PgDatabase): PgStores {

@@ -24,8 +24,8 @@ export interface ApplyResponse {
 }
 
 /** POST /v1/plan: what applying `body` would do now, as POST /v1/apply computes it; deletions are planned, never refused. */
-export function planDesiredState(stores: Stores, listener: StateListener, ctx: WriteContext, tenant: string, body: PlanRequest): { plan: Plan } {
-  const { plan } = applyDesiredState(stores, listener, ctx, tenant, { ...body, dry_run: true, allow_delete: true });
+export async function planDesiredState(stores: Stores, listener: StateListener, ctx: WriteContext, tenant: string, body: PlanRequest): Promise<{ plan: Plan }> {
+  const { plan } = await applyDesiredState(stores, listener, ctx, tenant, { ...body, dry_run: true, allow_delete: true });
   return { plan };
 }
 
@@ -35,9 +35,9 @@ export function planDesiredState(stores: Stores, listener: StateListener, ctx: W
  * audited with source `git` and the commit, every written resource marked as
  * managed by Git. `ctx` is the caller's (actor = the token's subject).
  */
-export function applyDesiredState(stores: Stores, listener: StateListener, ctx: WriteContext, tenant: string, body: ApplyRequest): ApplyResponse {
+export async function applyDesiredState(stores: Stores, listener: StateListener, ctx: WriteContext, tenant: string, body: ApplyRequest): Promise<ApplyResponse> {
   const gitCtx: WriteContext = { ...ctx, source: 'git', commit: body.commit ? commitMetaOf(body.commit) : null };
-  const result = replaceTenantState(stores, listener, gitCtx, desiredOf(tenant, body), {
+  const result = await replaceTenantState(stores, listener, gitCtx, desiredOf(tenant, body), {
     allowDelete: body.allow_delete ?? false,
     dryRun: body.dry_run ?? false,
     managedBy: 'git',

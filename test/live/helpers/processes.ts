@@ -72,12 +72,14 @@ export async function startServer(main: string, name: string, env: Record<string
 }
 
 /** Writes tenants into the SQLite file the way `seed`/apply do, from the test process (a writer of its own). */
-export function applyStates(dbPath: string, states: TenantState[]): ReplaceResult[] {
+export async function applyStates(dbPath: string, states: TenantState[]): Promise<ReplaceResult[]> {
   const db = openDatabase(dbPath);
   try {
     const stores = createStores(db);
     const ctx = { actor: 'live-test', source: 'seed' as const, requestId: null, commit: null, now: new Date().toISOString() };
-    return states.map((s) => replaceTenantState(stores, { stateCommitted: () => {}, keysCommitted: () => {} }, ctx, s, { allowDelete: true }));
+    const results: ReplaceResult[] = [];
+    for (const s of states) results.push(await replaceTenantState(stores, { stateCommitted: () => {}, keysCommitted: () => {} }, ctx, s, { allowDelete: true }));
+    return results;
   } finally {
     db.close();
   }

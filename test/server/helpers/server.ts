@@ -72,7 +72,7 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
   const app = await buildApp(config, { logDestination: destination, ...opts.deps });
   const ctx = { actor: 'test-seed', source: 'seed' as const, requestId: null, commit: null, now: new Date().toISOString() };
   for (const state of opts.tenants ?? []) {
-    replaceTenantState(app.ff.stores, app.ff.listener, ctx, state, { allowDelete: true });
+    await replaceTenantState(app.ff.stores, app.ff.listener, ctx, state, { allowDelete: true });
   }
   await app.listen({ host: '127.0.0.1', port: 0 });
   if (opts.awaitReady !== false) await app.ff.whenReady();
