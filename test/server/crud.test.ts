@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALPHA } from './helpers/fixtures.js';
+import { storeMatrix } from '../support/postgres.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 const flag = (key: string, extra: Record<string, unknown> = {}) => ({
@@ -10,10 +11,10 @@ const flag = (key: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-describe('REST CRUD (real port, real SQLite file)', () => {
+describe.each(storeMatrix())('REST CRUD (real port, real $store store)', ({ store }) => {
   let s: TestServer;
   beforeAll(async () => {
-    s = await startTestServer({ tenants: [ALPHA] });
+    s = await startTestServer({ tenants: [ALPHA], store });
   });
   afterAll(async () => s.close());
 
