@@ -41,6 +41,12 @@ export interface TestServer {
   /** An all-scopes token for tenant `alpha`. */
   adminToken: string;
   call(method: string, urlPath: string, call?: Call): Promise<Reply>;
+  /**
+   * Runs SQL on the server's own database, whichever store it is: written
+   * with PostgreSQL's $1, $2… placeholders (in order; SQLite gets ?).
+   * Returns the rows.
+   */
+  sql(query: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 
@@ -131,6 +137,16 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
     token,
     adminToken,
     call,
+    sql: async (query, params = []) => {
+      const pg = app.ff.postgres;
+      if (pg !== undefined) return (await pg.pool.query(query, params)).rows as Record<string, unknown>[];
+      const statement = app.ff.db.prepare(query.replace(/\$\d+/g, '?'));
+      if (!statement.reader) {
+        statement.run(...params);
+        return [];
+      }
+      return statement.all(...params) as Record<string, unknown>[];
+    },
     close: async () => {
       await app.close();
       await own?.drop();
