@@ -21,7 +21,7 @@ export interface OpenOptions extends PoolOptions {
  */
 export function isTransient(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return /Connection terminated|timeout expired|timeout exceeded when trying to connect/i.test(String((error as Error)?.message ?? ''));
+  if (typeof code !== 'string') return /Connection terminated|timeout expired|timeout exceeded when trying to connect|not queryable/i.test(String((error as Error)?.message ?? ''));
   return (
     ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code) ||
     code.startsWith('08') || // connection exceptions

@@ -87,7 +87,7 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
     },
   });
   const app = await buildApp(config, { logDestination: destination, ...opts.deps });
-  await app.ff.storeReady();
+  if ((opts.tenants ?? []).length > 0) await app.ff.storeReady();
   const ctx = { actor: 'test-seed', source: 'seed' as const, requestId: null, commit: null, now: new Date().toISOString() };
   for (const state of opts.tenants ?? []) {
     await replaceTenantState(app.ff.stores, app.ff.listener, ctx, state, { allowDelete: true });
