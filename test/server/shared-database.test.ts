@@ -1,19 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALPHA } from './helpers/fixtures.js';
+import { createTestDatabase, storeMatrix, type TestDatabase } from '../support/postgres.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
-// Two apps on ONE SQLite file, as two processes would be. The live index's
-// file watcher decides when to refresh; this checks what it calls.
-describe('two servers sharing one database file', () => {
+// Two apps on ONE database (a SQLite file, or a PostgreSQL database), as two
+// processes or replicas would be. The live index's watcher (file events,
+// or LISTEN/NOTIFY) decides when to refresh; this checks what it calls.
+describe.each(storeMatrix())('two servers sharing one $store database', ({ store }) => {
   let a: TestServer;
   let b: TestServer;
+  let database: TestDatabase | undefined;
   beforeAll(async () => {
-    a = await startTestServer({ tenants: [ALPHA] });
-    b = await startTestServer({ env: { FF_DB_PATH: a.config.dbPath } });
+    database = store === 'postgres' ? await createTestDatabase() : undefined;
+    a = await startTestServer({ tenants: [ALPHA], store, ...(database ? { database } : {}) });
+    b = await startTestServer({ env: { FF_DB_PATH: a.config.dbPath }, store, ...(database ? { database } : {}) });
   });
   afterAll(async () => {
     await b.close();
     await a.close();
+    await database?.drop();
   });
 
   const evaluate = (s: TestServer, apiKey?: string) =>
