@@ -8,7 +8,7 @@ import net from 'node:net';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../live/helpers/poll.js';
-import { createTestDatabase, postgresContext, type TestDatabase } from '../support/postgres.js';
+import { createTestDatabase, postgresContext } from '../support/postgres.js';
 import { commit, fingerprint, postApply } from './helpers/apply.js';
 import { ALPHA } from './helpers/fixtures.js';
 import { startTestServer, type TestServer } from './helpers/server.js';

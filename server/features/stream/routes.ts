@@ -122,7 +122,7 @@ export function registerStreamRoutes(app: FastifyInstance, deps: StreamRouteDeps
       const since = resumeFrom(request, request.query.since);
       const revision = index.revision(filter.tenant) ?? 0;
       const held: RevisionEvent[] = [];
-      let send: ((event: RevisionEvent) => void) | undefined;
+      let send: ((event: RevisionEvent) => void) | undefined = undefined;
       const unsubscribe = follow
         ? feed.subscribe({ ...filter, deliver: (event) => (event.revision <= revision ? undefined : send ? send(event) : held.push(event)) })
         : () => undefined;
