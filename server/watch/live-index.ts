@@ -32,7 +32,9 @@ export interface LiveIndexDeps {
 /**
  * Keeps this process's in-memory index live:
  * - database watch: another process's commit to the shared SQLite file is
- *   reloaded within milliseconds (DbChangeWatcher);
+ *   reloaded within milliseconds (DbChangeWatcher); on PostgreSQL, another
+ *   replica's commit arrives by LISTEN/NOTIFY (PgChangeWatcher), with a
+ *   catch-up on every (re)connect;
  * - watch mode (FF_WATCH_DIR / `serve --watch DIR`): a flags directory is
  *   reconciled into the database on every change (debounced, serialised),
  *   keeping each tenant's last good state when its files are invalid.
@@ -80,11 +82,6 @@ export class LiveIndex {
   /** Resolves once no reconcile is running or due (tests wait on it after touching files). */
   idle(): Promise<void> {
     return this.scheduler?.idle() ?? Promise.resolve();
-  }
-
-  /** True while the PostgreSQL change feed is connected (always true on SQLite). */
-  get connected(): boolean {
-    return this.pgWatcher?.isConnected ?? true;
   }
 
   async stop(): Promise<void> {
