@@ -4,6 +4,7 @@ import { contentHash } from '../../../core/diff/index.js';
 import type { TenantState } from '../../../core/model/index.js';
 import { startTestServer, TEST_SECRET, type TestServer } from '../../server/helpers/server.js';
 import { runFf, type FfOptions, type FfResult } from './run-ff.js';
+import type { StoreKind } from '../../support/postgres.js';
 
 export { TEST_SECRET };
 
@@ -16,8 +17,8 @@ export interface GitopsServer {
 }
 
 /** `tenants`: states stored before the server starts (source seed), e.g. the example repository. */
-export async function startGitopsServer(tenants: TenantState[] = []): Promise<GitopsServer> {
-  const server = await startTestServer({ tenants });
+export async function startGitopsServer(tenants: TenantState[] = [], store: StoreKind = 'sqlite'): Promise<GitopsServer> {
+  const server = await startTestServer({ tenants, store });
   return {
     server,
     url: server.url,
