@@ -29,8 +29,9 @@ build: $(DIST_STAMP) ## Compile TypeScript to dist/, bundle the CLI package into
 cli-pack: build ## The installable CLI as an npm tarball: dist/ff-cli-<version>.tgz (docs/cli.md)
 	$(NPM) pack ./cli --pack-destination dist
 
-test: build ## Run every test: unit, property, integration and end to end (installs Debian's chromium for the browser tests if missing)
+test: build ## Run every test: unit, property, integration and end to end (installs Debian's chromium, nginx and zsh for the tests that run them, if missing)
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-test-tools.sh
 	$(NPM) test
 
 lint: setup ## ESLint over the whole repository

@@ -4,6 +4,7 @@
 // files at run time. A test checks that every file of cli/commands/ is here.
 import Apply from './commands/apply.js';
 import Audit from './commands/audit.js';
+import Autocomplete from './commands/autocomplete.js';
 import Codeowners from './commands/codeowners.js';
 import Diff from './commands/diff.js';
 import Eval from './commands/eval.js';
@@ -22,6 +23,7 @@ import Validate from './commands/validate.js';
 export const COMMANDS = {
   apply: Apply,
   audit: Audit,
+  autocomplete: Autocomplete,
   codeowners: Codeowners,
   diff: Diff,
   eval: Eval,

@@ -49,6 +49,8 @@ export const CLI_ERROR_EXIT = {
   STALE_PLAN: ExitCode.stale,
   /** The plan deletes resources and --allow-delete was not given (409 DELETES_NOT_ALLOWED). */
   DELETES_NOT_ALLOWED: ExitCode.failure,
+  /** The plan deletes flags still in use and --allow-delete-in-use was not given (or the server said 409 DELETES_IN_USE). */
+  DELETES_IN_USE: ExitCode.failure,
   /** The server found the resulting state invalid (422). */
   INVALID_STATE: ExitCode.failure,
   /** The flags directory is not inside a Git repository, or the repository has no commit. */

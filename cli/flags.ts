@@ -66,3 +66,17 @@ export const detailedExitcodeFlag = Flags.boolean({
   description: 'Exit 0 when there is nothing to change, 2 when there are changes, 1 on error.',
   default: false,
 });
+
+/** Source trees whose references to a deleted flag make the deletion "in use" (ff refs' search). */
+export const refsFlag = Flags.directory({
+  description: 'Search this source tree for references to the flags the plan deletes (repeatable; ff refs\' rules and its .ff-refs.yaml). FF_REFS names one when the flag is absent.',
+  multiple: true,
+  env: 'FF_REFS',
+  helpValue: '<src>',
+});
+
+/** --refs values: oclif hands a value from FF_REFS over as one string, from the flag as a list. */
+export function refsRoots(value: readonly string[] | string | undefined): string[] {
+  if (value === undefined) return [];
+  return typeof value === 'string' ? [value] : [...value];
+}

@@ -100,6 +100,8 @@ export const messages = {
   badRange: (spec: string) => `"${spec}" is not a range: write A..B (two revisions; either side may be empty for HEAD)`,
 
   // ff plan / ff apply.
+  serverUnknownTenant: (server: string, tenant: string) =>
+    `unknown tenant "${tenant}": the server at ${server} has no state for it (check --tenant; a tenant exists once its first \`ff apply\` has run)`,
   remoteUnknownEnvironment: (tenant: string, env: string) => `the server has no environment "${env}" for tenant "${tenant}"`,
   planInvalidRepo: (dir: string, errors: number) =>
     `${dir} has ${plural(errors, 'error')}; fix them (see \`ff validate ${dir}\`): nothing is planned or applied from invalid files`,
@@ -112,6 +114,8 @@ export const messages = {
     `the plan is stale: the server is still at revision ${base}, but the files no longer plan the reviewed changes; re-run ff plan`,
   stalePlan: (base: number, current: number) =>
     `the plan is stale: it was computed against revision ${base}, the server is at revision ${current}; re-run ff plan`,
+  deletesInUse: (count: number) =>
+    `the plan deletes ${plural(count, 'flag')} still in use; nothing was changed (re-run with --allow-delete --allow-delete-in-use to delete them anyway)`,
   deletesNotAllowed: (count: number) =>
     `the plan deletes ${plural(count, 'resource')}; re-run with --allow-delete to apply deletions`,
   invalidState: (problems: number) => `the server refused the state as invalid (${plural(problems, 'problem')}); nothing was changed`,

@@ -58,7 +58,8 @@ async function planTenants(dir, tenants, outDir, env) {
   for (const tenant of tenants) {
     const end = group(`ff plan ${tenant}`);
     const file = path.join(outDir, `${tenant}.plan.json`);
-    const r = await runFf(['plan', dir, '--tenant', tenant, '--format', 'markdown', '--out', file, '--detailed-exitcode'], { env });
+    const refs = input('refs') ? ['--refs', input('refs')] : [];
+    const r = await runFf(['plan', dir, '--tenant', tenant, '--format', 'markdown', '--out', file, '--detailed-exitcode', ...refs], { env });
     end();
     if (r.code !== EXIT.ok && r.code !== EXIT.changes) {
       results.push({ tenant, failed: true, stderr: r.stderr });
@@ -165,7 +166,8 @@ async function apply() {
     }
   }
   const tenants = input('tenants') ? input('tenants').split(/[\s,]+/).filter(Boolean) : await tenantsOf(dir);
-  const extra = input('allow-delete') === 'true' ? ['--allow-delete'] : [];
+  const extra = input('allow-delete') === 'true' ? ['--allow-delete', ...(input('allow-delete-in-use') === 'true' ? ['--allow-delete-in-use'] : [])] : [];
+  if (input('refs')) extra.push('--refs', input('refs'));
   const applied = [];
   const stale = [];
   const failed = [];

@@ -207,6 +207,8 @@ call 200 GET /v1/state "${JWT[@]}"
 expect_body '"resources"'
 call 200 GET /v1/state/manifest "${JWT[@]}"
 expect_body '"flags":{'
+call 200 GET "/v1/usage?days=30" "${JWT[@]}"
+expect_body '"since":"'
 # A dry run returns the plan and writes nothing (here: a state without flags or segments).
 PLAN_STATE="{\"environments\":[{\"key\":\"$ENV\"}],\"flags\":[],\"segments\":[]}"
 call 200 POST /v1/plan "${JWT[@]}" "${JSON[@]}" -d "{\"state\":$PLAN_STATE}"

@@ -23,6 +23,8 @@ import { registerHealthRoutes } from './features/health/routes.js';
 import { registerSegmentRoutes } from './features/segments/routes.js';
 import { registerStreamRoutes } from './features/stream/routes.js';
 import { registerStateRoutes } from './features/state/routes.js';
+import { UsageRecorder } from './features/usage/usage-recorder.js';
+import { registerUsageRoutes } from './features/usage/routes.js';
 import type { StateListener } from './features/state/state-listener.js';
 import { createClientErrorHandler, frameworkErrorHandler, installClosingGuard, installErrorHandling } from './http/error-handler.js';
 import { installJsonBodyReader } from './http/json-body.js';
@@ -67,6 +69,8 @@ export interface FfContext {
   keys: ApiKeyIndex;
   metrics: Metrics;
   listener: StateListener;
+  /** Counts served evaluations per flag; flushed in the background and when the app closes. */
+  usage: UsageRecorder;
   /** Loads (or reloads) every tenant into the in-memory indexes and marks the app ready. */
   loadIndexes(): Promise<void>;
   /** Resolves once the index load started at listen time has finished. */
@@ -107,6 +111,19 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   const refresher = new IndexRefresher(stores, index, keys);
   const listener = indexUpdater(index, refresher);
   const services = createServices(stores, listener);
+  const usage = new UsageRecorder({
+    store: stores.usage,
+    flushMs: config.usageFlushMs,
+    retentionDays: config.usageRetentionDays,
+    flushed: (increments) => {
+      metrics.usageFlushes.inc({ result: 'ok' });
+      for (const i of increments) metrics.flagEvaluations.inc({ tenant: i.tenant, environment: i.environment, flag: i.flag }, i.count);
+    },
+    failed: (err) => {
+      metrics.usageFlushes.inc({ result: 'error' });
+      logger.warn({ err }, 'flushing usage counts failed; they are kept for the next flush');
+    },
+  });
 
   const app = Fastify<RawServerDefault>({
     loggerInstance: logger,
@@ -151,6 +168,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     keys,
     metrics,
     listener,
+    usage,
     loadIndexes: () => (loading = load()),
     whenReady: () => loading ?? (loading = loadInBackground()),
     refreshFromDatabase: () => refresher.refresh(),
@@ -169,7 +187,8 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   installRequestHooks(app, metrics, logger);
   installSecurityHeaders(app);
   installClosingGuard(app);
-  registerAuthentication(app, { verifyJwt: createJwtVerifier(config), keys });
+  // Until the index has loaded, no tenant is known to be missing: the routes answer 503 themselves.
+  registerAuthentication(app, { verifyJwt: createJwtVerifier(config), keys, tenantExists: (t) => !index.ready || index.entry(t) !== undefined });
   installCors(app, { index });
   await app.register(swagger, {
     // Name shared schemas after their title (Flag, Segment, Environment) rather than def-N.
@@ -212,9 +231,10 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   registerApiKeyRoutes(app, { service: services.apiKeys, stores, config });
   registerAuditRoutes(app, { audit: stores.audit, config });
   registerStateRoutes(app, { stores });
+  registerUsageRoutes(app, { usage: stores.usage });
   registerApplyRoutes(app, { stores, listener, config });
   // Everything that learns from served evaluations, called once per request.
-  const observer = composeObservers([metricsObserver(metrics)]);
+  const observer = composeObservers(config.usage ? [metricsObserver(metrics), usage] : [metricsObserver(metrics)]);
   registerEvaluateRoutes(app, { index, observer });
   registerOfrepRoutes(app, { index, observer });
   registerStreamRoutes(app, { index, revisions: stores.revisions, metrics, heartbeatMs: config.streamHeartbeatMs, log: logger });
@@ -223,11 +243,14 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   app.addHook('onListen', async () => {
     // Listening first, then loading: liveness answers while a large index builds.
     loading ??= loadInBackground();
+    usage.start();
   });
   app.addHook('onClose', async () => {
     index.stop();
     store.abort();
     await loading?.catch(() => {});
+    // The last counts of this process, before the database closes.
+    await usage.stop();
     await store.close();
     await new Promise<void>((resolve) => logger.flush(() => resolve()));
   });

@@ -41,6 +41,14 @@ export interface ServerConfig {
   watchDebounceMs: number;
   /** Interval of comment heartbeats on GET /v1/stream (ms). */
   streamHeartbeatMs: number;
+  /** Count evaluations per flag for the usage table (default on; off: no usage for lint and safe delete). */
+  usage: boolean;
+  /** How often each process adds its in-memory evaluation counts to the usage table (ms; also at shutdown). */
+  usageFlushMs: number;
+  /** Days of usage rows kept (older days are purged once a day). */
+  usageRetentionDays: number;
+  /** A flag evaluated within this many days is in use: deleting it needs allow_delete_in_use. */
+  deleteInUseDays: number;
 }
 
 export class ConfigError extends Error {
@@ -76,8 +84,15 @@ const envSchema = {
     FF_WATCH_DIR: { type: 'string', default: '' },
     FF_WATCH_DEBOUNCE_MS: { type: 'integer', minimum: 0, maximum: 60_000, default: 250 },
     FF_STREAM_HEARTBEAT_MS: { type: 'integer', minimum: 50, maximum: 600_000, default: 15_000 },
+    FF_USAGE: { type: 'string', enum: ['', '0', '1', 'true', 'false'], default: '1' },
+    FF_USAGE_FLUSH_MS: { type: 'integer', minimum: 50, maximum: 600_000, default: 10_000 },
+    FF_USAGE_RETENTION_DAYS: { type: 'integer', minimum: 30, maximum: 3650, default: 400 },
+    FF_DELETE_IN_USE_DAYS: { type: 'integer', minimum: 1, maximum: 365, default: 7 },
   },
 } as const;
+
+/** The names `loadConfig` reads: deployment files are checked against them (a misspelt name would be ignored). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.properties);
 
 interface RawEnv {
   FF_HOST: string;
@@ -103,6 +118,10 @@ interface RawEnv {
   FF_WATCH_DIR: string;
   FF_WATCH_DEBOUNCE_MS: number;
   FF_STREAM_HEARTBEAT_MS: number;
+  FF_USAGE: string;
+  FF_USAGE_FLUSH_MS: number;
+  FF_USAGE_RETENTION_DAYS: number;
+  FF_DELETE_IN_USE_DAYS: number;
 }
 
 // Environment values are strings: this Ajv instance (and only this one) coerces.
@@ -209,5 +228,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     watchDir: v.FF_WATCH_DIR === '' ? null : v.FF_WATCH_DIR,
     watchDebounceMs: v.FF_WATCH_DEBOUNCE_MS,
     streamHeartbeatMs: v.FF_STREAM_HEARTBEAT_MS,
+    usage: v.FF_USAGE !== '0' && v.FF_USAGE !== 'false',
+    usageFlushMs: v.FF_USAGE_FLUSH_MS,
+    usageRetentionDays: v.FF_USAGE_RETENTION_DAYS,
+    deleteInUseDays: v.FF_DELETE_IN_USE_DAYS,
   };
 }

@@ -36,6 +36,7 @@ export type ApiErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'FLAG_NOT_FOUND'
+  | 'UNKNOWN_TENANT'
   | 'METHOD_NOT_ALLOWED'
   | 'ALREADY_EXISTS'
   | 'CONFLICT'
@@ -43,6 +44,7 @@ export type ApiErrorCode =
   | 'MANAGED_BY_GIT'
   | 'STALE_PLAN'
   | 'DELETES_NOT_ALLOWED'
+  | 'DELETES_IN_USE'
   | 'PRECONDITION_FAILED'
   | 'PRECONDITION_REQUIRED'
   | 'PAYLOAD_TOO_LARGE'
@@ -68,6 +70,13 @@ export const forbidden = (message: string) => new ApiError(403, 'FORBIDDEN', mes
 
 /** Deliberately names neither the key nor the tenant: a 404 must reveal nothing. */
 export const notFound = (resource: string) => new ApiError(404, 'NOT_FOUND', `${resource} not found`);
+
+/**
+ * The tenant the request names has no state on this server. Only answered once
+ * the credentials proved they cover that tenant (after 401/400/403), so it
+ * tells a caller nothing about tenants it may not see.
+ */
+export const unknownTenant = (tenant: string) => new ApiError(404, 'UNKNOWN_TENANT', `unknown tenant "${tenant}"`);
 
 export const unprocessable = (code: ApiErrorCode, message: string, details: ErrorDetail[] = []) =>
   new ApiError(422, code, message, details);

@@ -10,6 +10,7 @@ import { SqliteRevisionStore, type RevisionStore } from './features/state/revisi
 import { SqliteTenantStore, type TenantStore } from './features/state/tenant-store.js';
 import { SqliteIdempotencyStore, type IdempotencyStore } from './idempotency/idempotency-store.js';
 import { gated, SqliteGate } from './db/sqlite-gate.js';
+import { SqliteUsageStore, type UsageStore } from './features/usage/usage-store.js';
 
 export interface Stores {
   tenants: TenantStore;
@@ -20,6 +21,8 @@ export interface Stores {
   audit: AuditStore;
   apiKeys: ApiKeyStore;
   idempotency: IdempotencyStore;
+  /** Evaluation counts per flag and day (asynchronous: written in the background, never inside a state transaction). */
+  usage: UsageStore;
   /**
    * Runs `fn` in ONE write transaction: everything `fn` does through the
    * stores commits or rolls back together. SQLite: BEGIN IMMEDIATE (takes the
@@ -57,6 +60,7 @@ export function createStores(db: Db): Stores {
     audit: gated<AuditStore>(gate, new SqliteAuditStore(db)),
     apiKeys: gated<ApiKeyStore>(gate, new SqliteApiKeyStore(db)),
     idempotency: gated<IdempotencyStore>(gate, new SqliteIdempotencyStore(db)),
+    usage: gated<UsageStore>(gate, new SqliteUsageStore(db)),
     transaction: (fn) => gate.transaction(fn),
     read: (fn) => gate.read(fn),
     afterCommit: (fn) => gate.afterCommit(fn),

@@ -43,8 +43,13 @@ export interface RoundResult extends LoadResult {
   serverCpuUsPerRequest: number;
 }
 
-/** bare, evaluate, ofrep, bulk: one process each; the -cluster targets: `workers` processes on one port. */
-export type TargetId = 'bare' | 'evaluate' | 'ofrep' | 'bulk' | 'bare-cluster' | 'evaluate-cluster';
+/**
+ * bare, evaluate, ofrep, bulk: one process each; evaluate-no-usage: a second
+ * ff server with usage counting off (FF_USAGE=0), what evaluate is compared
+ * with to show what counting costs; the -cluster targets: `workers` processes
+ * on one port.
+ */
+export type TargetId = 'bare' | 'evaluate' | 'evaluate-no-usage' | 'ofrep' | 'bulk' | 'bare-cluster' | 'evaluate-cluster';
 
 export interface TargetFigures {
   target: TargetId;
@@ -98,6 +103,8 @@ export interface ServerBenchFigures {
   targets: Partial<Record<TargetId, TargetFigures>>;
   /** Median over rounds of the same-round ratio to the bare route (to the bare cluster for evaluate-cluster). */
   ratios: Partial<Record<RatioId, Ratio>>;
+  /** POST /v1/evaluate with usage counting ÷ the same without (FF_USAGE=0), same-round median: ≈ 1 when counting is off the hot path. */
+  usage: Ratio;
   /** Resident set size in bytes (a cluster's: primary plus workers), after start-up and after the last round. */
   rss: { ff: Rss; bare: Rss; ffCluster?: Rss; bareCluster?: Rss };
   profile?: string;
@@ -106,6 +113,7 @@ export interface ServerBenchFigures {
 const DESCRIPTIONS: Record<TargetId, (workers: number) => string> = {
   bare: () => 'bare Fastify: POST /bare → constant JSON (same request bodies)',
   evaluate: () => 'POST /v1/evaluate (X-API-Key)',
+  'evaluate-no-usage': () => 'POST /v1/evaluate, usage counting off (FF_USAGE=0)',
   ofrep: () => `POST /ofrep/v1/evaluate/flags/${FLAG} (Authorization: Bearer <API key>)`,
   bulk: () => 'POST /v1/evaluate/bulk: every flag of the environment (X-API-Key)',
   'bare-cluster': (n) => `bare Fastify, ${n} workers (node:cluster), POST /bare`,
@@ -115,6 +123,7 @@ const DESCRIPTIONS: Record<TargetId, (workers: number) => string> = {
 const REQUEST_SET: Record<TargetId, RequestSetId> = {
   bare: 'bare',
   evaluate: 'evaluate',
+  'evaluate-no-usage': 'evaluate',
   ofrep: 'ofrep',
   bulk: 'bulk',
   'bare-cluster': 'bare',
@@ -154,7 +163,11 @@ export async function runServerBench(opts: ServerBenchOptions): Promise<ServerBe
     step('starting the bare Fastify baseline');
     const bare = await launchServer({ name: 'bare', script: bareScript });
     started.push(bare);
-    const servers: Partial<Record<TargetId, ServerChild>> = { bare, evaluate: ff, ofrep: ff, bulk: ff };
+    // The same database file (the API key is in it), counting nothing: the with/without usage comparison.
+    step('starting a second ff server with usage counting off (FF_USAGE=0)');
+    const noUsage = await launchServer({ name: 'ff-no-usage', script: ffScript, args: ['serve'], cwd: work, env: { ...ffEnv, FF_USAGE: '0' } });
+    started.push(noUsage);
+    const servers: Partial<Record<TargetId, ServerChild>> = { bare, evaluate: ff, 'evaluate-no-usage': noUsage, ofrep: ff, bulk: ff };
     let ffCluster: ServerChild | undefined;
     let bareCluster: ServerChild | undefined;
     if (workers > 0) {
@@ -251,6 +264,7 @@ export async function runServerBench(opts: ServerBenchOptions): Promise<ServerBe
       goal: { minThroughputRatio: 0.8, maxP99Ratio: 1.2 },
       targets: Object.fromEntries(order.map((t) => [t, figures(t)])),
       ratios,
+      usage: ratio('evaluate', 'evaluate-no-usage'),
       rss: {
         ff: { idle: rssIdle.ff, afterRun: rssAfter.ff },
         bare: { idle: rssIdle.bare, afterRun: rssAfter.bare },

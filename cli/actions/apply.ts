@@ -119,7 +119,14 @@ export async function planFor(client: ApiClient, apply: PreparedApply): Promise<
   return postPlan(client, { tenant: apply.tenant, state: apply.desired, environments: apply.environments });
 }
 
-export async function executeApply(client: ApiClient, apply: PreparedApply, plan: Plan, allowDelete: boolean): Promise<ApplyResponse> {
+export interface DeleteAllowance {
+  /** --allow-delete */
+  allowDelete: boolean;
+  /** --allow-delete-in-use */
+  allowInUse: boolean;
+}
+
+export async function executeApply(client: ApiClient, apply: PreparedApply, plan: Plan, allow: DeleteAllowance): Promise<ApplyResponse> {
   if (plan.plan_hash === undefined) throw new CliError('SERVER_ERROR', messages.planVersionUnknown(client.server, 'without plan_hash'));
   return postApply(client, {
     tenant: apply.tenant,
@@ -127,7 +134,8 @@ export async function executeApply(client: ApiClient, apply: PreparedApply, plan
     environments: apply.environments,
     baseRevision: plan.base_revision,
     planHash: plan.plan_hash,
-    allowDelete,
+    allowDelete: allow.allowDelete,
+    allowInUse: allow.allowInUse,
     commit: apply.commit,
   });
 }

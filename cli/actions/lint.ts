@@ -5,6 +5,7 @@ import type { LintSeverity } from '../../core/lint/codes.js';
 import type { LintConfig } from '../../core/model/index.js';
 import type { Diagnostic } from '../../core/validation/types.js';
 import { CliError } from '../errors.js';
+import type { ApiClient } from '../http/client.js';
 import { assertDirectory } from '../io/repo-dir.js';
 import { messages } from '../messages.js';
 
@@ -16,6 +17,8 @@ export interface LintRequest {
   configFile?: string;
   /** Whether to read flag ages from Git (--no-history turns it off). */
   history: boolean;
+  /** --usage: the server to read evaluation usage from (absent: lint offline). */
+  usage?: ApiClient;
 }
 
 /** The outcome of `ff lint`: plain data that every output format renders. */
@@ -29,6 +32,8 @@ export interface LintReport {
   history: boolean;
   /** The Git history is a shallow clone: ages can be younger than they are. */
   shallow: boolean;
+  /** The server usage was read from (--usage), or null: offline, no LINT_NOT_EVALUATED. */
+  usageFrom: string | null;
   tenants: number;
   flags: number;
   counts: Record<LintSeverity, number>;
@@ -71,7 +76,14 @@ export async function lintRepositoryAt(request: LintRequest): Promise<LintOutcom
   const firstSeen = request.history
     ? await (await import('../git/first-seen.js')).readFirstSeen(request.dir, models.length === 1 ? models[0]!.tenant : undefined)
     : undefined;
-  const findings = lintRepository({ models, now: request.now, config, ...(firstSeen ? { firstSeen: (t, k) => firstSeen.get(t, k) } : {}) });
+  const usage = request.usage === undefined ? undefined : await readUsage(request.usage, models.map((m) => m.tenant), config?.unusedDays);
+  const findings = lintRepository({
+    models,
+    now: request.now,
+    config,
+    ...(firstSeen ? { firstSeen: (t, k) => firstSeen.get(t, k) } : {}),
+    ...(usage ? { usage: (t, k) => (usage.has(t) ? (usage.get(t)?.get(k) ?? null) : undefined) } : {}),
+  });
   const counts: Record<LintSeverity, number> = { error: 0, warning: 0, notice: 0 };
   for (const finding of findings) counts[finding.severity]++;
   return {
@@ -82,12 +94,27 @@ export async function lintRepositoryAt(request: LintRequest): Promise<LintOutcom
       config: file,
       history: firstSeen !== undefined,
       shallow: firstSeen?.shallow ?? false,
+      usageFrom: request.usage?.server ?? null,
       tenants: models.length,
       flags: models.reduce((n, m) => n + m.model.flags.length, 0),
       counts,
       findings,
     },
   };
+}
+
+interface UsageResponse {
+  flags: Record<string, { last_evaluated_at: string | null }>;
+}
+
+/** GET /v1/usage of each tenant: the latest evaluation of each flag the server has seen evaluated. */
+async function readUsage(client: ApiClient, tenants: readonly string[], days: number | undefined): Promise<Map<string, Map<string, string | null>>> {
+  const out = new Map<string, Map<string, string | null>>();
+  for (const tenant of tenants) {
+    const response = await client.get<UsageResponse>('/v1/usage', { tenant, query: { days: days ?? 30 } });
+    out.set(tenant, new Map(Object.entries(response.flags ?? {}).map(([key, u]) => [key, u.last_evaluated_at])));
+  }
+  return out;
 }
 
 const RANK: Record<LintSeverity, number> = { notice: 0, warning: 1, error: 2 };

@@ -3,7 +3,7 @@ import type { StalePlanDetail } from '../http/api-types.js';
 import { ServerRefusal } from '../http/server-refusal.js';
 import { plain, type Palette } from '../io/colors.js';
 import { messages } from '../messages.js';
-import { renderDeletions, renderStaleDetail, renderStateProblems } from '../render/refusal-detail.js';
+import { inUseOfDetails, renderDeletions, renderInUse, renderStaleDetail, renderStateProblems } from '../render/refusal-detail.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -15,7 +15,7 @@ export function staleDetail(error: ServerRefusal): StalePlanDetail | undefined {
 
 /**
  * An apply refusal the user acts on, in their terms: re-plan (STALE_PLAN),
- * --allow-delete (DELETES_NOT_ALLOWED), or fix the files (INVALID_STATE),
+ * --allow-delete (DELETES_NOT_ALLOWED), --allow-delete-in-use (DELETES_IN_USE), or fix the files (INVALID_STATE),
  * with the server's details printed above the one-line error.
  */
 export function explainRefusal(error: unknown, baseRevision: number, colors: Palette = plain): unknown {
@@ -29,6 +29,10 @@ export function explainRefusal(error: unknown, baseRevision: number, colors: Pal
     }
     case 'DELETES_NOT_ALLOWED':
       return new CliError('DELETES_NOT_ALLOWED', messages.deletesNotAllowed(error.details.length), renderDeletions(error.details, colors) || undefined);
+    case 'DELETES_IN_USE': {
+      const inUse = inUseOfDetails(error.details);
+      return new CliError('DELETES_IN_USE', messages.deletesInUse(inUse.length), inUse.length > 0 ? renderInUse(inUse, colors) : undefined);
+    }
     case 'INVALID_STATE':
     case 'SEMANTIC_VALIDATION_FAILED':
     case 'SCHEMA_VALIDATION_FAILED':

@@ -91,6 +91,8 @@ export interface ApplyCall extends PlanCall {
   baseRevision: number;
   planHash: string;
   allowDelete: boolean;
+  /** Also delete flags still in use (the server refuses them otherwise). */
+  allowInUse: boolean;
   commit: Commit;
 }
 
@@ -109,6 +111,7 @@ export async function postApply(client: ApiClient, call: ApplyCall): Promise<App
     expected_plan_hash: call.planHash,
     dry_run: false,
     allow_delete: call.allowDelete,
+    ...(call.allowInUse ? { allow_delete_in_use: true } : {}),
     commit: call.commit,
   };
   const response = await client.post<ApplyResponse>('/v1/apply', { tenant: call.tenant, body });

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { FfCommand } from '../base-command.js';
 import { CliError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { dirArg } from '../flags.js';
+import { dirArg, serverFlag, tokenFlag } from '../flags.js';
 import { messages } from '../messages.js';
 
 export default class Lint extends FfCommand {
@@ -17,6 +17,7 @@ export default class Lint extends FfCommand {
     { description: 'Lint ./flags.', command: '<%= config.bin %> <%= command.id %>' },
     { description: 'Fail on warnings too, with annotations in a pull request.', command: '<%= config.bin %> <%= command.id %> flags --format github --fail-on warning' },
     { description: 'What will be stale on the first of next month?', command: '<%= config.bin %> <%= command.id %> flags --at 2027-01-01' },
+    { description: 'Also report flags nobody evaluated for 30 days (asks the server).', command: '<%= config.bin %> <%= command.id %> flags --usage --server https://flags.example.com' },
   ];
 
   static override args = { dir: dirArg };
@@ -46,6 +47,12 @@ export default class Lint extends FfCommand {
       default: true,
       allowNo: true,
     }),
+    usage: Flags.boolean({
+      description: 'Also ask the server (--server/--token, or FF_SERVER/FF_TOKEN) which flags nobody evaluated for unusedDays days (LINT_NOT_EVALUATED). Without it lint never touches the network.',
+      default: false,
+    }),
+    server: serverFlag,
+    token: tokenFlag,
   };
 
   async run(): Promise<void> {
@@ -56,7 +63,18 @@ export default class Lint extends FfCommand {
       import('../io/at-time.js'),
     ]);
     const now = flags.at === undefined ? Date.now() : parseAtTime(flags.at);
-    const outcome = await lintRepositoryAt({ dir: args.dir, now, history: flags.history, ...(flags.config ? { configFile: flags.config } : {}) });
+    let usage;
+    if (flags.usage) {
+      const [{ ApiClient }, { resolveConnection }] = await Promise.all([import('../http/client.js'), import('../http/connection.js')]);
+      usage = new ApiClient(resolveConnection(flags));
+    }
+    const outcome = await lintRepositoryAt({
+      dir: args.dir,
+      now,
+      history: flags.history,
+      ...(flags.config ? { configFile: flags.config } : {}),
+      ...(usage ? { usage } : {}),
+    });
     if (!outcome.ok) {
       const { renderDiagnosticLines } = await import('../render/diagnostic-line.js');
       this.printError(renderDiagnosticLines(outcome.errors, this.errorColors, args.dir));

@@ -60,7 +60,7 @@ export function expiryIfPast(token: string, now: number = Date.now()): string | 
 /**
  * The CLI's only way to the server: JSON over HTTP with global fetch and a
  * timeout. Every failure becomes one CliError line (unreachable, 401, 403,
- * 5xx, or a ServerRefusal for other 4xx), never a stack trace.
+ * an unknown tenant, 5xx, or a ServerRefusal for other 4xx), never a stack trace.
  */
 export class ApiClient {
   constructor(readonly connection: Connection) {}
@@ -117,6 +117,9 @@ export class ApiClient {
     }
     if (response.status === 403) {
       throw new CliError('FORBIDDEN', messages.forbidden(request, isServerErrorBody(body) ? body.error.message : undefined));
+    }
+    if (code === 'UNKNOWN_TENANT' && options.tenant !== undefined) {
+      throw new CliError('UNKNOWN_TENANT', messages.serverUnknownTenant(server, options.tenant));
     }
     if (response.status >= 500) throw new CliError('SERVER_ERROR', messages.serverFailed(server, request, response.status, code, requestId));
     if (!isServerErrorBody(body)) {

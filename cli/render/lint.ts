@@ -31,6 +31,7 @@ export function renderLintSummary(report: LintReport, colors: Palette): string {
   }
   if (!report.history) lines.push(colors.dim('Ages not checked: the directory is not in a Git repository with commits (only expires makes a flag stale).'));
   else if (report.shallow) lines.push(colors.dim('The Git history is shallow: flags may be older than their age here (fetch the whole history for exact ages).'));
+  if (report.usageFrom !== null) lines.push(colors.dim(`Usage read from ${report.usageFrom}.`));
   return lines.join('\n');
 }
 
@@ -48,6 +49,7 @@ export function renderLintJson(report: LintReport): string {
     config: report.config,
     history: report.history,
     shallow: report.shallow,
+    usage_from: report.usageFrom,
     summary: { tenants: report.tenants, flags: report.flags, ...report.counts },
     findings: report.findings,
   };

@@ -7,6 +7,7 @@ import {
   describeFieldChange,
   describeResource,
   driftLine,
+  evidenceLines,
   riskCount,
   scopeText,
   summaryLine,
@@ -71,7 +72,11 @@ function riskList(plan: Plan): string {
   if (total === 0) return '';
   let out = `> [!CAUTION]\n> **${plural(total, 'risky change')}**\n`;
   for (const change of plan.changes) {
-    for (const risk of change.risks) out += `> - ${inlineCode(`${change.resource} ${change.key}`)}: ${escapeMarkdown(risk.message)}\n`;
+    for (const risk of change.risks) {
+      out += `> - ${inlineCode(`${change.resource} ${change.key}`)}: ${escapeMarkdown(risk.message)}\n`;
+      // The evidence a reviewer needs to judge a deletion: counts, last seen, top code references.
+      for (const line of evidenceLines(risk)) out += `>   - ${inlineCode(line)}\n`;
+    }
   }
   return `${out}\n`;
 }

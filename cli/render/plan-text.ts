@@ -1,7 +1,7 @@
 import type { Change, Plan } from '../../core/model/schema-types.js';
 import type { Palette } from '../io/colors.js';
 import { planTimelines, timelineLines, timelineTitle } from './schedule-timeline.js';
-import { NO_CHANGES, describeDrift, describeResource, driftLine, fieldLine, headingText, summaryLine, type PlanHeading } from './plan-values.js';
+import { NO_CHANGES, describeDrift, describeResource, driftLine, evidenceLines, fieldLine, headingText, summaryLine, type PlanHeading } from './plan-values.js';
 
 const INDENT = '    ';
 
@@ -19,6 +19,7 @@ function renderChange(change: Change, colors: Palette): string {
   for (const risk of change.risks) {
     const paint = risk.code === 'DELETION' ? colors.red : colors.yellow;
     lines.push(`${INDENT}${paint(`⚠ ${risk.message}`)}`);
+    for (const line of evidenceLines(risk)) lines.push(`${INDENT}    ${colors.dim(line)}`);
   }
   const drift = describeDrift(change);
   if (drift) lines.push(`${INDENT}${colors.magenta(`↯ drift: ${drift}`)}`);

@@ -1,6 +1,6 @@
 // Shared wording of a plan's pieces, used by the text and markdown renderers so
 // both say the same thing. Pure functions of the plan document.
-import type { Change, FieldChange, Plan } from '../../core/model/schema-types.js';
+import type { Change, FieldChange, Plan, Risk } from '../../core/model/schema-types.js';
 
 /** A value as a reviewer reads it: numbers and booleans bare, strings quoted, lists of names bare. */
 export function formatValue(value: unknown): string {
@@ -121,4 +121,23 @@ export function scopeText(plan: Plan, heading: PlanHeading = {}): string {
 
 export function headingText(plan: Plan, heading: PlanHeading = {}): string {
   return `tenant ${plan.tenant} · ${scopeText(plan, heading)}`;
+}
+
+/**
+ * The evidence of an in-use risk, one line each: evaluations per environment
+ * (with when last seen), the top code references and how many more.
+ */
+export function evidenceLines(risk: Risk): string[] {
+  const e = risk.evidence;
+  if (e === undefined) return [];
+  const lines: string[] = [];
+  if (e.environments !== undefined) {
+    for (const [env, u] of Object.entries(e.environments).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (u !== undefined) lines.push(`${env}: ${u.evaluations} evaluation${u.evaluations === 1 ? '' : 's'}, last ${u.last_evaluated_at}`);
+    }
+  }
+  for (const r of e.references ?? []) lines.push(`${r.file}:${r.line}  ${r.text}`);
+  const more = (e.reference_count ?? 0) - (e.references?.length ?? 0);
+  if (more > 0) lines.push(`… and ${more} more reference${more === 1 ? '' : 's'}`);
+  return lines;
 }

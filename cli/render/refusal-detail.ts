@@ -1,7 +1,9 @@
 // The lines printed above an apply refusal's one-line error: what landed since
 // a stale plan, which deletions need --allow-delete, why the state is invalid.
+import type { Risk } from '../../core/model/schema-types.js';
 import type { StaleRevision } from '../http/api-types.js';
 import type { Palette } from '../io/colors.js';
+import { evidenceLines } from './plan-values.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -41,4 +43,29 @@ export function renderStateProblems(details: readonly unknown[], colors: Palette
       return `  ${where || '(state)'}  ${code}  ${typeof d.message === 'string' ? d.message : ''}\n`;
     })
     .join('');
+}
+
+/** Flag deletions still in use, each risk with its evidence (counts, last seen, top references). */
+export function renderInUse(inUse: readonly { key: string; risks: readonly Risk[] }[], colors: Palette): string {
+  let out = `${colors.bold('Deletions of flags still in use:')}\n`;
+  for (const { key, risks } of inUse) {
+    out += `  ${colors.red('-')} flag ${key}\n`;
+    for (const risk of risks) {
+      out += `      ${colors.yellow(`${risk.code}  ${risk.message}`)}\n`;
+      for (const line of evidenceLines(risk)) out += `          ${line}\n`;
+    }
+  }
+  return out;
+}
+
+/** The details of a 409 DELETES_IN_USE, grouped by flag. */
+export function inUseOfDetails(details: readonly unknown[]): { key: string; risks: Risk[] }[] {
+  const byKey = new Map<string, Risk[]>();
+  for (const d of details) {
+    if (!isObject(d) || typeof d.key !== 'string' || typeof d.code !== 'string') continue;
+    const list = byKey.get(d.key) ?? [];
+    list.push({ code: d.code as Risk['code'], message: typeof d.message === 'string' ? d.message : '', ...(isObject(d.evidence) ? { evidence: d.evidence } : {}) });
+    byKey.set(d.key, list);
+  }
+  return [...byKey].map(([key, risks]) => ({ key, risks }));
 }

@@ -18,9 +18,14 @@ export const LINT_CODES = {
   LINT_OWNER_MISSING: 'warning',
   /** One variant of one environment lists more individual targets than the threshold: a segment or a rule is easier to keep. */
   LINT_TARGETS_LARGE: 'warning',
+  /** The server recorded no evaluation of the flag for `unusedDays` days (only with the server's usage: `ff lint --usage`). */
+  LINT_NOT_EVALUATED: 'warning',
 } as const satisfies Record<string, LintSeverity>;
 
 export type LintCode = keyof typeof LINT_CODES;
 
 /** Longest targets list (per variant, per environment) before LINT_TARGETS_LARGE. */
 export const DEFAULT_MAX_TARGETS = 100;
+
+/** Days without an evaluation before LINT_NOT_EVALUATED. */
+export const DEFAULT_UNUSED_DAYS = 30;

@@ -10,7 +10,7 @@ import type { ParsedSource } from '../repo/parse-source.js';
 import type { TenantModel } from '../repo/types.js';
 import type { Located } from '../validation/semantic/index.js';
 import { pointer } from '../yaml/pointer.js';
-import { DEFAULT_MAX_TARGETS, LINT_CODES } from './codes.js';
+import { DEFAULT_MAX_TARGETS, DEFAULT_UNUSED_DAYS, LINT_CODES } from './codes.js';
 import type { LintCode, LintSeverity } from './codes.js';
 
 const DAY_MS = 86_400_000;
@@ -37,7 +37,15 @@ export interface LintInput {
   /** Epoch milliseconds of the first commit that added the flag's key to the tenant; undefined when unknown (not committed, no Git). */
   firstSeen?: (tenant: string, flagKey: string) => number | undefined;
   config?: LintConfig;
+  /** What the server knows of evaluations (absent: lint offline, no LINT_NOT_EVALUATED). */
+  usage?: UsageLookup;
 }
+
+/**
+ * The latest evaluation the server recorded for a flag: an ISO-8601 time,
+ * null when it has none, undefined when the tenant's usage is unknown.
+ */
+export type UsageLookup = (tenant: string, flagKey: string) => string | null | undefined;
 
 type Severities = Record<LintCode, LintSeverity | 'off'>;
 
@@ -207,6 +215,19 @@ function lintFlag(
         `flag "${flag.key}" serves ${canonicalText(flag.variants[only!])} (${[...variants].sort().map((v) => `"${v}"`).join(', ')}) in every environment to everyone: a candidate for removal`,
         about,
       );
+    }
+  }
+
+  if (input.usage !== undefined) {
+    const last = input.usage(tenant.tenant, flag.key);
+    const days = input.config?.unusedDays ?? DEFAULT_UNUSED_DAYS;
+    const cutoff = input.now - days * DAY_MS;
+    // A flag younger than the window has not had the time to be evaluated for that long.
+    const young = since !== undefined && since > cutoff;
+    const lastMs = last === null || last === undefined ? Number.NaN : parseIsoDate(last);
+    if (last !== undefined && !young && (last === null || lastMs < cutoff)) {
+      const when = last === null ? 'never evaluated' : `last evaluated ${isoDay(lastMs)}, ${plural(Math.floor((input.now - lastMs) / DAY_MS), 'day')} ago`;
+      out.add('LINT_NOT_EVALUATED', tenant.tenant, origin, keyAt, `flag "${flag.key}" has not been evaluated for ${plural(days, 'day')} (${when}): a candidate for removal`, about);
     }
   }
 

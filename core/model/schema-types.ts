@@ -374,8 +374,53 @@ export interface FieldChange {
 }
 
 export interface Risk {
-  code: 'DELETION' | 'ROLLOUT_DECREASED' | 'DISABLED_IN_PRODUCTION' | 'VARIANT_VALUE_CHANGED' | 'SALT_CHANGED';
+  /**
+   * IN_USE_*: a deleted flag is still in use (docs/lifecycle.md); applying it needs allow_delete_in_use.
+   */
+  code:
+    | 'DELETION'
+    | 'ROLLOUT_DECREASED'
+    | 'DISABLED_IN_PRODUCTION'
+    | 'VARIANT_VALUE_CHANGED'
+    | 'SALT_CHANGED'
+    | 'IN_USE_EVALUATED'
+    | 'IN_USE_PREREQUISITE'
+    | 'IN_USE_REFERENCED';
   message: string;
+  evidence?: Evidence;
+}
+/**
+ * What shows an IN_USE_* risk: usage counts (IN_USE_EVALUATED), the flags that require it (IN_USE_PREREQUISITE), code references (IN_USE_REFERENCED).
+ */
+
+export interface Evidence {
+  /**
+   * Window of the counts, in UTC days up to the plan.
+   */
+  days?: number;
+  evaluations?: number;
+  last_evaluated_at?: string;
+  environments?: {
+    [k: string]:
+      | {
+          evaluations: number;
+          last_evaluated_at: string;
+        }
+      | undefined;
+  };
+  /**
+   * Flags of the current state that list it in prerequisites and that the plan keeps.
+   */
+  dependents?: string[];
+  /**
+   * The first code references (file, line, the matched line).
+   */
+  references?: {
+    file: string;
+    line: number;
+    text: string;
+  }[];
+  reference_count?: number;
 }
 /**
  * The server's copy was changed outside Git since the last apply.
@@ -414,6 +459,10 @@ export interface ApplyRequest {
    * Let the apply delete resources absent from the desired state. Default false.
    */
   allow_delete?: boolean;
+  /**
+   * With allow_delete: also delete flags that are still in use (evaluated within the server's FF_DELETE_IN_USE_DAYS, or a prerequisite of a flag the state keeps). Default false: such an apply is 409 DELETES_IN_USE.
+   */
+  allow_delete_in_use?: boolean;
   commit?: Commit;
 }
 /**
@@ -613,6 +662,10 @@ export interface LintConfig {
    * LINT_TARGETS_LARGE: the most targeting keys one variant of one environment may list. Default 100.
    */
   maxTargets?: number;
+  /**
+   * LINT_NOT_EVALUATED (ff lint --usage): days without an evaluation before a flag is reported. Default 30.
+   */
+  unusedDays?: number;
 }
 
 export type GithubOwner = string;

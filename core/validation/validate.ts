@@ -27,8 +27,9 @@ export interface StateChange {
 /**
  * The diagnostics validateTenantState would report for `state`, given that
  * `state` differs from a valid state only by `change`: only the changed flags
- * and segments are checked, plus the flags that use a removed segment (the
- * one way a change elsewhere invalidates a flag). A change to the tenant or
+ * and segments are checked, plus the flags that use a removed segment or
+ * require a changed flag (the ways a change elsewhere invalidates a flag);
+ * references resolve against the whole tenant. A change to the tenant or
  * its environments checks everything. Pointers are into the whole `state`,
  * exactly as validateTenantState's.
  */
@@ -51,11 +52,14 @@ export function validateTenantChanges(state: TenantState, change: StateChange): 
     if (own.length === 0) segments.push({ value: segment, pointer: `/segments/${index}`, origin: undefined });
     else unverified.add(segment.key);
   };
-  if (removedSegments.length === 0 && change.flags.size <= FEW_KEYS) {
+  // A flag that requires a changed (or removed) flag is checked again: the
+  // variant it asks for, or the flag itself, may be gone.
+  const dependents = flagsRequiring(state.flags, change.flags);
+  if (removedSegments.length === 0 && dependents.size === 0 && change.flags.size <= FEW_KEYS) {
     for (const index of indexesOf(state.flags, change.flags)) checkFlag(state.flags[index] as Flag, index);
   } else {
     state.flags.forEach((flag, index) => {
-      if (change.flags.has(flag.key) || (removedSegments.length > 0 && usesAnySegment(flag, removedSegments))) checkFlag(flag, index);
+      if (change.flags.has(flag.key) || dependents.has(index) || (removedSegments.length > 0 && usesAnySegment(flag, removedSegments))) checkFlag(flag, index);
     });
   }
   for (const index of indexesOf(state.segments, change.segments)) checkSegment(state.segments[index] as Segment, index);
@@ -65,6 +69,8 @@ export function validateTenantChanges(state: TenantState, change: StateChange): 
     segments,
     unverifiedSegmentKeys: unverified,
     knownSegmentKeys: segmentKeys,
+    // Built only when a checked flag has prerequisites: they resolve against the whole tenant.
+    knownFlags: flags.some((f) => (f.value.prerequisites ?? []).length > 0) ? flagsByKey(state.flags) : undefined,
   };
   const semantic = checkSemantics(model, (_origin, at) => at);
   return [...issues, ...semantic].map(issueToDiagnostic);
@@ -87,6 +93,22 @@ function indexesOf(list: readonly { key: string }[], keys: ReadonlySet<string>):
 }
 
 const rebase = (issues: Issue[], base: string): Issue[] => issues.map((i) => ({ ...i, pointer: base + i.pointer }));
+
+/** Indexes of the flags whose prerequisites name one of `keys`. */
+function flagsRequiring(flags: readonly Flag[], keys: ReadonlySet<string>): Set<number> {
+  const found = new Set<number>();
+  flags.forEach((flag, index) => {
+    const list = flag.prerequisites;
+    if (list !== undefined && list.some((p) => keys.has(p.flag))) found.add(index);
+  });
+  return found;
+}
+
+function flagsByKey(flags: readonly Flag[]): Map<string, Flag> {
+  const byKey = new Map<string, Flag>();
+  for (const flag of flags) if (!byKey.has(flag.key)) byKey.set(flag.key, flag);
+  return byKey;
+}
 
 function usesAnySegment(flag: Flag, keys: readonly string[]): boolean {
   for (const config of Object.values(flag.environments ?? {})) {

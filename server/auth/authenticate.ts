@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { ApiError, badRequest, forbidden, unauthenticated } from '../errors.js';
+import { ApiError, badRequest, forbidden, unauthenticated, unknownTenant } from '../errors.js';
 import { parseApiKey, secretMatches } from './api-key-format.js';
 import { readCredential } from './credentials.js';
 import type { JwtVerifier } from './jwt.js';
@@ -21,12 +21,15 @@ export const TENANT_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export interface AuthDeps {
   verifyJwt: JwtVerifier;
   keys: ApiKeyIndex;
+  /** false only when the tenant is known to have no state (the in-memory index, once loaded). */
+  tenantExists: (tenant: string) => boolean;
 }
 
 /**
  * One onRequest hook enforces every route's `config.auth` before the body is
  * even parsed: 401 (no/invalid credential) → 400 (X-Tenant-ID missing) → 403
- * (scope, tenant). Synchronous for API keys (the evaluation hot path).
+ * (scope, tenant) → 404 (UNKNOWN_TENANT, on `existingTenant` routes). Synchronous
+ * for API keys (the evaluation hot path; a key's tenant exists).
  */
 export function registerAuthentication(app: FastifyInstance, deps: AuthDeps): void {
   app.decorateRequest('principal', null);
@@ -48,6 +51,7 @@ export function registerAuthentication(app: FastifyInstance, deps: AuthDeps): vo
       (user) => {
         try {
           authorizeUser(request, auth, user);
+          if (auth.existingTenant === true && !deps.tenantExists(request.tenant!)) return done(unknownTenant(request.tenant!));
           done();
         } catch (err) {
           done(err as Error);

@@ -76,7 +76,7 @@ export const documentRoute: SwaggerTransform = ({ schema, url, route }) => {
   if (auth.kind !== 'public') {
     const scopes = [...auth.scopes];
     base['x-scopes'] = scopes;
-    const said = `${scopes.length === 1 ? 'Scope' : 'Scopes'}: ${scopes.map((s) => `\`${s}\``).join(' or ')}${auth.kind === 'evaluation' ? ', or an evaluation API key' : ''}.`;
+    const said = `${scopes.length === 1 ? 'Scope' : 'Scopes'}: ${scopes.map((s) => `\`${s}\``).join(' or ')}${auth.kind === 'evaluation' ? ', or an evaluation API key' : ''}.${auth.existingTenant === true ? ' A tenant with no state on the server is `404 UNKNOWN_TENANT`.' : ''}`;
     base.description = typeof base.description === 'string' ? `${base.description}\n\n${said}` : said;
     base.security = auth.kind === 'jwt' ? [{ bearerAuth: scopes }] : [{ apiKeyAuth: [] }, { bearerAuth: scopes }];
     const { properties, required } = documentedHeaders(auth, route);

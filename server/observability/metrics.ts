@@ -14,6 +14,10 @@ export interface Metrics {
   countEvaluations(tenant: string, reason: string, n: number): void;
   indexRevision: Gauge<'tenant'>;
   indexReloadFailures: Counter<'tenant'>;
+  /** Evaluations per flag, added when the usage recorder flushes (never on the hot path). */
+  flagEvaluations: Counter<'tenant' | 'environment' | 'flag'>;
+  /** Usage flushes by result (`ok`, `error`). */
+  usageFlushes: Counter<'result'>;
 }
 
 export function createMetrics(): Metrics {
@@ -55,6 +59,18 @@ export function createMetrics(): Metrics {
       name: 'ff_index_reload_failures_total',
       help: 'Times building a tenant snapshot failed (the previous one kept serving)',
       labelNames: ['tenant'],
+      registers: [registry],
+    }),
+    flagEvaluations: new Counter({
+      name: 'ff_flag_evaluations_total',
+      help: 'Flag evaluations by tenant, environment and flag, counted when this process flushes its usage counts',
+      labelNames: ['tenant', 'environment', 'flag'],
+      registers: [registry],
+    }),
+    usageFlushes: new Counter({
+      name: 'ff_usage_flushes_total',
+      help: 'Background flushes of usage counts to the database, by result (a failed one is retried with the next)',
+      labelNames: ['result'],
       registers: [registry],
     }),
   };

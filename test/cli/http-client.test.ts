@@ -111,6 +111,16 @@ describe('ApiClient', () => {
     expect(other).toMatchObject({ code: 'SERVER_REJECTED', message: 'POST /other was refused (409 ALREADY_EXISTS): exists' });
   });
 
+  it('names a tenant the server does not know as an unknown tenant, not as a refusal', async () => {
+    stub = await startStub((_req, res) => json(res, 404, { error: { code: 'UNKNOWN_TENANT', message: 'unknown tenant "acmee"', details: [] } }));
+    const error = await failure(client(stub.url).get('/v1/audit', { tenant: 'acmee' }));
+    expect(error).not.toBeInstanceOf(ServerRefusal);
+    expect(error).toMatchObject({
+      code: 'UNKNOWN_TENANT',
+      message: `unknown tenant "acmee": the server at ${stub.url} has no state for it (check --tenant; a tenant exists once its first \`ff apply\` has run)`,
+    });
+  });
+
   it('recognises an answer that is not the ff API (a proxy page)', async () => {
     stub = await startStub((_req, res) => {
       res.writeHead(502, { 'content-type': 'text/html' });

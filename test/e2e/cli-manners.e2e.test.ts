@@ -1,6 +1,7 @@
 // What users of gh, kubectl and terraform expect of a CLI, on the built `ff`:
-// "did you mean" for a mistyped command or flag, `ff help …`, and help that
-// lists the values a flag takes.
+// "did you mean" for a mistyped command or flag, `ff help …`, help that
+// lists the values a flag takes, and shell completion.
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { runFf } from '../cli/support/run-ff.js';
 
@@ -44,5 +45,30 @@ describe('ff suggests and explains', () => {
   it('ff token --help lists the scopes', async () => {
     const r = await runFf(['token', '--help']);
     for (const scope of ['flags:read', 'flags:write', 'evaluate', 'plan', 'apply']) expect(r.stdout).toContain(scope);
+  });
+});
+
+describe('ff autocomplete', () => {
+  it('prints a bash script that completes this ff’s commands, subcommands and flags', async () => {
+    const r = await runFf(['autocomplete', 'bash']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const complete = (line: string) =>
+      spawnSync('bash', ['--norc', '-c', `eval "$(cat)"; COMP_LINE='${line}'; COMP_POINT=${line.length}; _ff_complete; echo "\${COMPREPLY[*]}"`], {
+        input: r.stdout,
+        encoding: 'utf8',
+      }).stdout.trim();
+    expect(complete('ff valid')).toBe('validate');
+    expect(complete('ff keys ')).toBe('create list revoke');
+    expect(complete('ff lint --fail-on ')).toBe('error warning notice');
+  });
+
+  it('prints zsh’s for zsh, picks the shell from $SHELL, and refuses another shell', async () => {
+    expect((await runFf(['autocomplete', 'zsh'])).stdout).toMatch(/^#compdef ff\n/);
+    expect((await runFf(['autocomplete'], { env: { SHELL: '/usr/bin/zsh' } })).stdout).toMatch(/^#compdef ff\n/);
+    expect((await runFf(['autocomplete'], { env: { SHELL: '/bin/bash' } })).stdout).toMatch(/^# bash completion for ff/);
+    const fish = await runFf(['autocomplete', 'fish']);
+    expect(fish.code).toBe(1);
+    expect(fish.stderr).toContain('fish');
   });
 });

@@ -73,6 +73,24 @@ describe('talking to the server', () => {
     oneLine(await ffAgainst(ff.url, otherTenant)(['plan', dir, '-t', 'shop']), 'FORBIDDEN');
   });
 
+  it('names a tenant the server does not know, for every command that reads one; a first plan still creates it', async () => {
+    const run = ffAgainst(ff.url, await ff.token(['*'], 'ops'));
+    const commands = [
+      ['audit', '-t', 'nosuch'],
+      ['keys', 'list', '-t', 'nosuch'],
+      ['keys', 'create', '-n', 'web', '-t', 'nosuch', '-e', 'prod'],
+      ['eval', 'banner', '-t', 'nosuch', '-e', 'prod', '--remote'],
+    ];
+    for (const args of commands) {
+      const line = oneLine(await run(args), 'UNKNOWN_TENANT');
+      expect(line, args.join(' ')).toBe(
+        `Error UNKNOWN_TENANT: unknown tenant "nosuch": the server at ${ff.url} has no state for it (check --tenant; a tenant exists once its first \`ff apply\` has run)`,
+      );
+    }
+    // `shop` has no state on this server either: planning it is how it is created.
+    expect((await run(['plan', dir, '-t', 'shop', '--detailed-exitcode'])).code).toBe(2);
+  });
+
   it('reports a failing server (5xx) in one line with its request id', async () => {
     const line = oneLine(await ffAgainst(failing.url, 'x')(['plan', dir, '-t', 'shop']), 'SERVER_ERROR');
     expect(line).toBe(`Error SERVER_ERROR: the server at ${failing.url} failed on GET /v1/state/manifest (503 INTERNAL, request id abc-123); its log has the cause`);

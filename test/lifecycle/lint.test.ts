@@ -129,6 +129,32 @@ describe('lintRepository', () => {
     expect(exactly).toEqual([]);
   });
 
+  it('with the server’s usage: flags not evaluated for unusedDays days (never, or last long ago); young flags and unknown tenants are not judged', () => {
+    const last: Record<string, string | null> = {
+      'old-release': new Date(NOW - 31 * DAY).toISOString(),
+      expired: new Date(NOW - 29 * DAY).toISOString(),
+      'nobody-owns': null,
+    };
+    const usage = (tenant: string, key: string) => (tenant === 'shop' ? (last[key] ?? null) : undefined);
+    const notEvaluated = (extra: Partial<LintInput>) =>
+      lintRepository({ models, now: NOW, usage, ...extra })
+        .filter((f) => f.code === 'LINT_NOT_EVALUATED')
+        .map((f) => [f.flag, f.severity, f.message]);
+    const found = notEvaluated({});
+    expect(found.map((f) => f[0])).toContain('old-release');
+    expect(found.map((f) => f[0])).toContain('nobody-owns');
+    expect(found.map((f) => f[0])).not.toContain('expired');
+    expect(found.find((f) => f[0] === 'old-release')?.[2]).toBe('flag "old-release" has not been evaluated for 30 days (last evaluated 2026-05-01, 31 days ago): a candidate for removal');
+    expect(found.find((f) => f[0] === 'nobody-owns')?.[2]).toContain('(never evaluated)');
+    // A window of 40 days: 31 days ago is recent enough.
+    expect(notEvaluated({ config: { version: 1, unusedDays: 40 } }).map((f) => f[0])).not.toContain('old-release');
+    // A flag first committed within the window has not had the time.
+    expect(notEvaluated({ firstSeen: () => NOW - 5 * DAY })).toEqual([]);
+    // Offline (no usage) or a tenant the server did not answer for: nothing.
+    expect(lintRepository({ models, now: NOW }).some((f) => f.code === 'LINT_NOT_EVALUATED')).toBe(false);
+    expect(lintRepository({ models, now: NOW, usage: () => undefined }).some((f) => f.code === 'LINT_NOT_EVALUATED')).toBe(false);
+  });
+
   it('reports large target lists at the variant key', () => {
     const findings = lintRepository({ models, now: NOW, config: { version: 1, maxTargets: 2 } }).filter((f) => f.code === 'LINT_TARGETS_LARGE');
     expect(findings.map((f) => [f.flag, f.line, f.column, f.message])).toEqual([

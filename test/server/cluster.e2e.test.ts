@@ -2,7 +2,8 @@
 // processes on one port, one SQLite file, stopped with SIGTERM. What must
 // hold: one first-start seed (not one per worker), one banner, every worker
 // answering, a write through one worker reaching the others' in-memory
-// indexes, and a clean shutdown of the whole tree.
+// indexes, every worker's usage counts flushed at shutdown and added up, and a
+// clean shutdown of the whole tree.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
@@ -10,6 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../server/db/open.js';
+import { createStores } from '../../server/stores.js';
 import { transpileDir, transpileTree } from './helpers/transpile.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -82,7 +85,8 @@ describe('serve --workers (end to end, real processes)', () => {
     transpileTree(repo, ['server', 'core'], build);
     main = path.join(build, 'server', 'main.js');
     work = mkdtempSync(path.join(tmpdir(), 'ff-cluster-e2e-'));
-    env = { FF_DEV: '1', FF_PORT: '0', FF_DB_PATH: path.join(work, 'data', 'ff.db'), FF_SEED_DIR: seedDir, FF_LOG_LEVEL: 'info', FF_WATCH_DB_CHECK_MS: '200' };
+    // No periodic usage flush during the test: what the database holds at the end came from each worker's shutdown flush.
+    env = { FF_DEV: '1', FF_PORT: '0', FF_DB_PATH: path.join(work, 'data', 'ff.db'), FF_SEED_DIR: seedDir, FF_LOG_LEVEL: 'info', FF_WATCH_DB_CHECK_MS: '200', FF_USAGE_FLUSH_MS: '600000' };
   });
   afterAll(() => {
     rmSync(build, { recursive: true, force: true });
@@ -115,9 +119,11 @@ describe('serve --workers (end to end, real processes)', () => {
       // Until the watcher delivered it everywhere, some connections may land on a worker that has not seen it yet.
       const deadline = Date.now() + 30_000;
       let streak = 0;
+      let evaluated = 6;
       while (streak < 6) {
         const res = await evaluateWithKey();
         streak = res.status === 200 ? streak + 1 : 0;
+        if (res.status === 200) evaluated++;
         if (Date.now() > deadline) throw new Error(`the key did not reach every worker: last answer ${res.status} ${res.body}`);
       }
       // A wrong key is refused by every worker.
@@ -134,6 +140,14 @@ describe('serve --workers (end to end, real processes)', () => {
       // The first start seeded once, in the primary, not once per worker.
       expect(lines.filter((l) => l.includes('"first start: loaded the seed directory"'))).toHaveLength(1);
       expect(lines.filter((l) => l.includes('"shutting down"'))).toHaveLength(2);
+      // Each worker counted what it served and added it at shutdown: the sum is every evaluation answered.
+      const db = openDatabase(env.FF_DB_PATH as string);
+      try {
+        const rows = await createStores(db).usage.summary('acme', '2000-01-01');
+        expect(rows.find((r) => r.flag === 'new-checkout' && r.environment === 'production')?.count).toBe(evaluated);
+      } finally {
+        db.close();
+      }
     } finally {
       server.child.kill('SIGKILL');
       for (const pid of workers) if (existsSync(`/proc/${pid}`)) process.kill(pid, 'SIGKILL');

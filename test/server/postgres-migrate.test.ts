@@ -32,7 +32,7 @@ describe('PostgreSQL migrations', () => {
     // An ICU "en" database: natural-language collation, where 'a' < 'B'.
     const db = await createTestDatabase({ icuLocale: 'en' });
     const p = pool(db.url);
-    expect(await migratePostgres(p)).toEqual({ applied: [1], current: 1 });
+    expect(await migratePostgres(p)).toEqual({ applied: [1, 2], current: 2 });
     expect(await tables(p)).toEqual([
       'api_keys',
       'audit',
@@ -43,9 +43,10 @@ describe('PostgreSQL migrations', () => {
       'schema_migrations',
       'segments',
       'tenants',
+      'usage_days',
     ]);
     // A second start finds nothing to do.
-    expect(await migratePostgres(p)).toEqual({ applied: [], current: 1 });
+    expect(await migratePostgres(p)).toEqual({ applied: [], current: 2 });
 
     const { rows: indexes } = await p.query<{ tablename: string; indexdef: string }>(
       "SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public'",
@@ -104,10 +105,10 @@ describe('PostgreSQL migrations', () => {
     const db = await createTestDatabase();
     const replicas = [0, 1, 2, 3].map(() => pool(db.url));
     const results = await Promise.all(replicas.map((p) => migratePostgres(p)));
-    expect(results.map((r) => r.current)).toEqual([1, 1, 1, 1]);
-    expect(results.flatMap((r) => r.applied)).toEqual([1]);
-    const { rows } = await replicas[0]!.query('SELECT version FROM schema_migrations');
-    expect(rows).toEqual([{ version: 1 }]);
+    expect(results.map((r) => r.current)).toEqual([2, 2, 2, 2]);
+    expect(results.flatMap((r) => r.applied)).toEqual([1, 2]);
+    const { rows } = await replicas[0]!.query('SELECT version FROM schema_migrations ORDER BY version');
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
   });
 
   it('waits for the lock another replica holds, then finds the schema and applies nothing twice', async () => {
@@ -139,7 +140,8 @@ describe('PostgreSQL migrations', () => {
       await holder.query('INSERT INTO schema_migrations VALUES (1, $1, $2)', [PG_MIGRATIONS[0]!.name, now]);
       await holder.query('COMMIT');
       await holder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
-      expect(await waiting).toEqual({ applied: [], current: 1 });
+      // It finds step 1 done and applies only what came after it.
+      expect(await waiting).toEqual({ applied: [2], current: 2 });
     } finally {
       holder.release();
     }
@@ -148,10 +150,10 @@ describe('PostgreSQL migrations', () => {
   it('a failing step leaves nothing of itself and releases the lock', async () => {
     const db = await createTestDatabase();
     const p = pool(db.url);
-    const broken: PgMigration = { version: 2, name: 'broken', sql: 'CREATE TABLE half_done (x int); SELECT 1 / 0;' };
-    await expect(migratePostgres(p, [...PG_MIGRATIONS, broken])).rejects.toThrow(/migration 2 \(broken\) failed: division by zero/);
+    const broken: PgMigration = { version: 3, name: 'broken', sql: 'CREATE TABLE half_done (x int); SELECT 1 / 0;' };
+    await expect(migratePostgres(p, [...PG_MIGRATIONS, broken])).rejects.toThrow(/migration 3 \(broken\) failed: division by zero/);
     const { rows } = await p.query('SELECT version FROM schema_migrations ORDER BY version');
-    expect(rows).toEqual([{ version: 1 }]);
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
     expect(await tables(p)).not.toContain('half_done');
     const free = await p.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [MIGRATION_LOCK_KEY]);
     expect(free.rows[0]?.ok).toBe(true);

@@ -39,8 +39,8 @@ describe('openPostgres', () => {
       expect(created).toBe(true);
       expect(retries.slice(0, 3)).toEqual([1, 2, 3]);
       expect(new Set(codes)).toEqual(new Set(['3D000']));
-      const { rows } = await db.pool.query<{ version: number }>('SELECT version FROM schema_migrations');
-      expect(rows).toEqual([{ version: 1 }]);
+      const { rows } = await db.pool.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
       await db.close();
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(name)} WITH (FORCE)`);

@@ -130,6 +130,7 @@ const ROUTES: Record<string, Entry> = {
 
   'GET /v1/state': { auth: 'jwt', scope: 'flags:read', alsoAccepted: ['plan', 'apply'], object: null, request: () => ({ url: '/v1/state' }) },
   'GET /v1/state/manifest': { auth: 'jwt', scope: 'flags:read', alsoAccepted: ['plan', 'apply'], object: null, request: () => ({ url: '/v1/state/manifest' }) },
+  'GET /v1/usage': { auth: 'jwt', scope: 'flags:read', alsoAccepted: ['plan', 'apply'], object: null, request: () => ({ url: '/v1/usage' }) },
   'POST /v1/plan': {
     auth: 'jwt',
     scope: 'plan',

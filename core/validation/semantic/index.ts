@@ -24,7 +24,7 @@ export function checkSemantics<O>(model: SemanticModel<O>, describe: Describe<O>
   };
   const environmentKeys = model.environments && new Set(model.environments.map((e) => e.value.key));
   for (const flag of model.flags) checkFlag(flag, { environmentKeys, conditions: conditionScope }, findings);
-  checkPrerequisites(model.flags, findings);
+  checkPrerequisites(model.flags, findings, model.knownFlags);
   for (const segment of model.segments) checkSegment(segment, conditionScope, findings);
   return findings.issues;
 }

@@ -26,6 +26,11 @@ export interface SemanticModel<O> {
    * (an incremental check of what a write changed); default: the keys of `segments`.
    */
   knownSegmentKeys?: ReadonlySet<string>;
+  /**
+   * Every flag of the tenant by key, when `flags` holds only some of them:
+   * prerequisites resolve against these; default: `flags`.
+   */
+  knownFlags?: ReadonlyMap<string, Flag>;
 }
 
 export interface SemanticIssue<O> extends Issue {

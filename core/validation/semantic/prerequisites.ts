@@ -21,9 +21,14 @@ function inCycle(start: string, byKey: ReadonlyMap<string, Flag>): boolean {
   return false;
 }
 
-export function checkPrerequisites<O>(flags: readonly Located<Flag, O>[], findings: Findings<O>): void {
-  const byKey = new Map<string, Flag>();
-  for (const { value } of flags) if (!byKey.has(value.key)) byKey.set(value.key, value);
+/** Checks the prerequisites of `flags`; they resolve against `known` (every flag of the tenant) when given. */
+export function checkPrerequisites<O>(flags: readonly Located<Flag, O>[], findings: Findings<O>, known?: ReadonlyMap<string, Flag>): void {
+  let byKey = known;
+  if (byKey === undefined) {
+    const own = new Map<string, Flag>();
+    for (const { value } of flags) if (!own.has(value.key)) own.set(value.key, value);
+    byKey = own;
+  }
   for (const { value: flag, pointer: at, origin } of flags) {
     const list = flag.prerequisites ?? [];
     if (list.length === 0) continue;

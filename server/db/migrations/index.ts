@@ -2,6 +2,7 @@ import type { Migration } from '../migrate.js';
 import { m001Initial } from './001_initial.js';
 import { m002Drift } from './002_drift.js';
 import { m003ContentHash } from './003_content_hash.js';
+import { m004Usage } from './004_usage.js';
 
 /** Append-only: never edit a shipped migration, add the next one. */
-export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Drift, m003ContentHash];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002Drift, m003ContentHash, m004Usage];

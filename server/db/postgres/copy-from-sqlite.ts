@@ -54,6 +54,14 @@ export const COPIED_TABLES: readonly TableSpec[] = [
     pgOrder: 'tenant COLLATE "C", actor COLLATE "C", route COLLATE "C", key COLLATE "C"',
     identity: false,
   },
+  // Usage is no tenant's state, but safe deletes are judged by it: a migrated server must not forget what is evaluated.
+  {
+    name: 'usage_days',
+    columns: ['tenant', 'environment', 'flag', 'day', 'count', 'last_at'],
+    order: 'tenant, environment, flag, day',
+    pgOrder: 'tenant, environment, flag, day',
+    identity: false,
+  },
 ];
 
 export interface TableReport {

@@ -6,6 +6,7 @@ import { PgDocumentStore } from './document-store.js';
 import { PgIdempotencyStore } from './idempotency-store.js';
 import { PgRevisionStore } from './revision-store.js';
 import { PgTenantStore } from './tenant-store.js';
+import { PgUsageStore } from './usage-store.js';
 
 /** The PostgreSQL stores, one per table family, all on one PgDatabase (pool + current transaction). */
 export interface PgStores {
@@ -17,6 +18,7 @@ export interface PgStores {
   audit: PgAuditStore;
   apiKeys: PgApiKeyStore;
   idempotency: PgIdempotencyStore;
+  usage: PgUsageStore;
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   read<T>(fn: () => Promise<T>): Promise<T>;
   afterCommit(fn: () => void | Promise<void>): void;
@@ -32,6 +34,7 @@ export function createPgStores(pg: PgDatabase): PgStores {
     audit: new PgAuditStore(pg),
     apiKeys: new PgApiKeyStore(pg),
     idempotency: new PgIdempotencyStore(pg),
+    usage: new PgUsageStore(pg),
     transaction: (fn) => pg.transaction(fn),
     read: (fn) => pg.read(fn),
     afterCommit: (fn) => pg.afterCommit(fn),

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { jwtRoute } from '../../auth/route-auth.js';
+import { jwtReadRoute } from '../../auth/route-auth.js';
 import type { ServerConfig } from '../../config.js';
 import { decodeCursor, page } from '../../http/cursor.js';
 import { headerValue, tenantOf, writeContextOf } from '../../http/request-context.js';
@@ -37,8 +37,9 @@ export function registerApiKeyRoutes(
   deps: { service: ApiKeyService; stores: Stores; config: ServerConfig },
 ): void {
   const { service, config } = deps;
-  const read = { auth: jwtRoute('keys:read') };
-  const write = { auth: jwtRoute('keys:write') };
+  // A key is issued for an environment of an existing tenant.
+  const read = { auth: jwtReadRoute('keys:read') };
+  const write = { auth: jwtReadRoute('keys:write') };
 
   app.get<{
     Querystring: { limit: number; cursor?: string; state: 'active' | 'revoked' | 'all'; environment?: string; q?: string };

@@ -1,11 +1,11 @@
-import type { Plan } from '../../../core/diff/index.js';
+import { inUseDeletions, markDeletionsInUse, type FlagUsageEvidence, type Plan } from '../../../core/diff/index.js';
 import type { TenantState } from '../../../core/model/index.js';
 import type { ApplyRequest } from '../../../core/model/schema-types.js';
 
 /** POST /v1/plan's body: an apply request without its write options. */
-export type PlanRequest = Omit<ApplyRequest, 'dry_run' | 'allow_delete' | 'expected_plan_hash'>;
+export type PlanRequest = Omit<ApplyRequest, 'dry_run' | 'allow_delete' | 'allow_delete_in_use' | 'expected_plan_hash'>;
 import type { StateDelta } from '../../../core/model/schema-types.js';
-import { unprocessable, type ErrorDetail } from '../../errors.js';
+import { ApiError, unprocessable, type ErrorDetail } from '../../errors.js';
 import type { Stores } from '../../stores.js';
 import { commitMetaOf } from '../state/commit-wire.js';
 import { noUpdates, patchState } from '../state/patch-state.js';
@@ -13,6 +13,16 @@ import { replaceTenantState, type DesiredChange } from '../state/replace-state.j
 import type { StateListener } from '../state/state-listener.js';
 import type { WriteContext } from '../state/write-context.js';
 import type { Desired } from '../state/write-tenant.js';
+
+/**
+ * What the server knows of the flags a plan deletes: their evaluations in the
+ * last `days` days, read before the write (usage is flushed every few
+ * seconds anyway, so it is as fresh as it can be).
+ */
+export interface DeleteSafety {
+  usage: ReadonlyMap<string, FlagUsageEvidence>;
+  days: number;
+}
 
 /** The 200 body of POST /v1/apply (docs/api.md). */
 export interface ApplyResponse {
@@ -24,8 +34,8 @@ export interface ApplyResponse {
 }
 
 /** POST /v1/plan: what applying `body` would do now, as POST /v1/apply computes it; deletions are planned, never refused. */
-export async function planDesiredState(stores: Stores, listener: StateListener, ctx: WriteContext, tenant: string, body: PlanRequest): Promise<{ plan: Plan }> {
-  const { plan } = await applyDesiredState(stores, listener, ctx, tenant, { ...body, dry_run: true, allow_delete: true });
+export async function planDesiredState(stores: Stores, listener: StateListener, ctx: WriteContext, tenant: string, body: PlanRequest, safety?: DeleteSafety): Promise<{ plan: Plan }> {
+  const { plan } = await applyDesiredState(stores, listener, ctx, tenant, { ...body, dry_run: true, allow_delete: true }, safety);
   return { plan };
 }
 
@@ -34,9 +44,25 @@ export async function planDesiredState(stores: Stores, listener: StateListener, 
  * and (unless a dry run) written in one transaction by replaceTenantState,
  * audited with source `git` and the commit, every written resource marked as
  * managed by Git. `ctx` is the caller's (actor = the token's subject).
+ * With `safety`, every flag deletion is marked with what still uses it, and
+ * a real apply deleting an in-use flag is refused (409 DELETES_IN_USE) unless
+ * the request says allow_delete_in_use: a raw API call cannot skip the check
+ * that `ff apply` makes.
  */
-export async function applyDesiredState(stores: Stores, listener: StateListener, ctx: WriteContext, tenant: string, body: ApplyRequest): Promise<ApplyResponse> {
+export async function applyDesiredState(stores: Stores, listener: StateListener, ctx: WriteContext, tenant: string, body: ApplyRequest, safety?: DeleteSafety): Promise<ApplyResponse> {
   const gitCtx: WriteContext = { ...ctx, source: 'git', commit: body.commit ? commitMetaOf(body.commit) : null };
+  const refuseInUse = !(body.dry_run ?? false) && (body.allow_delete ?? false) && !(body.allow_delete_in_use ?? false);
+  const review =
+    safety === undefined
+      ? undefined
+      : (computed: Plan, current: TenantState): Plan => {
+          const plan = markDeletionsInUse(computed, current, safety.usage, safety.days);
+          if (refuseInUse) {
+            const inUse = inUseDeletions(plan);
+            if (inUse.length > 0) throw deletesInUse(inUse);
+          }
+          return plan;
+        };
   const result = await replaceTenantState(stores, listener, gitCtx, desiredOf(tenant, body), {
     allowDelete: body.allow_delete ?? false,
     dryRun: body.dry_run ?? false,
@@ -44,6 +70,7 @@ export async function applyDesiredState(stores: Stores, listener: StateListener,
     environments: body.environments ?? null,
     ...(body.base_revision === undefined ? {} : { expectedRevision: body.base_revision }),
     ...(body.expected_plan_hash === undefined ? {} : { expectedPlanHash: body.expected_plan_hash }),
+    ...(review === undefined ? {} : { review }),
   });
   const plan: Plan = body.commit ? { ...result.plan, commit: body.commit } : result.plan;
   return { plan, applied: result.applied, revision: result.revision, previous_revision: result.previousRevision };
@@ -103,4 +130,15 @@ function assertDistinctKeys(delta: StateDelta): void {
     });
   }
   if (details.length > 0) throw unprocessable('INVALID_STATE', 'the delta names a key more than once', details);
+}
+
+function deletesInUse(inUse: ReturnType<typeof inUseDeletions>): ApiError {
+  return new ApiError(
+    409,
+    'DELETES_IN_USE',
+    `the desired state deletes ${inUse.length} flag(s) still in use: allow deleting flags in use to proceed`,
+    inUse.flatMap(({ key, risks }) =>
+      risks.map((r) => ({ code: r.code, message: r.message, resource: 'flag', key, ...(r.evidence === undefined ? {} : { evidence: r.evidence }) })),
+    ),
+  );
 }

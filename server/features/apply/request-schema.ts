@@ -30,12 +30,12 @@ function inlineRef(value: unknown, ref: string, target: Json): unknown {
 
 /**
  * The body of POST /v1/plan: an apply request that can only be a dry run, so
- * without its write options (dry_run, allow_delete, expected_plan_hash) and
+ * without its write options (dry_run, allow_delete, allow_delete_in_use, expected_plan_hash) and
  * without the rule that a real apply names its base revision and commit.
  */
 export function planRequestBodySchema(): Json {
   const { if: _if, else: _else, properties, ...apply } = applyRequestBodySchema();
-  const { dry_run: _dry, allow_delete: _del, expected_plan_hash: _hash, ...kept } = properties as Json;
+  const { dry_run: _dry, allow_delete: _del, allow_delete_in_use: _inUse, expected_plan_hash: _hash, ...kept } = properties as Json;
   return {
     ...apply,
     title: 'PlanRequest',

@@ -6,7 +6,8 @@ import { tenantOf, writeContextOf } from '../../http/request-context.js';
 import { errorResponses } from '../../http/schemas.js';
 import type { Stores } from '../../stores.js';
 import type { StateListener } from '../state/state-listener.js';
-import { applyDesiredState, planDesiredState, type PlanRequest } from './apply-service.js';
+import { tenantUsage } from '../usage/usage-view.js';
+import { applyDesiredState, planDesiredState, type DeleteSafety, type PlanRequest } from './apply-service.js';
 import { applyRequestBodySchema, planRequestBodySchema } from './request-schema.js';
 
 /**
@@ -32,6 +33,9 @@ const applyResponse = {
 
 export function registerApplyRoutes(app: FastifyInstance, deps: { stores: Stores; listener: StateListener; config: ServerConfig }): void {
   const bodyLimit = Math.max(deps.config.bodyLimit, APPLY_BODY_LIMIT);
+  const days = deps.config.deleteInUseDays;
+  // Read before the (synchronous) write transaction: the usage store is asynchronous.
+  const safetyOf = async (tenant: string): Promise<DeleteSafety> => ({ usage: await tenantUsage(deps.stores.usage, tenant, days, Date.now()), days });
   app.post<{ Body: PlanRequest }>('/v1/plan', {
     // `plan` never writes: a pull request's CI job holds it. An `apply` token may plan too.
     config: { auth: jwtRoute('plan', 'apply') },
@@ -42,7 +46,11 @@ export function registerApplyRoutes(app: FastifyInstance, deps: { stores: Stores
       body: planRequestBodySchema(),
       response: { 200: { type: 'object', required: ['plan'], properties: { plan } }, ...errorResponses },
     },
-    handler: async (request) => planDesiredState(deps.stores, deps.listener, writeContextOf(request), tenantOf(request), request.body),
+    handler: async (request) => {
+      const tenant = tenantOf(request);
+      const safety = await safetyOf(tenant);
+      return planDesiredState(deps.stores, deps.listener, writeContextOf(request), tenant, request.body, safety);
+    },
   });
 
   app.post<{ Body: ApplyRequest }>('/v1/apply', {
@@ -54,7 +62,10 @@ export function registerApplyRoutes(app: FastifyInstance, deps: { stores: Stores
       body: applyRequestBodySchema(),
       response: { 200: applyResponse, ...errorResponses },
     },
-    handler: async (request) =>
-      applyDesiredState(deps.stores, deps.listener, writeContextOf(request), tenantOf(request), request.body),
+    handler: async (request) => {
+      const tenant = tenantOf(request);
+      const safety = await safetyOf(tenant);
+      return applyDesiredState(deps.stores, deps.listener, writeContextOf(request), tenant, request.body, safety);
+    },
   });
 }

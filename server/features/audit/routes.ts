@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { jwtRoute } from '../../auth/route-auth.js';
+import { jwtReadRoute } from '../../auth/route-auth.js';
 import type { ServerConfig } from '../../config.js';
 import { decodeCursor, page } from '../../http/cursor.js';
 import { tenantOf } from '../../http/request-context.js';
@@ -53,7 +53,7 @@ const toItem = (r: AuditRecord) => ({
 
 export function registerAuditRoutes(app: FastifyInstance, deps: { audit: AuditStore; config: ServerConfig }): void {
   app.get<{ Querystring: AuditQuerystring }>('/v1/audit', {
-    config: { auth: jwtRoute('audit:read') },
+    config: { auth: jwtReadRoute('audit:read') },
     schema: {
       tags: ['audit'],
       summary: 'The audit trail, newest first (keyset-paginated)',

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { jwtRoute } from '../../auth/route-auth.js';
+import { jwtReadRoute, jwtRoute } from '../../auth/route-auth.js';
 import type { Scope } from '../../auth/scopes.js';
 import type { ServerConfig } from '../../config.js';
 import { decodeCursor, page } from '../../http/cursor.js';
@@ -26,6 +26,15 @@ export interface DocumentRoutesOptions<K extends DocumentKind> {
   service: DocumentService<K>;
   stores: Stores;
   config: Pick<ServerConfig, 'maxPageSize' | 'defaultPageSize' | 'idempotencyTtlHours'>;
+  /** Fields the list adds to each item beside data and meta (flags: usage), read once per page. */
+  listExtra?: ListExtra;
+}
+
+export interface ListExtra {
+  /** Their JSON schemas, by field name. */
+  properties: Record<string, unknown>;
+  /** The fields of each key of one page. */
+  of(tenant: string, keys: readonly string[]): Promise<(key: string) => Record<string, unknown>>;
 }
 
 const keyParams = {
@@ -48,7 +57,7 @@ const forceQuery = {
 export function registerDocumentRoutes<K extends DocumentKind>(app: FastifyInstance, o: DocumentRoutesOptions<K>): void {
   const tag = o.plural;
   const item = { type: 'object', properties: { data: schemaRef(o.kind), meta: documentMeta } };
-  const read = { auth: jwtRoute(o.readScope) };
+  const read = { auth: jwtReadRoute(o.readScope) };
   const write = { auth: jwtRoute(o.writeScope) };
   const reply = (res: FastifyReply, stored: StoredDocument<DocumentOf[K]>, status = 200) =>
     res.code(status).header('etag', etagFor(stored.revision)).send(toDocumentView(stored));
@@ -62,7 +71,10 @@ export function registerDocumentRoutes<K extends DocumentKind>(app: FastifyInsta
         ...stateFilter,
         ...(o.tagFilter ? { tag: { type: 'string', maxLength: 50 } } : {}),
       }),
-      response: { 200: listEnvelope(item), ...errorResponses },
+      response: {
+        200: listEnvelope(o.listExtra ? { ...item, properties: { ...item.properties, ...o.listExtra.properties } } : item),
+        ...errorResponses,
+      },
     },
     handler: async (request) => {
       const { limit, cursor, state, q, tag: tagFilter } = request.query;
@@ -74,7 +86,9 @@ export function registerDocumentRoutes<K extends DocumentKind>(app: FastifyInsta
         ...(cursor === undefined ? {} : { afterKey: decodeCursor(cursor, 'string') }),
       });
       const p = page(rows, limit, (r) => r.key);
-      return { items: p.items.map(toDocumentView), next_cursor: p.next_cursor };
+      if (o.listExtra === undefined) return { items: p.items.map(toDocumentView), next_cursor: p.next_cursor };
+      const extra = await o.listExtra.of(tenantOf(request), p.items.map((r) => r.key));
+      return { items: p.items.map((r) => ({ ...toDocumentView(r), ...extra(r.key) })), next_cursor: p.next_cursor };
     },
   });
 

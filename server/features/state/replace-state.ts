@@ -1,3 +1,4 @@
+import type { Plan } from '../../../core/diff/index.js';
 import type { TenantState } from '../../../core/model/index.js';
 import type { Stores } from '../../stores.js';
 import type { ManagedBy } from '../documents/types.js';
@@ -22,6 +23,8 @@ export interface ReplaceOptions {
    * (core/diff scopeDesiredState); the rest stays as stored.
    */
   environments?: readonly string[] | null;
+  /** Sees the plan before anything is written: may add risks or refuse (writeTenant's `review`). */
+  review?: (plan: Plan, current: TenantState) => Plan;
 }
 
 export type ReplaceResult = TenantWriteResult;
@@ -62,5 +65,6 @@ export function replaceTenantState(
     ...(opts.expectedRevision === undefined ? {} : { expectedRevision: opts.expectedRevision }),
     ...(opts.expectedPlanHash === undefined ? {} : { expectedPlanHash: opts.expectedPlanHash }),
     ...(opts.dryRun ? { dryRun: true } : {}),
+    ...(opts.review === undefined ? {} : { review: opts.review }),
   });
 }

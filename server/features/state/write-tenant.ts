@@ -91,6 +91,12 @@ export interface TenantWrite {
   /** Refuse (409 STALE_PLAN) unless the plan computed now has this plan_hash (the reviewed plan). */
   expectedPlanHash?: string;
   dryRun?: boolean;
+  /**
+   * Sees the plan once it is computed (and its hash checked), before anything
+   * is written: may add risks (they are not part of plan_hash) or refuse by
+   * throwing. `current` is the state the plan was computed against.
+   */
+  review?: (plan: Plan, current: TenantState) => Plan;
   /** How an invalid result is refused: the code, and the document a REST write submitted. */
   invalid: { code: ApiErrorCode; focus?: Focus };
 }
@@ -146,19 +152,20 @@ export function writeTenant(stores: Stores, listener: StateListener, w: TenantWr
     // The plan names what changes; their rows say what is drift. core/diff
     // asks for drift synchronously, so read those rows first and plan again,
     // over just the changed keys, only when one of them has drift.
-    let plan = computePlan({ ...planInput, ...(candidates === undefined ? {} : { candidates }) });
-    await base.fetch(plan.changes);
-    if (plan.changes.some((c) => base.known(c.resource, c.key)?.drift)) {
-      plan = computePlan({
+    let computed = computePlan({ ...planInput, ...(candidates === undefined ? {} : { candidates }) });
+    await base.fetch(computed.changes);
+    if (computed.changes.some((c) => base.known(c.resource, c.key)?.drift)) {
+      computed = computePlan({
         ...planInput,
-        candidates: changedKeys(plan.changes),
+        candidates: changedKeys(computed.changes),
         drift: (kind, key) => {
           const drift = base.known(kind, key)?.drift;
           return drift ? { source: drift.source, actor: drift.actor, at: drift.at } : undefined;
         },
       });
     }
-    if (w.expectedPlanHash !== undefined && w.expectedPlanHash !== plan.plan_hash) throw planChangedError(w.expectedPlanHash, plan);
+    if (w.expectedPlanHash !== undefined && w.expectedPlanHash !== computed.plan_hash) throw planChangedError(w.expectedPlanHash, computed);
+    const plan = w.review ? w.review(computed, base.state) : computed;
 
     // The tenant's name is checked by the request schema and compiled into nothing: renaming needs no re-validation.
     const change = stateChangeOf(plan.changes, duplicates);

@@ -1,5 +1,6 @@
 import type { PgMigration } from '../migrate.js';
 import { pg001Initial } from './001_initial.js';
+import { pg002Usage } from './002_usage.js';
 
 /** Append-only: never edit a shipped migration, add the next one. */
-export const PG_MIGRATIONS: readonly PgMigration[] = [pg001Initial];
+export const PG_MIGRATIONS: readonly PgMigration[] = [pg001Initial, pg002Usage];
