@@ -18,7 +18,10 @@ COPY core ./core
 COPY cli ./cli
 COPY server ./server
 COPY bench ./bench
+COPY console ./console
+COPY scripts/build-console.mjs ./scripts/build-console.mjs
 RUN npx tsc -p tsconfig.build.json \
+ && node scripts/build-console.mjs \
  && npm prune --omit=dev
 
 FROM node:20-bookworm-slim AS runtime

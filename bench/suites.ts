@@ -24,6 +24,7 @@ export const BENCH_SUITES: readonly BenchSuite[] = [
   { name: 'sdk', script: 'dist/bench/sdk/main.js', measures: 'SDK vs the bare engine, the ff OpenFeature provider vs flagd in-process, SDK memory, apply → SDK visible' },
   { name: 'refs', script: 'dist/bench/refs/main.js', measures: 'ff refs on a generated 100,000-file tree vs grep -rwF' },
   { name: 'body', script: 'dist/bench/body/main.js', measures: 'the JSON body reader vs bare JSON.parse (evaluate and apply bodies)' },
+  { name: 'console', script: 'dist/bench/console/main.js', measures: 'the console in Chromium: navigation to first rows, 10,000-flag vs 20-flag tenant' },
 ];
 
 /** The Node arguments that run `suite` with `args` (--expose-gc lets harnesses collect garbage between rounds). */

@@ -142,6 +142,11 @@ export const messages = {
   exportEmpty: (tenant: string) => `the server holds nothing for tenant "${tenant}" (revision 0): nothing to export`,
   exportTargetInUse: (dir: string) => `${dir} already exists and is not empty: export into a new folder`,
   exported: (files: number, dir: string, revision: number) => `Exported ${plural(files, 'file')} to ${dir} (revision ${revision}).`,
+  driftExported: (resources: number, files: number, revision: number) =>
+    resources === 0
+      ? `No drift: the files already hold what the server has (revision ${revision}).`
+      : `Wrote ${plural(resources, 'drifted resource')} into ${plural(files, 'file')} (the server's revision ${revision}): review, commit and apply.`,
+  driftExportRefused: (file: string, why: string) => `cannot write the drift back into ${file}: ${why}`,
 
   // ff token / ff keys.
   missingSecret: 'FF_JWT_SECRET is not set (or shorter than 32 bytes): ff token signs with the secret the server verifies with',

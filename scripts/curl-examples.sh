@@ -97,6 +97,16 @@ call 302 GET /docs/static/index.html # redirects to the UI at /docs/
 call 200 GET /docs/static/swagger-initializer.js
 call 200 GET /docs/static/swagger-ui.css
 
+echo "== console (public page; its calls carry the user's token)"
+call 302 GET /ui # redirects to /ui/
+call 200 GET /ui/
+expect_header cache-control no-cache
+ASSET_FILE="$(sed -n 's/.*src="\/ui\/assets\/\([^"]*\)".*/\1/p' "$BODY" | head -n 1)"
+call 200 GET /ui/config.json
+expect_body '"oidc"'
+call 200 GET "/ui/assets/$ASSET_FILE"
+expect_header cache-control "public, max-age=31536000, immutable"
+
 echo "== environments"
 ENV_BODY="{\"key\":\"$NEW_ENV\",\"name\":\"curl examples\",\"description\":\"created by scripts/curl-examples.sh\"}"
 call 201 POST /v1/environments "${JWT[@]}" "${JSON[@]}" -H "Idempotency-Key: env-$RUN" -d "$ENV_BODY"

@@ -11,6 +11,7 @@ import type { Db } from './db/open.js';
 import { openStore, type StoreKind } from './db/open-store.js';
 import type { PgDatabase } from './db/postgres/database.js';
 import { registerApiKeyRoutes } from './features/api-keys/routes.js';
+import { registerConsoleRoutes } from './features/console/routes.js';
 import { installCors } from './features/cors/cors.js';
 import { registerApplyRoutes } from './features/apply/routes.js';
 import { registerAuditRoutes } from './features/audit/routes.js';
@@ -238,6 +239,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   registerEvaluateRoutes(app, { index, observer });
   registerOfrepRoutes(app, { index, observer });
   registerStreamRoutes(app, { index, revisions: stores.revisions, metrics, heartbeatMs: config.streamHeartbeatMs, log: logger });
+  registerConsoleRoutes(app, { config });
   registerLiveIndex(app, { config, sqlite: store.sqlite, stores, listener, registry: metrics.registry, refresh: () => refresher.refresh() });
 
   app.addHook('onListen', async () => {

@@ -19,7 +19,7 @@ export function devTokenFromBanner(text: string): string | undefined {
 export function renderBanner(info: BannerInfo): string {
   const lines = [`ff server listening on ${info.url}`];
   if (info.seeded) lines.push(`loaded ${info.seeded.tenants} tenant(s) from ${info.seeded.dir}`);
-  lines.push(`API docs: ${info.url}/docs`);
+  lines.push(`API docs: ${info.url}/docs`, `Console: ${info.url}/ui`);
   if (!info.dev || info.token === undefined) return lines.join('\n') + '\n';
   lines.push('', 'DEV MODE — do not use in production.');
   if (info.generatedSecret) {

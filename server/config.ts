@@ -49,6 +49,16 @@ export interface ServerConfig {
   usageRetentionDays: number;
   /** A flag evaluated within this many days is in use: deleting it needs allow_delete_in_use. */
   deleteInUseDays: number;
+  /** Console sign-in with the identity provider of `jwks` (authorization code + PKCE); null: bearer token only. */
+  consoleOidc: ConsoleOidcConfig | null;
+}
+
+/** What the console needs to send people to the identity provider: its issuer (discovery) and the console's client. */
+export interface ConsoleOidcConfig {
+  issuer: string;
+  clientId: string;
+  /** Space-separated scopes the console asks the provider for. */
+  scope: string;
 }
 
 export class ConfigError extends Error {
@@ -84,6 +94,8 @@ const envSchema = {
     FF_WATCH_DIR: { type: 'string', default: '' },
     FF_WATCH_DEBOUNCE_MS: { type: 'integer', minimum: 0, maximum: 60_000, default: 250 },
     FF_STREAM_HEARTBEAT_MS: { type: 'integer', minimum: 50, maximum: 600_000, default: 15_000 },
+    FF_CONSOLE_OIDC_CLIENT_ID: { type: 'string', default: '' },
+    FF_CONSOLE_OIDC_SCOPE: { type: 'string', minLength: 1, default: 'openid' },
     FF_USAGE: { type: 'string', enum: ['', '0', '1', 'true', 'false'], default: '1' },
     FF_USAGE_FLUSH_MS: { type: 'integer', minimum: 50, maximum: 600_000, default: 10_000 },
     FF_USAGE_RETENTION_DAYS: { type: 'integer', minimum: 30, maximum: 3650, default: 400 },
@@ -118,6 +130,8 @@ interface RawEnv {
   FF_WATCH_DIR: string;
   FF_WATCH_DEBOUNCE_MS: number;
   FF_STREAM_HEARTBEAT_MS: number;
+  FF_CONSOLE_OIDC_CLIENT_ID: string;
+  FF_CONSOLE_OIDC_SCOPE: string;
   FF_USAGE: string;
   FF_USAGE_FLUSH_MS: number;
   FF_USAGE_RETENTION_DAYS: number;
@@ -202,6 +216,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
       throw error;
     }
   }
+  let consoleOidc: ConsoleOidcConfig | null = null;
+  if (v.FF_CONSOLE_OIDC_CLIENT_ID !== '') {
+    // The console signs in where the server verifies: the provider whose tokens FF_JWKS_URL checks.
+    if (jwks === null) throw new ConfigError('FF_CONSOLE_OIDC_CLIENT_ID requires FF_JWKS_URL, FF_JWT_ISSUER and FF_JWT_AUDIENCE');
+    if (!/^https?:\/\//.test(jwks.issuer)) throw new ConfigError('FF_CONSOLE_OIDC_CLIENT_ID requires FF_JWT_ISSUER to be the provider\'s http(s) issuer URL');
+    consoleOidc = { issuer: jwks.issuer, clientId: v.FF_CONSOLE_OIDC_CLIENT_ID, scope: v.FF_CONSOLE_OIDC_SCOPE };
+  }
   if (v.FF_DEFAULT_PAGE_SIZE > v.FF_MAX_PAGE_SIZE) {
     throw new ConfigError('FF_DEFAULT_PAGE_SIZE must not exceed FF_MAX_PAGE_SIZE');
   }
@@ -228,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     watchDir: v.FF_WATCH_DIR === '' ? null : v.FF_WATCH_DIR,
     watchDebounceMs: v.FF_WATCH_DEBOUNCE_MS,
     streamHeartbeatMs: v.FF_STREAM_HEARTBEAT_MS,
+    consoleOidc,
     usage: v.FF_USAGE !== '0' && v.FF_USAGE !== 'false',
     usageFlushMs: v.FF_USAGE_FLUSH_MS,
     usageRetentionDays: v.FF_USAGE_RETENTION_DAYS,

@@ -98,6 +98,9 @@ export default class Apply extends FfCommand {
         if (allowDelete && !allowInUse) refuseDeletionsInUse(plan, this.errorColors);
       }
       if (plan.changes.length === 0) {
+        // Nothing to write; a whole-tenant apply still tells the server the files equal what it holds,
+        // so it forgets drift that was undone by hand or written back into the files (`ff export --drift`).
+        if (apply.environments === null) await executeApply(client, apply, plan, { allowDelete, allowInUse });
         if (interactive) this.print(renderPlanText(plan, this.colors));
         this.print(messages.appliedNothing(apply.tenant, plan.base_revision));
         this.finish(ExitCode.ok);

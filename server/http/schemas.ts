@@ -40,6 +40,13 @@ export const documentMeta = {
     archived_by: { type: ['string', 'null'] },
     managed_by: { type: 'string', enum: ['api', 'git'] },
     git_commit: { type: ['string', 'null'] },
+    drift: {
+      description: 'Changed outside Git since Git (or seed) last wrote it: who, how, when (null: not drifted). As in GET /v1/state.',
+      oneOf: [
+        { type: 'null' },
+        { type: 'object', required: ['source', 'actor', 'at'], properties: { source: { type: 'string' }, actor: { type: 'string' }, at: { type: 'string' } } },
+      ],
+    },
     created_at: { type: 'string' },
     created_by: { type: 'string' },
     updated_at: { type: 'string' },

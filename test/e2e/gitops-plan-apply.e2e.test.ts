@@ -19,7 +19,7 @@ describe.each(storeMatrix())('GitOps against the $store store', ({ store }) => {
 
   beforeAll(async () => {
     tmp = await tempDir('ff-gitops-e2e-');
-    ff = await startGitopsServer([], store);
+    ff = await startGitopsServer([], {}, store);
   });
   afterAll(async () => {
     await ff?.close();

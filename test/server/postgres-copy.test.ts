@@ -78,7 +78,7 @@ describe('copy SQLite → PostgreSQL', () => {
     expect(await p.apiKeys.all()).toEqual(await stores.apiKeys.all());
 
     // Ids continue after the copied ones: a new audit row does not collide.
-    await p.audit.record({ tenant: 'alpha', ts: '2026-02-01T00:00:00.000Z', actor: 'x', source: 'api', environment: null, resource: 'flag', key: 'n', action: 'create', before: null, after: null, revision: null, commitSha: null, requestId: null });
+    await p.audit.record({ tenant: 'alpha', ts: '2026-02-01T00:00:00.000Z', actor: 'x', source: 'api', environment: null, resource: 'flag', key: 'n', action: 'create', before: null, after: null, revision: null, commitSha: null, requestId: null, reason: null });
     const newest = (await p.audit.query('alpha', { limit: 1 }))[0]!;
     expect(newest.key).toBe('n');
     expect(newest.id).toBeGreaterThan(Math.max(...(await stores.audit.query('alpha', { limit: 1000 })).map((a) => a.id)));

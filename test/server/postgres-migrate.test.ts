@@ -8,6 +8,10 @@ import { PG_MIGRATIONS } from '../../server/db/postgres/migrations/index.js';
 import { openPostgresPool } from '../../server/db/postgres/pool.js';
 import { createTestDatabase } from '../support/postgres.js';
 
+/** Every step this build ships, and the newest: what a fresh database ends at. */
+const VERSIONS = PG_MIGRATIONS.map((m) => m.version);
+const LATEST = VERSIONS.at(-1)!;
+
 const pools: pg.Pool[] = [];
 function pool(url: string): pg.Pool {
   const p = openPostgresPool(url, { max: 3, applicationName: 'ff-migrate-test' });
@@ -32,7 +36,7 @@ describe('PostgreSQL migrations', () => {
     // An ICU "en" database: natural-language collation, where 'a' < 'B'.
     const db = await createTestDatabase({ icuLocale: 'en' });
     const p = pool(db.url);
-    expect(await migratePostgres(p)).toEqual({ applied: [1, 2], current: 2 });
+    expect(await migratePostgres(p)).toEqual({ applied: VERSIONS, current: LATEST });
     expect(await tables(p)).toEqual([
       'api_keys',
       'audit',
@@ -46,7 +50,7 @@ describe('PostgreSQL migrations', () => {
       'usage_days',
     ]);
     // A second start finds nothing to do.
-    expect(await migratePostgres(p)).toEqual({ applied: [], current: 2 });
+    expect(await migratePostgres(p)).toEqual({ applied: [], current: LATEST });
 
     const { rows: indexes } = await p.query<{ tablename: string; indexdef: string }>(
       "SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public'",
@@ -105,10 +109,10 @@ describe('PostgreSQL migrations', () => {
     const db = await createTestDatabase();
     const replicas = [0, 1, 2, 3].map(() => pool(db.url));
     const results = await Promise.all(replicas.map((p) => migratePostgres(p)));
-    expect(results.map((r) => r.current)).toEqual([2, 2, 2, 2]);
-    expect(results.flatMap((r) => r.applied)).toEqual([1, 2]);
+    expect(results.map((r) => r.current)).toEqual([LATEST, LATEST, LATEST, LATEST]);
+    expect(results.flatMap((r) => r.applied)).toEqual(VERSIONS);
     const { rows } = await replicas[0]!.query('SELECT version FROM schema_migrations ORDER BY version');
-    expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(rows).toEqual(VERSIONS.map((version) => ({ version })));
   });
 
   it('waits for the lock another replica holds, then finds the schema and applies nothing twice', async () => {
@@ -135,13 +139,14 @@ describe('PostgreSQL migrations', () => {
       expect(await tables(p)).toEqual([]);
       // Meanwhile this "replica" migrates under the lock it holds.
       await holder.query('BEGIN');
-      await holder.query(PG_MIGRATIONS[0]!.sql);
       await holder.query("CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL)");
-      await holder.query('INSERT INTO schema_migrations VALUES (1, $1, $2)', [PG_MIGRATIONS[0]!.name, now]);
+      for (const m of PG_MIGRATIONS) {
+        await holder.query(m.sql);
+        await holder.query('INSERT INTO schema_migrations VALUES ($1, $2, $3)', [m.version, m.name, now]);
+      }
       await holder.query('COMMIT');
       await holder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
-      // It finds step 1 done and applies only what came after it.
-      expect(await waiting).toEqual({ applied: [2], current: 2 });
+      expect(await waiting).toEqual({ applied: [], current: LATEST });
     } finally {
       holder.release();
     }
@@ -150,10 +155,10 @@ describe('PostgreSQL migrations', () => {
   it('a failing step leaves nothing of itself and releases the lock', async () => {
     const db = await createTestDatabase();
     const p = pool(db.url);
-    const broken: PgMigration = { version: 3, name: 'broken', sql: 'CREATE TABLE half_done (x int); SELECT 1 / 0;' };
-    await expect(migratePostgres(p, [...PG_MIGRATIONS, broken])).rejects.toThrow(/migration 3 \(broken\) failed: division by zero/);
+    const broken: PgMigration = { version: LATEST + 1, name: 'broken', sql: 'CREATE TABLE half_done (x int); SELECT 1 / 0;' };
+    await expect(migratePostgres(p, [...PG_MIGRATIONS, broken])).rejects.toThrow(new RegExp(`migration ${LATEST + 1} \\(broken\\) failed: division by zero`));
     const { rows } = await p.query('SELECT version FROM schema_migrations ORDER BY version');
-    expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(rows).toEqual(VERSIONS.map((version) => ({ version })));
     expect(await tables(p)).not.toContain('half_done');
     const free = await p.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [MIGRATION_LOCK_KEY]);
     expect(free.rows[0]?.ok).toBe(true);

@@ -9,6 +9,7 @@ import { startTestServer, type Call, type Reply, type TestServer } from './helpe
 import { mintToken } from '../../server/auth/dev-token.js';
 import { badTokens, tokenWithout } from './helpers/tokens.js';
 import { TEST_SECRET } from './helpers/server.js';
+import { builtConsole } from './helpers/console.js';
 
 type ObjectKind = 'flag' | 'segment' | 'environment' | 'api_key';
 
@@ -53,6 +54,11 @@ const ROUTES: Record<string, Entry> = {
   'HEAD,GET /docs/static/*': { auth: 'public', url: '/docs/static/swagger-ui.css' },
   'GET /docs/static/index.html': { auth: 'public', url: '/docs/static/index.html' },
   'GET /docs/static/swagger-initializer.js': { auth: 'public', url: '/docs/static/swagger-initializer.js' },
+  // The console: a page and its assets; every call it makes is an API call with the user's token.
+  'GET /ui': { auth: 'public', url: '/ui' },
+  'GET /ui/': { auth: 'public', url: '/ui/' },
+  'GET /ui/config.json': { auth: 'public', url: '/ui/config.json' },
+  'GET /ui/assets/:file': { auth: 'public', url: `/ui/assets/${builtConsole().assets[0] ?? 'missing'}` },
 
   'GET /v1/flags': { auth: 'jwt', scope: 'flags:read', object: null, request: () => ({ url: '/v1/flags?state=all' }) },
   'POST /v1/flags': { auth: 'jwt', scope: 'flags:write', object: null, request: () => ({ url: '/v1/flags', body: newFlag(unique('rt-flag')) }) },

@@ -184,15 +184,16 @@ describe.each(storeMatrix())('$store store contract', ({ store }) => {
   it('audit: newest first, every filter, commit by any-case prefix, the revision’s commit joined in', async () => {
     const commit = { sha: 'abcdef1234567890', author: 'Alice' };
     await s.revisions.record({ tenant: 'alpha', revision: 1, ts: T0, actor: 'alice', source: 'git', commit, changes: [] });
-    const base = { tenant: 'alpha', actor: 'alice', source: 'api' as const, environment: null, resource: 'flag' as const, action: 'update' as const, revision: null, commitSha: null, requestId: null };
+    const base = { tenant: 'alpha', actor: 'alice', source: 'api' as const, environment: null, resource: 'flag' as const, action: 'update' as const, revision: null, commitSha: null, requestId: null, reason: null };
     await s.audit.record({ ...base, ts: T0, key: 'a', action: 'create', before: null, after: { on: true }, source: 'git', revision: 1, commitSha: commit.sha });
-    await s.audit.record({ ...base, ts: T1, key: 'b', before: { n: 1 }, after: { n: 2 }, actor: 'bob', requestId: 'req-1' });
+    await s.audit.record({ ...base, ts: T1, key: 'b', before: { n: 1 }, after: { n: 2 }, actor: 'bob', requestId: 'req-1', reason: 'kill switch: checkout errors' });
     await s.audit.record({ ...base, ts: T2, key: 'k1', resource: 'api_key', action: 'revoke', environment: 'production', before: null, after: null });
     await s.audit.record({ ...base, tenant: 'beta', ts: T2, key: 'z', before: null, after: null });
     const all = await s.audit.query('alpha', { limit: 10 });
     expect(all.map((a) => a.key)).toEqual(['k1', 'b', 'a']);
     expect(all[2]).toMatchObject({ source: 'git', revision: 1, commitSha: commit.sha, commit, before: null, after: { on: true } });
-    expect(all[1]).toMatchObject({ actor: 'bob', before: { n: 1 }, after: { n: 2 }, commit: null, requestId: 'req-1' });
+    expect(all[1]).toMatchObject({ actor: 'bob', before: { n: 1 }, after: { n: 2 }, commit: null, requestId: 'req-1', reason: 'kill switch: checkout errors' });
+    expect(all[0]!.reason).toBeNull();
     const keys = async (q: Omit<Parameters<ContractStores['audit']['query']>[1], 'limit'>) => (await s.audit.query('alpha', { limit: 10, ...q })).map((a) => a.key);
     expect(await keys({ actor: 'bob' })).toEqual(['b']);
     expect(await keys({ resource: 'api_key', environment: 'production', action: 'revoke' })).toEqual(['k1']);

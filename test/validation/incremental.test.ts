@@ -10,7 +10,7 @@ import { validateTenantChanges, validateTenantState, type Diagnostic } from '../
 
 const FLAG_KEYS = ['a', 'b', 'c', 'd', 'e'];
 const SEGMENT_KEYS = ['s1', 's2'];
-const VARIANT_SETS = [
+const VARIANT_SETS: Record<string, boolean>[] = [
   { on: true, off: false },
   { on: true, off: false, maybe: true },
   { yes: true, no: false },

@@ -10,9 +10,9 @@ export class PgAuditStore {
 
   async record(e: AuditEntry): Promise<void> {
     await this.pg.db().query(
-      `INSERT INTO audit (tenant, ts, actor, source, environment, resource, key, action, before, after, revision, commit_sha, request_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [e.tenant, e.ts, e.actor, e.source, e.environment, e.resource, e.key, e.action, json(e.before), json(e.after), e.revision, e.commitSha, e.requestId],
+      `INSERT INTO audit (tenant, ts, actor, source, environment, resource, key, action, before, after, revision, commit_sha, request_id, reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+      [e.tenant, e.ts, e.actor, e.source, e.environment, e.resource, e.key, e.action, json(e.before), json(e.after), e.revision, e.commitSha, e.requestId, e.reason],
     );
   }
 

@@ -97,6 +97,7 @@ export class ApiKeyService {
       revision: null,
       commitSha: null,
       requestId: ctx.requestId,
+      reason: ctx.reason ?? null,
     });
     this.stores.afterCommit(() => this.listener.keysCommitted(tenant));
   }

@@ -19,6 +19,8 @@ export interface AuditEntry {
   revision: number | null;
   commitSha: string | null;
   requestId: string | null;
+  /** Why, when the writer said (X-Change-Reason); null otherwise. */
+  reason: string | null;
 }
 
 export interface AuditRecord extends AuditEntry {
@@ -63,6 +65,7 @@ export interface AuditDbRow {
   revision: number | null;
   commit_sha: string | null;
   request_id: string | null;
+  reason: string | null;
   commit_meta: string | null;
 }
 
@@ -83,6 +86,7 @@ export const toAuditRecord = (r: AuditDbRow): AuditRecord => ({
   revision: r.revision,
   commitSha: r.commit_sha,
   requestId: r.request_id,
+  reason: r.reason,
   commit: r.commit_meta ? (JSON.parse(r.commit_meta) as CommitMeta) : null,
 });
 
@@ -90,8 +94,8 @@ export class SqliteAuditStore implements Synchronous<AuditStore> {
   private readonly insert;
   constructor(private readonly db: Db) {
     this.insert = db.prepare(
-      `INSERT INTO audit (tenant, ts, actor, source, environment, resource, key, action, before, after, revision, commit_sha, request_id)
-       VALUES (@tenant, @ts, @actor, @source, @environment, @resource, @key, @action, @before, @after, @revision, @commitSha, @requestId)`,
+      `INSERT INTO audit (tenant, ts, actor, source, environment, resource, key, action, before, after, revision, commit_sha, request_id, reason)
+       VALUES (@tenant, @ts, @actor, @source, @environment, @resource, @key, @action, @before, @after, @revision, @commitSha, @requestId, @reason)`,
     );
   }
 

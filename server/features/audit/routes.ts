@@ -28,6 +28,7 @@ const auditItem = {
       ],
     },
     request_id: { type: ['string', 'null'] },
+    reason: { type: ['string', 'null'], description: 'Why, when the writer said (the X-Change-Reason header of a REST write).' },
   },
 };
 
@@ -49,6 +50,7 @@ const toItem = (r: AuditRecord) => ({
   // Git rows: {sha, author, email, message, branch, remote_url, committed_at, dirty}, for commit links.
   commit: r.commit ? wireCommitOf(r.commit) : r.commitSha ? { sha: r.commitSha } : null,
   request_id: r.requestId,
+  reason: r.reason,
 });
 
 export function registerAuditRoutes(app: FastifyInstance, deps: { audit: AuditStore; config: ServerConfig }): void {

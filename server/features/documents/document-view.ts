@@ -12,6 +12,7 @@ export function toDocumentView<D>(stored: StoredDocument<D>) {
       archived_by: stored.archivedBy,
       managed_by: stored.managedBy,
       git_commit: stored.gitCommit,
+      drift: stored.drift === null ? null : { ...stored.drift },
       created_at: stored.createdAt,
       created_by: stored.createdBy,
       updated_at: stored.updatedAt,

@@ -53,6 +53,7 @@ export async function recordChanges(
       revision,
       commitSha: ctx.commit?.sha ?? null,
       requestId: ctx.requestId,
+      reason: ctx.reason ?? null,
     });
   }
 }

@@ -8,4 +8,6 @@ export interface WriteContext {
   commit: CommitMeta | null;
   /** ISO-8601 time of the write; one value for the whole transaction. */
   now: string;
+  /** Why, when the writer said (a REST write's X-Change-Reason header); recorded on its audit rows. */
+  reason?: string | null;
 }

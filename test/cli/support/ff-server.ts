@@ -16,9 +16,9 @@ export interface GitopsServer {
   close(): Promise<void>;
 }
 
-/** `tenants`: states stored before the server starts (source seed), e.g. the example repository. */
-export async function startGitopsServer(tenants: TenantState[] = [], store: StoreKind = 'sqlite'): Promise<GitopsServer> {
-  const server = await startTestServer({ tenants, store });
+/** `tenants`: states stored before the server starts (source seed), e.g. the example repository; `env`: more server configuration; `store`: which store it runs on. */
+export async function startGitopsServer(tenants: TenantState[] = [], env: Record<string, string> = {}, store: StoreKind = 'sqlite'): Promise<GitopsServer> {
+  const server = await startTestServer({ tenants, env, store });
   return {
     server,
     url: server.url,

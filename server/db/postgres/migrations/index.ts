@@ -1,6 +1,7 @@
 import type { PgMigration } from '../migrate.js';
 import { pg001Initial } from './001_initial.js';
 import { pg002Usage } from './002_usage.js';
+import { pg003AuditReason } from './003_audit_reason.js';
 
 /** Append-only: never edit a shipped migration, add the next one. */
-export const PG_MIGRATIONS: readonly PgMigration[] = [pg001Initial, pg002Usage];
+export const PG_MIGRATIONS: readonly PgMigration[] = [pg001Initial, pg002Usage, pg003AuditReason];
