@@ -13,7 +13,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts', 'console/test/**/*.test.ts'], exclude: ['test/**/*.e2e.test.ts'], globalSetup: ['test/support/postgres-global-setup.ts'] } },
-      { extends: true, test: { name: 'e2e', include: ['test/**/*.e2e.test.ts'], globalSetup: ['test/e2e/global-setup.ts'] } },
+      { extends: true, test: { name: 'e2e', include: ['test/**/*.e2e.test.ts'], globalSetup: ['test/e2e/global-setup.ts', 'test/support/postgres-global-setup.ts'] } },
     ],
   },
 });

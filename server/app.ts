@@ -6,8 +6,10 @@ import type { DestinationStream } from 'pino';
 import { createJwtVerifier } from './auth/jwt.js';
 import { registerAuthentication } from './auth/authenticate.js';
 import { ApiKeyIndex } from './auth/key-index.js';
-import { ConfigError, type ServerConfig } from './config.js';
-import { openDatabase, type Db } from './db/open.js';
+import type { ServerConfig } from './config.js';
+import type { Db } from './db/open.js';
+import { openStore, type StoreKind } from './db/open-store.js';
+import type { PgDatabase } from './db/postgres/database.js';
 import { registerApiKeyRoutes } from './features/api-keys/routes.js';
 import { registerConsoleRoutes } from './features/console/routes.js';
 import { installCors } from './features/cors/cors.js';
@@ -41,7 +43,7 @@ import { createMetrics, type Metrics } from './observability/metrics.js';
 import { installRequestHooks } from './observability/request-hooks.js';
 import { seedFromDirectory, type SeedReport } from './seed.js';
 import { createServices, type Services } from './services.js';
-import { createStores, type Stores } from './stores.js';
+import type { Stores } from './stores.js';
 import { registerLiveIndex } from './watch/register.js';
 
 export interface AppDeps {
@@ -56,7 +58,14 @@ export interface AppDeps {
 /** What the app holds beyond Fastify: for the launcher, the tests and the live-index watcher. */
 export interface FfContext {
   config: ServerConfig;
+  /** Which database the stores run on (FF_DATABASE_URL set: postgres). */
+  storeKind: StoreKind;
+  /** The SQLite connection; reading it on a PostgreSQL app throws (tests reach the tables through it). */
   db: Db;
+  /** The PostgreSQL pool and transactions; undefined on SQLite. */
+  postgres: PgDatabase | undefined;
+  /** Resolves once the database answers and is migrated (PostgreSQL retries with backoff meanwhile). */
+  storeReady(): Promise<void>;
   stores: Stores;
   services: Services;
   index: EvaluationIndex;
@@ -72,7 +81,7 @@ export interface FfContext {
   /** Resolves once the index load started at listen time has finished. */
   whenReady(): Promise<void>;
   /** Reloads whatever another process changed in the database (the live-index watcher calls this). */
-  refreshFromDatabase(): RefreshReport;
+  refreshFromDatabase(): Promise<RefreshReport>;
   /** Makes the stored state of every tenant in `dir` equal to its files (source `seed`). */
   seed(dir: string): Promise<SeedReport>;
 }
@@ -82,9 +91,6 @@ declare module 'fastify' {
     ff: FfContext;
   }
 }
-
-export const POSTGRES_NOT_YET =
-  'FF_DATABASE_URL/DB_DSN: this build cannot serve from PostgreSQL yet (its stores exist, the server is not wired to them); unset it to use the SQLite file FF_DB_PATH';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -96,10 +102,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  */
 export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promise<FastifyInstance> {
   const logger = createLogger(config.logLevel, deps.logDestination);
-  // Refuse rather than quietly serve from the SQLite file the operator did not ask for.
-  if (config.databaseUrl !== null) throw new ConfigError(POSTGRES_NOT_YET);
-  const db = openDatabase(config.dbPath);
-  const stores = createStores(db);
+  const store = openStore(config, logger);
+  const { stores } = store;
   const metrics = createMetrics();
   const index = new EvaluationIndex({
     loaded: (tenant, revision) => metrics.indexRevision.set({ tenant }, revision),
@@ -148,6 +152,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
 
   let loading: Promise<void> | undefined;
   const load = async () => {
+    await store.ready();
     await deps.beforeIndexLoad?.();
     await loadIndexes(refresher, index);
   };
@@ -156,7 +161,13 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
     load().catch((err: unknown) => logger.error({ err }, 'loading the evaluation index failed'));
   app.decorate('ff', {
     config,
-    db,
+    storeKind: store.kind,
+    get db(): Db {
+      if (store.sqlite === undefined) throw new Error('this app runs on PostgreSQL: it has no SQLite connection');
+      return store.sqlite;
+    },
+    postgres: store.postgres,
+    storeReady: () => store.ready(),
     stores,
     services,
     index,
@@ -236,7 +247,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   registerExperimentRoutes(app, { index, service: experiments.service });
   registerStreamRoutes(app, { index, revisions: stores.revisions, metrics, heartbeatMs: config.streamHeartbeatMs, log: logger });
   registerConsoleRoutes(app, { config });
-  registerLiveIndex(app, { config, db, stores, listener, registry: metrics.registry, refresh: () => refresher.refresh() });
+  registerLiveIndex(app, { config, sqlite: store.sqlite, stores, listener, registry: metrics.registry, refresh: () => refresher.refresh() });
 
   app.addHook('onListen', async () => {
     // Listening first, then loading: liveness answers while a large index builds.
@@ -246,11 +257,12 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   });
   app.addHook('onClose', async () => {
     index.stop();
+    store.abort();
     await loading?.catch(() => {});
     await experiments.close().catch((err: unknown) => logger.error({ err }, 'writing the last experiment exposures failed'));
     // The last counts of this process, before the database closes.
     await usage.stop();
-    db.close();
+    await store.close();
     await new Promise<void>((resolve) => logger.flush(() => resolve()));
   });
   return app;

@@ -4,16 +4,15 @@ import { existsSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { CoreError } from '../core/errors.js';
-import { POSTGRES_NOT_YET } from './app.js';
 import { isClusterWorker, parseWorkers, reportListening, runPrimary, workerConfig, workerEnv } from './cluster.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type ServerConfig } from './config.js';
 import { openDatabase } from './db/open.js';
+import { openStore } from './db/open-store.js';
 import { copySqliteToPostgres, CopyError } from './db/postgres/copy-from-sqlite.js';
 import { openPostgresPool } from './db/postgres/pool.js';
 import { createLogger } from './observability/logger.js';
 import { formatDiagnostic, seedFromDirectory, SeedError, type SeedReport } from './seed.js';
 import { closeOnSignals, startServer } from './start.js';
-import { createStores } from './stores.js';
 
 async function serve(options: { watch?: string; workers?: string } = {}): Promise<void> {
   // `--watch DIR` is FF_WATCH_DIR given on the command line (it wins over the variable).
@@ -26,8 +25,6 @@ async function serve(options: { watch?: string; workers?: string } = {}): Promis
   }
   const workers = parseWorkers(options.workers);
   const config = loadConfig(env);
-  // Before any seeding: a PostgreSQL URL must never end up filling the SQLite file.
-  if (config.databaseUrl !== null) throw new ConfigError(POSTGRES_NOT_YET);
   if (workers > 1) {
     const log = createLogger(config.logLevel);
     await runPrimary({
@@ -36,7 +33,7 @@ async function serve(options: { watch?: string; workers?: string } = {}): Promis
       // Seed once here, so N workers do not race to load the same first start.
       prepare: async () => {
         if (config.watchDir !== null || !existsSync(config.seedDir)) return;
-        const report = await seedDatabase(config.dbPath, config.seedDir, { onlyIfEmpty: true });
+        const report = await seedDatabase(config, config.seedDir, { onlyIfEmpty: true });
         if (report) log.info({ dir: config.seedDir, tenants: report.tenants }, 'first start: loaded the seed directory');
       },
       print: (text) => process.stderr.write(text),
@@ -52,23 +49,28 @@ async function serve(options: { watch?: string; workers?: string } = {}): Promis
 }
 
 /** Makes the database hold the tenants of `dir` (with onlyIfEmpty: only when it holds none yet; undefined then). */
-async function seedDatabase(dbPath: string, dir: string, opts: { onlyIfEmpty?: boolean } = {}): Promise<SeedReport | undefined> {
-  const db = openDatabase(dbPath);
+async function seedDatabase(
+  config: Pick<ServerConfig, 'databaseUrl' | 'dbPath' | 'logLevel'>,
+  dir: string,
+  opts: { onlyIfEmpty?: boolean } = {},
+): Promise<SeedReport | undefined> {
+  // FF_DATABASE_URL's PostgreSQL (waited for, migrated), or the SQLite file.
+  const store = openStore(config, createLogger(config.logLevel, process.stderr));
   try {
-    const stores = createStores(db);
-    if (opts.onlyIfEmpty === true && stores.tenants.list().length > 0) return undefined;
-    // No in-memory index to update here: a running server on the same file
-    // notices this process's commit and reloads the tenants it changed.
+    await store.ready();
+    const { stores } = store;
+    if (opts.onlyIfEmpty === true && (await stores.tenants.list()).length > 0) return undefined;
+    // No in-memory index to update here: a running server on the same
+    // database notices this process's commit and reloads the tenants it changed.
     return await seedFromDirectory(stores, { stateCommitted: () => {}, keysCommitted: () => {} }, dir);
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
 async function seed(options: { dir?: string }): Promise<void> {
   const config = loadConfig(process.env, { requireSecret: false });
-  if (config.databaseUrl !== null) throw new ConfigError(POSTGRES_NOT_YET);
-  const report = (await seedDatabase(config.dbPath, options.dir ?? config.seedDir)) as SeedReport;
+  const report = (await seedDatabase(config, options.dir ?? config.seedDir)) as SeedReport;
   for (const t of report.tenants) {
     process.stdout.write(`${t.tenant}: ${t.changes} change(s), revision ${t.revision}\n`);
   }

@@ -33,9 +33,11 @@ export async function seedFromDirectory(stores: Stores, listener: StateListener,
   }
   const ctx = { actor: 'seed', source: 'seed' as const, requestId: null, commit: null, now: now.toISOString() };
   // One transaction for the whole folder: a failure in one tenant loads none.
-  const results = stores.transaction(() =>
-    loaded.tenants.map((state) => replaceTenantState(stores, listener, ctx, state, { allowDelete: true })),
-  );
+  const results = await stores.transaction(async () => {
+    const written = [];
+    for (const state of loaded.tenants) written.push(await replaceTenantState(stores, listener, ctx, state, { allowDelete: true }));
+    return written;
+  });
   return { dir, tenants: results.map((r) => ({ tenant: r.tenant, revision: r.revision, changes: r.changes.length })) };
 }
 

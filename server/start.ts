@@ -19,14 +19,13 @@ export interface Started {
  * tenant yet (first start), listen, load the index, and describe it all.
  */
 export async function startServer(config: ServerConfig, deps: AppDeps = {}): Promise<Started> {
-  const app = await buildApp(config, deps);
   let seeded: BannerInfo['seeded'];
-  try {
-    // Watch the shared database file and, in watch mode, reconcile the
-    // flags directory. A watched directory is the source of truth, so the
-    // first-start seed from FF_SEED_DIR only runs without one.
+  // Watch the shared database and, in watch mode, reconcile the flags
+  // directory. A watched directory is the source of truth, so the
+  // first-start seed from FF_SEED_DIR only runs without one.
+  const prepare = async (app: FastifyInstance) => {
     await app.live.start();
-    if (config.watchDir === null && app.ff.stores.tenants.list().length === 0) {
+    if (config.watchDir === null && (await app.ff.stores.tenants.list()).length === 0) {
       if (existsSync(config.seedDir)) {
         const report = await app.ff.seed(config.seedDir);
         seeded = { dir: config.seedDir, tenants: report.tenants.length };
@@ -35,12 +34,37 @@ export async function startServer(config: ServerConfig, deps: AppDeps = {}): Pro
         app.log.warn({ dir: config.seedDir }, 'first start: seed directory not found; starting empty');
       }
     }
+  };
+  // PostgreSQL may not be reachable yet: listen first (liveness answers,
+  // readiness is 503) and prepare once the database answers, before the
+  // index loads. SQLite is opened already: prepare, then listen.
+  const postgres = config.databaseUrl !== null;
+  const app: FastifyInstance = await buildApp(
+    config,
+    postgres
+      ? {
+          ...deps,
+          beforeIndexLoad: async () => {
+            await deps.beforeIndexLoad?.();
+            await prepare(app);
+          },
+        }
+      : deps,
+  );
+  try {
+    if (!postgres) await prepare(app);
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
     await app.close();
     throw err;
   }
   await app.ff.whenReady();
+  if (postgres && !app.ff.index.ready) {
+    // Not a database that is merely unreachable (that is retried): a refused
+    // login, a changed migration, an invalid seed. Stop, as SQLite's start does.
+    await app.close();
+    throw new Error('the server could not start on PostgreSQL (the log says why)');
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

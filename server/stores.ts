@@ -1,4 +1,5 @@
-// Wires the SQLite stores once (createDb → createStores → createServices).
+// The store interfaces the services use, and the SQLite implementation of them
+// (PostgreSQL's: db/postgres/stores.ts).
 import type { Database as Db } from 'better-sqlite3';
 import type { Environment, Experiment, Flag, Segment } from '../core/model/index.js';
 import { SqliteApiKeyStore, type ApiKeyStore } from './features/api-keys/api-key-store.js';
@@ -9,6 +10,7 @@ import type { DocumentStore } from './features/documents/types.js';
 import { SqliteRevisionStore, type RevisionStore } from './features/state/revision-store.js';
 import { SqliteTenantStore, type TenantStore } from './features/state/tenant-store.js';
 import { SqliteIdempotencyStore, type IdempotencyStore } from './idempotency/idempotency-store.js';
+import { gated, SqliteGate } from './db/sqlite-gate.js';
 import { SqliteUsageStore, type UsageStore } from './features/usage/usage-store.js';
 
 export interface Stores {
@@ -26,73 +28,47 @@ export interface Stores {
   /** Evaluation counts per flag and day (asynchronous: written in the background, never inside a state transaction). */
   usage: UsageStore;
   /**
-   * Runs `fn` in ONE write transaction (BEGIN IMMEDIATE: takes the write lock
-   * up front, so two processes never deadlock upgrading a read lock).
-   * Everything `fn` does through the stores commits or rolls back together.
+   * Runs `fn` in ONE write transaction: everything `fn` does through the
+   * stores commits or rolls back together. SQLite: BEGIN IMMEDIATE (takes the
+   * write lock up front, so two processes never deadlock upgrading a read
+   * lock); PostgreSQL: a transaction that first takes the write advisory lock,
+   * so writes are serialized across replicas. Nested calls are savepoints.
    */
-  transaction<T>(fn: () => T): T;
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
   /**
    * Runs `fn` in one read transaction (inside a write transaction: in that
    * one), so several statements see one committed state.
    */
-  read<T>(fn: () => T): T;
+  read<T>(fn: () => Promise<T>): Promise<T>;
   /**
    * Runs `fn` once the outermost transaction has committed (at once when none
-   * is open): in-memory indexes must never see a state that could still roll back.
+   * is open): in-memory indexes must never see a state that could still roll
+   * back. The transaction's promise resolves after the callbacks have run.
    */
-  afterCommit(fn: () => void): void;
+  afterCommit(fn: () => void | Promise<void>): void;
 }
 
+/**
+ * The SQLite stores on one better-sqlite3 connection. Every store is behind
+ * the gate (db/sqlite-gate.ts): while one call chain's transaction is open,
+ * another's statements wait for it instead of joining it.
+ */
 export function createStores(db: Db): Stores {
-  let depth = 0;
-  let pending: (() => void)[] = [];
-  const transaction = <T>(fn: () => T): T => {
-    if (depth > 0) {
-      // Nested: better-sqlite3 turns it into a savepoint. Drop callbacks queued
-      // inside it when it rolls back.
-      const mark = pending.length;
-      depth++;
-      try {
-        return db.transaction(fn)();
-      } catch (err) {
-        pending.length = mark;
-        throw err;
-      } finally {
-        depth--;
-      }
-    }
-    depth++;
-    let result: T;
-    try {
-      result = db.transaction(fn).immediate();
-    } catch (err) {
-      pending = [];
-      throw err;
-    } finally {
-      depth--;
-    }
-    const callbacks = pending;
-    pending = [];
-    for (const cb of callbacks) cb();
-    return result;
-  };
+  const gate = new SqliteGate(db);
   return {
-    tenants: new SqliteTenantStore(db),
-    environments: new SqliteDocumentStore<Environment>(db, 'environment'),
-    flags: new SqliteDocumentStore<Flag>(db, 'flag'),
-    segments: new SqliteDocumentStore<Segment>(db, 'segment'),
-    experiments: new SqliteDocumentStore<Experiment>(db, 'experiment'),
-    revisions: new SqliteRevisionStore(db),
-    audit: new SqliteAuditStore(db),
-    apiKeys: new SqliteApiKeyStore(db),
-    idempotency: new SqliteIdempotencyStore(db),
-    experimentData: new SqliteExperimentDataStore(db),
-    usage: new SqliteUsageStore(db),
-    transaction,
-    read: (fn) => (depth > 0 ? fn() : db.transaction(fn).deferred()),
-    afterCommit: (fn) => {
-      if (depth > 0) pending.push(fn);
-      else fn();
-    },
+    tenants: gated<TenantStore>(gate, new SqliteTenantStore(db)),
+    environments: gated<DocumentStore<Environment>>(gate, new SqliteDocumentStore<Environment>(db, 'environment')),
+    flags: gated<DocumentStore<Flag>>(gate, new SqliteDocumentStore<Flag>(db, 'flag')),
+    segments: gated<DocumentStore<Segment>>(gate, new SqliteDocumentStore<Segment>(db, 'segment')),
+    experiments: gated<DocumentStore<Experiment>>(gate, new SqliteDocumentStore<Experiment>(db, 'experiment')),
+    revisions: gated<RevisionStore>(gate, new SqliteRevisionStore(db)),
+    audit: gated<AuditStore>(gate, new SqliteAuditStore(db)),
+    apiKeys: gated<ApiKeyStore>(gate, new SqliteApiKeyStore(db)),
+    idempotency: gated<IdempotencyStore>(gate, new SqliteIdempotencyStore(db)),
+    experimentData: gated<ExperimentDataStore>(gate, new SqliteExperimentDataStore(db)),
+    usage: gated<UsageStore>(gate, new SqliteUsageStore(db)),
+    transaction: (fn) => gate.transaction(fn),
+    read: (fn) => gate.read(fn),
+    afterCommit: (fn) => gate.afterCommit(fn),
   };
 }

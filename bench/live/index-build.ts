@@ -63,7 +63,7 @@ export async function measureIndexBuild(loadState: () => Promise<TenantState>, s
   for (let i = 0; i < runs; i++) {
     const index = new EvaluationIndex();
     const t0 = performance.now();
-    const report = new IndexRefresher(stores, index, new ApiKeyIndex()).refresh();
+    const report = await new IndexRefresher(stores, index, new ApiKeyIndex()).refresh();
     reload.push(performance.now() - t0);
     if (!report.state.includes(state.tenant)) throw new Error('the reload did not load the tenant');
   }

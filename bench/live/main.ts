@@ -99,7 +99,7 @@ try {
   const smallDb = path.join(work, 'small', 'ff.db');
   const small = smallTenant();
   const db1 = openDatabase(smallDb);
-  replaceTenantState(createStores(db1), noListener, ctx(), small, { allowDelete: true });
+  await replaceTenantState(createStores(db1), noListener, ctx(), small, { allowDelete: true });
   db1.close();
   log(`propagation, ${small.flags.length}-flag tenant, ${samples} writes…`);
   let smallRss = 0;
@@ -127,7 +127,7 @@ try {
       const loaded = await loadRepository(repoDir);
       const state = loaded.tenants[0];
       if (state === undefined || loaded.diagnostics.some((d) => d.severity === 'error')) throw new Error('the generated repository did not load');
-      replaceTenantState(stores, noListener, ctx(), state, { allowDelete: true });
+      await replaceTenantState(stores, noListener, ctx(), state, { allowDelete: true });
       big = state;
       return state;
     },

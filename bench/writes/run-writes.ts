@@ -56,7 +56,7 @@ export interface WritesOptions {
 
 const timing = (xs: number[]): Timing => ({ samples: xs.length, medianMs: median(xs), p99Ms: percentile(xs, 99) });
 
-function generate(root: string, work: string, flags: number, seed: number): Promise<TenantState> {
+export function generate(root: string, work: string, flags: number, seed: number): Promise<TenantState> {
   const out = path.join(work, `repo-${flags}`);
   const gen = spawnSync(process.execPath, [path.join(root, 'scripts', 'gen-repo.mjs'), '--out', out, '--flags', String(flags), '--tenants', '1', '--seed', String(seed)], { encoding: 'utf8' });
   if (gen.status !== 0) throw new Error(`gen-repo failed: ${gen.stderr}`);

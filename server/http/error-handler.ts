@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, type ErrorDetail } from '../errors.js';
 import { renderOfrepError } from '../features/evaluate/ofrep-errors.js';
+import { isTransient } from '../db/postgres/open.js';
 import { helmetHeaders } from './security-headers.js';
 
 /** Seconds a client should wait before retrying a 503 (full disk, shutting down). */
@@ -16,6 +17,9 @@ export const RETRY_AFTER_S = 30;
  * when to retry, not a 500.
  */
 const STORAGE_FULL = new Set(['SQLITE_FULL', 'SQLITE_READONLY', 'SQLITE_IOERR_WRITE']);
+
+/** Seconds a client should wait before retrying while the database is unreachable (replicas reconnect with backoff). */
+export const DATABASE_RETRY_AFTER_S = 5;
 
 /** Fastify's own error codes mapped to ours (status stays fastify's). */
 const FASTIFY_CODES: Record<string, ApiError['code']> = {
@@ -50,6 +54,13 @@ export function toApiError(err: FastifyError | Error): ApiError {
   if (typeof fe.code === 'string' && STORAGE_FULL.has(fe.code)) {
     return new ApiError(503, 'STORAGE_UNAVAILABLE', 'the database cannot take writes now (storage full or read-only); nothing was written', [], {
       'Retry-After': String(RETRY_AFTER_S),
+    });
+  }
+  // PostgreSQL unreachable, restarting, or our connection killed mid-statement:
+  // the transaction did not commit, so nothing was written; retry later.
+  if (fe.statusCode === undefined && isTransient(err)) {
+    return new ApiError(503, 'STORAGE_UNAVAILABLE', 'the database is unreachable; nothing was written: retry later', [], {
+      'Retry-After': String(DATABASE_RETRY_AFTER_S),
     });
   }
   if (err instanceof SyntaxError && fe.statusCode === 400) return new ApiError(400, 'INVALID_JSON', 'the body is not valid JSON');

@@ -1,4 +1,5 @@
 import type { Database as Db } from 'better-sqlite3';
+import type { Synchronous } from '../db/sqlite-gate.js';
 
 export interface IdempotencyScope {
   tenant: string;
@@ -17,10 +18,10 @@ export interface StoredResponse {
 }
 
 export interface IdempotencyStore {
-  find(scope: IdempotencyScope, notBefore: string): StoredResponse | undefined;
-  save(scope: IdempotencyScope, response: StoredResponse): void;
+  find(scope: IdempotencyScope, notBefore: string): Promise<StoredResponse | undefined>;
+  save(scope: IdempotencyScope, response: StoredResponse): Promise<void>;
   /** Deletes records older than `before`; returns how many. */
-  purge(before: string): number;
+  purge(before: string): Promise<number>;
 }
 
 interface Row {
@@ -31,7 +32,7 @@ interface Row {
   created_at: string;
 }
 
-export class SqliteIdempotencyStore implements IdempotencyStore {
+export class SqliteIdempotencyStore implements Synchronous<IdempotencyStore> {
   private readonly stmts;
   constructor(db: Db) {
     this.stmts = {

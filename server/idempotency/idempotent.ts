@@ -31,29 +31,29 @@ export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
  * key and body; the same key with another body is 422 IDEMPOTENCY_KEY_REUSED.
  * Failed attempts store nothing, so the client may retry them.
  */
-export function idempotent(
+export async function idempotent(
   stores: Stores,
   req: IdempotencyRequest,
-  run: () => HttpOutcome,
-): HttpOutcome & { replayed: boolean } {
-  if (req.key === undefined) return { ...run(), replayed: false };
+  run: () => Promise<HttpOutcome>,
+): Promise<HttpOutcome & { replayed: boolean }> {
+  if (req.key === undefined) return { ...(await run()), replayed: false };
   if (!IDEMPOTENCY_KEY_PATTERN.test(req.key)) {
     throw badRequest('BAD_REQUEST', 'Idempotency-Key must be 1-255 visible ASCII characters');
   }
   const scope = { ...req.scope, key: req.key };
   const requestHash = createHash('sha256').update(canonicalJson(req.fingerprintOf)).digest('hex');
   const notBefore = new Date(req.now.getTime() - req.ttlHours * 3_600_000).toISOString();
-  return stores.transaction(() => {
-    const previous = stores.idempotency.find(scope, notBefore);
+  return stores.transaction(async () => {
+    const previous = await stores.idempotency.find(scope, notBefore);
     if (previous) {
       if (previous.requestHash !== requestHash) {
         throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with a different request body');
       }
       return { status: previous.status, headers: previous.headers, body: previous.body, replayed: true };
     }
-    const outcome = run();
-    stores.idempotency.purge(notBefore);
-    stores.idempotency.save(scope, {
+    const outcome = await run();
+    await stores.idempotency.purge(notBefore);
+    await stores.idempotency.save(scope, {
       requestHash,
       status: outcome.status,
       headers: outcome.headers,

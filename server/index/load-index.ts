@@ -6,7 +6,7 @@ import type { IndexRefresher } from './refresh.js';
 export async function loadIndexes(refresher: IndexRefresher, index: EvaluationIndex): Promise<void> {
   // Let the event loop breathe once before a potentially long synchronous build.
   await new Promise<void>((resolve) => setImmediate(resolve));
-  refresher.refresh();
+  await refresher.refresh();
   index.markReady();
 }
 

@@ -13,11 +13,11 @@ const ATTEMPTS = 5;
  * (a writer busier than a few statements per attempt) — the next change
  * notification retries.
  */
-export function readConsistentState(stores: Stores, tenant: string): LoadedState | undefined {
+export async function readConsistentState(stores: Stores, tenant: string): Promise<LoadedState | undefined> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const loaded = readTenantState(stores, tenant);
+    const loaded = await readTenantState(stores, tenant);
     if (loaded === undefined) return undefined;
-    if (stores.tenants.get(tenant)?.revision === loaded.revision) return loaded;
+    if ((await stores.tenants.get(tenant))?.revision === loaded.revision) return loaded;
   }
   return undefined;
 }

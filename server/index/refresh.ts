@@ -19,6 +19,8 @@ export interface RefreshReport {
  */
 export class IndexRefresher {
   private readonly keysSeen = new Map<string, number>();
+  /** Refreshes run one at a time (each compares with what the previous one loaded). */
+  private running: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly stores: Stores,
@@ -26,15 +28,25 @@ export class IndexRefresher {
     private readonly keys: ApiKeyIndex,
   ) {}
 
-  refresh(): RefreshReport {
+  refresh(): Promise<RefreshReport> {
+    return this.serialized(() => this.refreshNow());
+  }
+
+  private serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.running.catch(() => undefined).then(fn);
+    this.running = next;
+    return next;
+  }
+
+  private async refreshNow(): Promise<RefreshReport> {
     const report: RefreshReport = { state: [], keys: [] };
-    const marks = this.stores.tenants.changeMarks();
+    const marks = await this.stores.tenants.changeMarks();
     for (const mark of marks) {
       if (this.index.revision(mark.tenant) !== mark.revision) {
-        if (this.reload(mark.tenant, mark.revision)) report.state.push(mark.tenant);
+        if (await this.reload(mark.tenant, mark.revision)) report.state.push(mark.tenant);
       }
       if (this.keysSeen.get(mark.tenant) !== mark.keysVersion) {
-        this.keys.loadTenant(mark.tenant, this.stores.apiKeys.all(mark.tenant));
+        this.keys.loadTenant(mark.tenant, await this.stores.apiKeys.all(mark.tenant));
         this.keysSeen.set(mark.tenant, mark.keysVersion);
         report.keys.push(mark.tenant);
       }
@@ -51,22 +63,24 @@ export class IndexRefresher {
    * tenant revision did not move across them; otherwise (or when the log
    * cannot say) the whole tenant is read, consistently.
    */
-  private reload(tenant: string, revision: number): boolean {
+  private async reload(tenant: string, revision: number): Promise<boolean> {
     const held = this.index.entry(tenant);
     if (held && held.revision < revision) {
-      const caught = catchUp(this.stores, tenant, held, revision);
-      if (caught && this.stores.tenants.get(tenant)?.revision === revision) {
+      const caught = await catchUp(this.stores, tenant, held, revision);
+      if (caught && (await this.stores.tenants.get(tenant))?.revision === revision) {
         return this.index.load(caught.state, revision, { base: held.revision, change: caught.change });
       }
     }
-    const loaded = readConsistentState(this.stores, tenant);
+    const loaded = await readConsistentState(this.stores, tenant);
     return loaded !== undefined && this.index.load(loaded.state, loaded.revision);
   }
 
   /** This process committed a key change itself: remember the version it wrote. */
-  keysCommitted(tenant: string): void {
-    this.keys.loadTenant(tenant, this.stores.apiKeys.all(tenant));
-    const mark = this.stores.tenants.get(tenant);
-    if (mark) this.keysSeen.set(tenant, mark.keysVersion);
+  keysCommitted(tenant: string): Promise<void> {
+    return this.serialized(async () => {
+      this.keys.loadTenant(tenant, await this.stores.apiKeys.all(tenant));
+      const mark = await this.stores.tenants.get(tenant);
+      if (mark) this.keysSeen.set(tenant, mark.keysVersion);
+    });
   }
 }

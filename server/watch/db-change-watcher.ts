@@ -8,8 +8,8 @@ export type CheckTrigger = 'fs_event' | 'safety_net';
 export interface DbChangeWatcherOptions {
   dbPath: string;
   dataVersion: DataVersion;
-  /** Another process committed: reload what changed. Throwing keeps the change pending for the next check. */
-  reload(trigger: CheckTrigger): void;
+  /** Another process committed: reload what changed. A rejection keeps the change pending for the next check. */
+  reload(trigger: CheckTrigger): Promise<void>;
   /** Period of the safety-net check (ms). */
   safetyNetMs: number;
   onError(err: unknown): void;
@@ -48,6 +48,9 @@ export class DbChangeWatcher {
   private immediate: NodeJS.Immediate | undefined;
   private trailing: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Checks run one at a time; one asked for during a check runs after it. */
+  private checking: Promise<void> | undefined;
+  private again: CheckTrigger | undefined;
 
   constructor(private readonly options: DbChangeWatcherOptions) {}
 
@@ -88,6 +91,7 @@ export class DbChangeWatcher {
     clearTimeout(this.trailing);
     if (this.immediate !== undefined) clearImmediate(this.immediate);
     await this.watcher?.close();
+    await this.checking;
   }
 
   private onFileEvent(): void {
@@ -101,16 +105,34 @@ export class DbChangeWatcher {
     this.trailing.unref();
   }
 
-  /** Runs synchronously: better-sqlite3 calls cannot interleave with a write transaction of this process. */
+  /** Resolves when no check is running or queued (tests wait on it). */
+  async idle(): Promise<void> {
+    while (this.checking !== undefined) await this.checking;
+  }
+
   private check(trigger: CheckTrigger): void {
     if (this.stopped) return;
-    try {
-      const version = this.options.dataVersion.pending();
-      if (version === undefined) return;
-      this.options.reload(trigger);
-      this.options.dataVersion.acknowledge(version);
-    } catch (err) {
-      this.options.onError(err);
+    if (this.checking !== undefined) {
+      this.again = trigger;
+      return;
     }
+    this.checking = (async () => {
+      let next: CheckTrigger | undefined = trigger;
+      while (next !== undefined && !this.stopped) {
+        this.again = undefined;
+        try {
+          const version = this.options.dataVersion.pending();
+          if (version !== undefined) {
+            await this.options.reload(next);
+            this.options.dataVersion.acknowledge(version);
+          }
+        } catch (err) {
+          this.options.onError(err);
+        }
+        next = this.again;
+      }
+    })().finally(() => {
+      this.checking = undefined;
+    });
   }
 }

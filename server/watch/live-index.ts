@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServerConfig } from '../config.js';
 import type { Db } from '../db/open.js';
+import { PgChangeWatcher, type PgCheckTrigger } from '../db/postgres/change-watcher.js';
 import type { StateListener } from '../features/state/state-listener.js';
 import type { RefreshReport } from '../index/refresh.js';
 import { formatDiagnostic } from '../seed.js';
@@ -17,20 +18,23 @@ import { WatchStatus } from './watch-status.js';
 const LOGGED_DIAGNOSTICS = 50;
 
 export interface LiveIndexDeps {
-  config: Pick<ServerConfig, 'dbPath' | 'watchDb' | 'watchDbCheckMs' | 'watchDir' | 'watchDebounceMs'>;
-  db: Db;
+  config: Pick<ServerConfig, 'dbPath' | 'databaseUrl' | 'watchDb' | 'watchDbCheckMs' | 'watchDir' | 'watchDebounceMs'>;
+  /** The SQLite connection (undefined on PostgreSQL). */
+  sqlite: Db | undefined;
   stores: Stores;
   listener: StateListener;
   metrics: WatchMetrics;
   log: FastifyBaseLogger;
   /** Reloads whatever the database holds that the in-memory indexes do not (app.ff.refreshFromDatabase). */
-  refresh(): RefreshReport;
+  refresh(): Promise<RefreshReport>;
 }
 
 /**
  * Keeps this process's in-memory index live:
  * - database watch: another process's commit to the shared SQLite file is
- *   reloaded within milliseconds (DbChangeWatcher);
+ *   reloaded within milliseconds (DbChangeWatcher); on PostgreSQL, another
+ *   replica's commit arrives by LISTEN/NOTIFY (PgChangeWatcher), with a
+ *   catch-up on every (re)connect;
  * - watch mode (FF_WATCH_DIR / `serve --watch DIR`): a flags directory is
  *   reconciled into the database on every change (debounced, serialised),
  *   keeping each tenant's last good state when its files are invalid.
@@ -39,20 +43,22 @@ export interface LiveIndexDeps {
  */
 export class LiveIndex {
   readonly status: WatchStatus;
-  private readonly dataVersion: DataVersion;
+  private readonly dataVersion: DataVersion | undefined;
   private dbWatcher: DbChangeWatcher | undefined;
+  private pgWatcher: PgChangeWatcher | undefined;
   private dirWatcher: FlagsDirWatcher | undefined;
   private scheduler: ReconcileScheduler | undefined;
 
   constructor(private readonly deps: LiveIndexDeps) {
     this.status = new WatchStatus(deps.config.watchDir);
-    this.dataVersion = new DataVersion(deps.db);
+    this.dataVersion = deps.sqlite === undefined ? undefined : new DataVersion(deps.sqlite);
   }
 
   /** Starts what the configuration asks for; with watch mode, resolves after the first reconcile. */
   async start(): Promise<void> {
     const { config, log } = this.deps;
-    if (config.watchDb && config.dbPath !== ':memory:') {
+    if (config.watchDb && config.databaseUrl !== null) await this.startPgWatcher(config.databaseUrl, config.watchDbCheckMs);
+    if (config.watchDb && this.dataVersion !== undefined && config.dbPath !== ':memory:') {
       this.dbWatcher = new DbChangeWatcher({
         dbPath: config.dbPath,
         dataVersion: this.dataVersion,
@@ -79,12 +85,38 @@ export class LiveIndex {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.dbWatcher?.stop(), this.dirWatcher?.stop()]);
+    await Promise.all([this.dbWatcher?.stop(), this.pgWatcher?.stop(), this.dirWatcher?.stop()]);
     await this.scheduler?.stop();
   }
 
-  private reloadFromDatabase(trigger: CheckTrigger): void {
-    const report = this.deps.refresh();
+  /**
+   * PostgreSQL: every replica LISTENs for committed changes and reloads what
+   * differs from memory on each notification and on every (re)connect (the
+   * catch-up: notifications sent while away are gone). While the feed is
+   * down, evaluation keeps serving the last loaded index; the gauge and the
+   * log say it may be stale.
+   */
+  private async startPgWatcher(url: string, safetyNetMs: number): Promise<void> {
+    const { metrics, log } = this.deps;
+    const watcher = new PgChangeWatcher({
+      url,
+      safetyNetMs,
+      reload: (trigger) => this.reloadFromDatabase(trigger),
+      onError: (err) => log.warn({ err }, 'database change feed: error; reconnecting with backoff'),
+      onState: (state) => {
+        metrics.indexStale.set(state === 'connected' ? 0 : 1);
+        if (state === 'disconnected') log.warn('database change feed lost: evaluation serves the last loaded index (stale) until it reconnects');
+        else log.info('database change feed connected; catching up from the revisions log');
+      },
+    });
+    this.pgWatcher = watcher;
+    metrics.indexStale.set(1);
+    // A failed first connect is retried by the watcher itself; the index loads meanwhile.
+    await watcher.start().catch(() => undefined);
+  }
+
+  private async reloadFromDatabase(trigger: CheckTrigger | PgCheckTrigger): Promise<void> {
+    const report = await this.deps.refresh();
     if (report.state.length === 0 && report.keys.length === 0) return;
     this.deps.metrics.dbReloads.inc({ trigger });
     this.deps.log.info({ trigger, tenants: report.state, keys: report.keys }, 'reloaded what another process committed');

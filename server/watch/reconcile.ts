@@ -105,7 +105,7 @@ export async function reconcileDirectory(deps: ReconcileDeps): Promise<Reconcile
     else if (own.length > 0 || state === undefined) result.outcome = 'invalid';
     else {
       try {
-        const written = replaceTenantState(deps.stores, deps.listener, ctx, state, { allowDelete: true, managedBy: 'git' });
+        const written = await replaceTenantState(deps.stores, deps.listener, ctx, state, { allowDelete: true, managedBy: 'git' });
         result.outcome = written.changes.length > 0 ? 'applied' : 'unchanged';
         result.changes = written.changes.length;
         result.revision = written.revision;

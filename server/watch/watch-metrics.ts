@@ -6,6 +6,7 @@ export interface WatchMetrics {
   reconcileFailures: Counter;
   lastSuccess: Gauge;
   dbReloads: Counter<'trigger'>;
+  indexStale: Gauge;
 }
 
 /** Registered on the app's own registry, beside the metrics of observability/metrics.ts. */
@@ -29,8 +30,13 @@ export function createWatchMetrics(registry: Registry): WatchMetrics {
     }),
     dbReloads: new Counter({
       name: 'ff_index_db_reloads_total',
-      help: 'Reloads of state or API keys committed by another process, by what noticed it (fs_event, or the safety_net check)',
+      help: 'Reloads of state or API keys committed by another process, by what noticed it (SQLite: fs_event, safety_net; PostgreSQL: notify, connect, safety_net)',
       labelNames: ['trigger'],
+      registers: [registry],
+    }),
+    indexStale: new Gauge({
+      name: 'ff_index_stale',
+      help: "1 while this replica has lost the database's change feed (PostgreSQL): evaluation serves the last loaded index, which may be behind; 0 once reconnected and caught up",
       registers: [registry],
     }),
   };

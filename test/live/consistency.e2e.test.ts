@@ -62,7 +62,7 @@ describe('consistency under load: applies landing during concurrent evaluations'
     launcher = buildLauncher();
     dir = mkdtempSync(path.join(tmpdir(), 'ff-live-'));
     dbPath = path.join(dir, 'ff.db');
-    const [first] = applyStates(dbPath, [stateNumber(0)]);
+    const [first] = await applyStates(dbPath, [stateNumber(0)]);
     stateAt.set(first?.revision as number, 0);
     const env = { FF_DB_PATH: dbPath, FF_SEED_DIR: path.join(dir, 'no-seed'), FF_LOG_LEVEL: 'warn' };
     servers = await Promise.all([startServer(launcher.main, 'A', env), startServer(launcher.main, 'B', env)]);
@@ -84,9 +84,9 @@ describe('consistency under load: applies landing during concurrent evaluations'
     let answers = 0;
     let applied = 0;
 
-    const applyNext = () => {
+    const applyNext = async () => {
       applied++;
-      const [result] = applyStates(dbPath, [stateNumber(applied)]);
+      const [result] = await applyStates(dbPath, [stateNumber(applied)]);
       stateAt.set(result?.revision as number, applied);
     };
     const check = (revision: number, flag: string, value: unknown, where: string, revisions: Set<number>) => {
@@ -132,10 +132,11 @@ describe('consistency under load: applies landing during concurrent evaluations'
         held.release().then((r) => {
           verify(r, bulk, where, revisions);
           answeredInWave++;
-          if (APPLY_AFTER_ANSWERS.slice(1).includes(answeredInWave)) applyNext();
+          if (APPLY_AFTER_ANSWERS.slice(1).includes(answeredInWave)) return applyNext();
+          return undefined;
         }),
       );
-      applyNext(); // lands while the whole wave is being evaluated
+      await applyNext(); // lands while the whole wave is being evaluated
       await Promise.all(pending);
     }
 

@@ -22,7 +22,7 @@ describe('several server processes sharing one database file', () => {
     launcher = buildLauncher();
     dir = mkdtempSync(path.join(tmpdir(), 'ff-live-'));
     dbPath = path.join(dir, 'data', 'ff.db');
-    applyStates(dbPath, [ALPHA]);
+    await applyStates(dbPath, [ALPHA]);
     const env = { FF_DB_PATH: dbPath, FF_SEED_DIR: path.join(dir, 'no-seed'), FF_WATCH_DB_CHECK_MS: '600000' };
     servers = await Promise.all(['A', 'B', 'C'].map((name) => startServer(launcher.main, name, env)));
     token = await adminToken(['alpha']);
@@ -78,7 +78,7 @@ describe('several server processes sharing one database file', () => {
     if (banner === undefined) throw new Error('fixture changed');
     banner.variants = { plain: 'Welcome', sale: 'Sale now on', spring: 'Spring sale' };
     banner.environments = { production: { enabled: true, default: { variant: 'spring' } } };
-    const [result] = applyStates(dbPath, [next]);
+    const [result] = await applyStates(dbPath, [next]);
     const revision = result?.revision as number;
     expect(revision).toBeGreaterThan(2);
     const replies = await servedEverywhere(`revision ${revision}`, (r) => r.json?.revision === revision);

@@ -27,7 +27,7 @@ describe('DbChangeWatcher', () => {
       dbPath: watchPath,
       dataVersion: new DataVersion(reader),
       safetyNetMs,
-      reload: (trigger) => reloads.push({ trigger, value: latest() }),
+      reload: async (trigger) => void reloads.push({ trigger, value: latest() }),
       onError: (err) => errors.push(err),
     });
     await watcher.start();
@@ -89,7 +89,7 @@ describe('DbChangeWatcher', () => {
       dbPath,
       dataVersion: new DataVersion(reader),
       safetyNetMs: 100,
-      reload: (trigger) => {
+      reload: async (trigger) => {
         if (fail) {
           fail = false;
           throw new Error('database busy');

@@ -1,26 +1,30 @@
 // Watch mode's reconcile and commit reading, in process, on real folders, a
-// real Git repository and a real SQLite file.
+// real Git repository and a real SQLite file or PostgreSQL database (the matrix).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../server/db/open.js';
+import { openStore, type OpenedStore } from '../../server/db/open-store.js';
 import { readTenantState } from '../../server/features/state/read-state.js';
-import { createStores, type Stores } from '../../server/stores.js';
+import type { Stores } from '../../server/stores.js';
 import { readCommit, withoutCredentials } from '../../server/watch/git-commit.js';
 import { reconcileDirectory } from '../../server/watch/reconcile.js';
 import { WatchStatus } from '../../server/watch/watch-status.js';
+import { createTestDatabase, storeMatrix, type TestDatabase } from '../support/postgres.js';
 
 const tenantYaml = (t: string) => `version: 1\ntenant: ${t}\nenvironments:\n  - key: production\n`;
 const flagYaml = (key: string, on: boolean) =>
   `version: 1\nflags:\n  - key: ${key}\n    type: boolean\n    variants: { on: true, off: false }\n    offVariant: off\n    environments:\n      production:\n        enabled: ${on}\n`;
 const noListener = { stateCommitted: () => {}, keysCommitted: () => {} };
+const silent = pino({ level: 'silent' });
 
-describe('reconcileDirectory', () => {
+describe.each(storeMatrix())('reconcileDirectory ($store store)', ({ store }) => {
   let dir: string;
   let flags: string;
-  let db: Db;
+  let opened: OpenedStore;
+  let database: TestDatabase | undefined;
   let stores: Stores;
   const write = (file: string, text: string) => {
     mkdirSync(path.dirname(path.join(flags, file)), { recursive: true });
@@ -28,18 +32,21 @@ describe('reconcileDirectory', () => {
   };
   const reconcile = () => reconcileDirectory({ stores, listener: noListener, dir: flags, readCommit });
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'ff-reconcile-'));
     flags = path.join(dir, 'flags');
-    db = openDatabase(path.join(dir, 'ff.db'));
-    stores = createStores(db);
+    database = store === 'postgres' ? await createTestDatabase() : undefined;
+    opened = openStore({ databaseUrl: database?.url ?? null, dbPath: path.join(dir, 'ff.db') }, silent);
+    await opened.ready();
+    stores = opened.stores;
     write('alpha/tenant.yaml', tenantYaml('alpha'));
     write('alpha/flags.yaml', flagYaml('checkout', true));
     write('bravo/tenant.yaml', tenantYaml('bravo'));
     write('bravo/flags.yaml', flagYaml('search', true));
   });
-  afterEach(() => {
-    db.close();
+  afterEach(async () => {
+    await opened.close();
+    await database?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -50,15 +57,15 @@ describe('reconcileDirectory', () => {
       ['alpha', 'applied', 1],
       ['bravo', 'applied', 1],
     ]);
-    const audit = stores.audit.query('alpha', { limit: 10 });
+    const audit = await stores.audit.query('alpha', { limit: 10 });
     expect(audit.map((a) => [a.actor, a.source, a.key])).toEqual([['watch', 'seed', 'checkout'], ['watch', 'seed', 'production']]);
-    const row = stores.flags.all('alpha')[0];
+    const row = (await stores.flags.all('alpha'))[0];
     expect(row?.managedBy).toBe('git');
-    const revision = stores.revisions.since('alpha', 0, 10)[0];
+    const revision = (await stores.revisions.since('alpha', 0, 10))[0];
     expect(revision).toMatchObject({ actor: 'watch', source: 'seed', commit: null });
     // The same files again: nothing to do, no revision.
     expect((await reconcile()).tenants.map((t) => t.outcome)).toEqual(['unchanged', 'unchanged']);
-    expect(stores.tenants.get('alpha')?.revision).toBe(1);
+    expect((await stores.tenants.get('alpha'))?.revision).toBe(1);
   });
 
   it('an error in one tenant’s files keeps that tenant; the others apply; deletions follow the files', async () => {
@@ -71,7 +78,7 @@ describe('reconcileDirectory', () => {
     expect(alpha?.errors[0]?.file).toMatch(/alpha\/flags\.yaml$/);
     expect(alpha?.errors[0]?.line).toBeGreaterThan(0);
     expect(result.tenants.find((t) => t.tenant === 'bravo')).toMatchObject({ outcome: 'applied', revision: 2 });
-    expect(readTenantState(stores, 'alpha')?.state.flags[0]?.environments?.production?.enabled).toBe(true);
+    expect((await readTenantState(stores, 'alpha'))?.state.flags[0]?.environments?.production?.enabled).toBe(true);
 
     const status = new WatchStatus(flags);
     status.record(result);
@@ -85,7 +92,7 @@ describe('reconcileDirectory', () => {
     write('bravo/flags.yaml', 'version: 1\nflags: []\n');
     const after = await reconcile();
     expect(after.tenants.find((t) => t.tenant === 'bravo')).toMatchObject({ outcome: 'applied', changes: 1 });
-    expect(stores.flags.all('bravo')).toEqual([]);
+    expect(await stores.flags.all('bravo')).toEqual([]);
   });
 
   it('an error no tenant owns blocks every tenant; a missing directory too', async () => {
@@ -97,7 +104,7 @@ describe('reconcileDirectory', () => {
     status.record(await reconcile());
     status.record(gone);
     expect(status.view('alpha')).toMatchObject({ state: 'failed', last_attempt: { outcome: 'blocked' } });
-    expect(stores.tenants.get('alpha')?.revision).toBe(2);
+    expect((await stores.tenants.get('alpha'))?.revision).toBe(2);
   });
 });
 

@@ -10,10 +10,11 @@ import { ALPHA, BRAVO, CANARY } from '../server/helpers/fixtures.js';
 import { until } from './helpers/poll.js';
 import { adminToken, applyStates, buildLauncher, call, metric, startServer, type Server } from './helpers/processes.js';
 import { openStream, type SseClient, type SseEvent } from './helpers/sse-client.js';
+import { createTestDatabase, storeMatrix, type TestDatabase } from '../support/postgres.js';
 
 const data = (e: SseEvent) => JSON.parse(e.data) as { tenant: string; environment: string; revision: number; changed: string[] };
 
-describe('GET /v1/stream (server-sent events) across processes', () => {
+describe.each(storeMatrix())('GET /v1/stream (server-sent events) across processes on the $store store', ({ store }) => {
   let launcher: ReturnType<typeof buildLauncher>;
   let dir: string;
   let a: Server;
@@ -23,13 +24,15 @@ describe('GET /v1/stream (server-sent events) across processes', () => {
   let alphaKey: string;
   let bravoKey: string;
   const open: SseClient[] = [];
+  let database: TestDatabase | undefined;
 
   beforeAll(async () => {
     launcher = buildLauncher();
     dir = mkdtempSync(path.join(tmpdir(), 'ff-live-'));
-    const dbPath = path.join(dir, 'ff.db');
-    applyStates(dbPath, [ALPHA, BRAVO]);
-    const env = { FF_DB_PATH: dbPath, FF_SEED_DIR: path.join(dir, 'no-seed'), FF_STREAM_HEARTBEAT_MS: '200' };
+    database = store === 'postgres' ? await createTestDatabase() : undefined;
+    const dbPath = database?.url ?? path.join(dir, 'ff.db');
+    await applyStates(dbPath, [ALPHA, BRAVO]);
+    const env = { ...(database ? { FF_DATABASE_URL: database.url } : { FF_DB_PATH: dbPath }), FF_SEED_DIR: path.join(dir, 'no-seed'), FF_STREAM_HEARTBEAT_MS: '200' };
     [a, b] = await Promise.all([startServer(launcher.main, 'A', env), startServer(launcher.main, 'B', env)]);
     alphaToken = await adminToken(['alpha']);
     bravoToken = await adminToken(['bravo']);
@@ -43,6 +46,7 @@ describe('GET /v1/stream (server-sent events) across processes', () => {
     await Promise.all([a?.stop(), b?.stop()]);
     launcher?.remove();
     rmSync(dir, { recursive: true, force: true });
+    await database?.drop();
   });
 
   const subscribe = async (server: Server, query: string, headers: Record<string, string>) => {

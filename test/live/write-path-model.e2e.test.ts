@@ -237,7 +237,7 @@ describe('the incremental write path equals a rebuild (two processes, one databa
 
   /** Both processes at the database's revision, answering as a snapshot built from scratch from the database. */
   async function assertEqualToRebuild(tenant: string): Promise<void> {
-    const loaded = readTenantState(stores, tenant);
+    const loaded = await readTenantState(stores, tenant);
     if (!loaded) throw new Error(`tenant ${tenant} missing`);
     for (const env of ENVIRONMENTS) {
       const snapshot = buildSnapshot(loaded.state, env, loaded.revision);
@@ -271,7 +271,7 @@ describe('the incremental write path equals a rebuild (two processes, one databa
         await fc.asyncModelRun(() => ({ model, real }), cmds);
         await assertEqualToRebuild(tenant);
         // The database holds what the model says is active: accepted writes landed, refused ones changed nothing.
-        const stored = readTenantState(stores, tenant)?.state as TenantState;
+        const stored = (await readTenantState(stores, tenant))?.state as TenantState;
         const keys = (docs: readonly { key: string }[]) => docs.map((d) => d.key).sort();
         expect(keys(stored.flags)).toStrictEqual(keys(active(model.flags)));
         expect(keys(stored.segments)).toStrictEqual(keys(active(model.segments)));

@@ -1,12 +1,12 @@
 // Server side of apply: POST /v1/apply and GET /v1/state
 // against a real server on a random port with a real SQLite file.
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentHash, type Change, type Plan } from '../../core/diff/index.js';
 import type { Flag, TenantState } from '../../core/model/index.js';
-import { asStored, commit, fingerprint, postApply } from './helpers/apply.js';
+import { asStored, commit, failInsertOfFlag, fingerprint, postApply } from './helpers/apply.js';
 import { ALPHA } from './helpers/fixtures.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { storeMatrix } from '../support/postgres.js';
 
 interface AuditItem {
   source: string;
@@ -36,13 +36,13 @@ async function auditOf(s: TestServer, sha: string): Promise<AuditItem[]> {
 /** A plan change as the audit records it: the plan's create of an archived key is a restore. */
 const asAudited = (c: Change) => ({ resource: c.resource, key: c.key, before: c.before ?? null, after: c.after ?? null });
 
-describe('POST /v1/apply and GET /v1/state', () => {
+describe.each(storeMatrix())('$store: POST /v1/apply and GET /v1/state', ({ store }) => {
   let s: TestServer;
   let state: TenantState; // what "Git" holds now
   let revision = 0;
 
   beforeAll(async () => {
-    s = await startTestServer();
+    s = await startTestServer({ store });
     state = structuredClone(ALPHA);
   });
   afterAll(async () => s.close());
@@ -73,7 +73,7 @@ describe('POST /v1/apply and GET /v1/state', () => {
       'create flag:theme',
     ]);
     expect(await fingerprint(s)).toEqual(before);
-    expect(s.app.ff.stores.tenants.get('alpha')).toBeUndefined();
+    expect(await s.app.ff.stores.tenants.get('alpha')).toBeUndefined();
   });
 
   it('the first apply creates the tenant and performs exactly the dry run’s plan, one git audit row per change with the commit', async () => {
@@ -278,21 +278,18 @@ describe('POST /v1/apply and GET /v1/state', () => {
     const dry = await postApply(s, next, { base: revision, dryRun: true });
     expect(dry.json.plan.changes.map((c: Change) => c.key)).toEqual(['staging', 'beta-testers', 'banner-text', 'boom']);
 
-    const other = new Database(s.config.dbPath);
+    const undo = await failInsertOfFlag(s, 'boom');
     try {
-      other.exec(`CREATE TRIGGER inject_failure BEFORE INSERT ON flags WHEN NEW.key = 'boom'
-                  BEGIN SELECT RAISE(ABORT, 'injected failure'); END;`);
       const before = await fingerprint(s);
       const r = await postApply(s, next, { base: revision, commit: commit('fails half way') });
       expect(r.status).toBe(500);
       expect(r.json.error).toEqual({ code: 'INTERNAL', message: 'internal error', details: [] });
       expect(await fingerprint(s)).toEqual(before);
-      expect(s.app.ff.stores.environments.get('alpha', 'staging')).toBeUndefined();
+      expect(await s.app.ff.stores.environments.get('alpha', 'staging')).toBeUndefined();
       const evaluated = await s.call('POST', '/v1/evaluate', { body: { flag_key: 'banner-text', environment: 'production', context: { targetingKey: 'u1' } } });
       expect(evaluated.json.revision).toBe(revision);
     } finally {
-      other.exec('DROP TRIGGER IF EXISTS inject_failure');
-      other.close();
+      await undo();
     }
     // Without the fault the same apply goes through.
     const ok = await postApply(s, next, { base: revision, commit: commit('same, no fault') });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALPHA } from './helpers/fixtures.js';
+import { storeMatrix } from '../support/postgres.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 const flag = (key: string, extra: Record<string, unknown> = {}) => ({
@@ -10,10 +11,10 @@ const flag = (key: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-describe('REST CRUD (real port, real SQLite file)', () => {
+describe.each(storeMatrix())('REST CRUD (real port, real $store store)', ({ store }) => {
   let s: TestServer;
   beforeAll(async () => {
-    s = await startTestServer({ tenants: [ALPHA] });
+    s = await startTestServer({ tenants: [ALPHA], store });
   });
   afterAll(async () => s.close());
 
@@ -127,11 +128,11 @@ describe('REST CRUD (real port, real SQLite file)', () => {
     it('a REST write to a Git-managed resource is 409 naming the commit, unless forced', async () => {
       const { replaceTenantState } = await import('../../server/features/state/replace-state.js');
       const { readTenantState } = await import('../../server/features/state/read-state.js');
-      const current = readTenantState(s.app.ff.stores, 'alpha');
+      const current = await readTenantState(s.app.ff.stores, 'alpha');
       const state = structuredClone(current!.state);
       state.flags.push(flag('from-git', { description: 'in the repo' }) as (typeof state.flags)[number]);
       const ctx = { actor: 'ci', source: 'git' as const, requestId: null, commit: { sha: 'deadbeefcafe0123' }, now: new Date().toISOString() };
-      replaceTenantState(s.app.ff.stores, s.app.ff.listener, ctx, state, { allowDelete: false, managedBy: 'git' });
+      await replaceTenantState(s.app.ff.stores, s.app.ff.listener, ctx, state, { allowDelete: false, managedBy: 'git' });
       const got = await s.call('GET', '/v1/flags/from-git');
       expect(got.json.meta).toMatchObject({ managed_by: 'git', git_commit: 'deadbeefcafe0123' });
       const refused = await s.call('PUT', '/v1/flags/from-git', { body: flag('from-git', { description: 'edited' }), headers: { 'if-match': '*' } });

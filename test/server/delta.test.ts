@@ -7,11 +7,12 @@ import type { Flag, TenantState } from '../../core/model/index.js';
 import { commit, desiredOf } from './helpers/apply.js';
 import { ALPHA } from './helpers/fixtures.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { storeMatrix } from '../support/postgres.js';
 
-describe('deltas against the manifest', () => {
+describe.each(storeMatrix())('$store: deltas against the manifest', ({ store }) => {
   let s: TestServer;
   beforeAll(async () => {
-    s = await startTestServer({ tenants: [ALPHA] });
+    s = await startTestServer({ tenants: [ALPHA], store });
   });
   afterAll(async () => s.close());
 

@@ -7,6 +7,7 @@ import type { Flag, TenantState } from '../../core/model/index.js';
 import { asStored, commit, fingerprint, postApply, type TestCommit } from './helpers/apply.js';
 import { ALPHA } from './helpers/fixtures.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { storeMatrix } from '../support/postgres.js';
 
 const flagOf = (state: TenantState, key: string): Flag => {
   const found = state.flags.find((f) => f.key === key);
@@ -14,7 +15,7 @@ const flagOf = (state: TenantState, key: string): Flag => {
   return found;
 };
 
-describe('managed by Git, drift', () => {
+describe.each(storeMatrix())('$store: managed by Git, drift', ({ store }) => {
   let s: TestServer;
   const git: TenantState = structuredClone(ALPHA); // what the repository holds throughout
   let revision = 0;
@@ -41,7 +42,7 @@ describe('managed by Git, drift', () => {
     });
 
   beforeAll(async () => {
-    s = await startTestServer();
+    s = await startTestServer({ store });
     const first = await apply('Initial flags');
     applied = first.c;
     expect(first.body.revision).toBe(1);

@@ -5,16 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantState } from '../../core/model/index.js';
 import { ALPHA } from './helpers/fixtures.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { storeMatrix } from '../support/postgres.js';
 
 const withOrder = (keys: string[]): TenantState => ({
   ...structuredClone(ALPHA),
   environments: keys.map((key) => ALPHA.environments.find((e) => e.key === key) ?? { key }),
 });
 
-describe('environment declaration order', () => {
+describe.each(storeMatrix())('$store: environment declaration order', ({ store }) => {
   let s: TestServer;
   beforeAll(async () => {
-    s = await startTestServer({ tenants: [withOrder(['production', 'staging', 'development'])] });
+    s = await startTestServer({ tenants: [withOrder(['production', 'staging', 'development'])], store });
   });
   afterAll(async () => s.close());
 

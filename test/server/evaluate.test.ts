@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALPHA, BRAVO } from './helpers/fixtures.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { storeMatrix } from '../support/postgres.js';
 
-describe('evaluation over HTTP and OFREP', () => {
+describe.each(storeMatrix())('$store: evaluation over HTTP and OFREP', ({ store }) => {
   let s: TestServer;
   let prodKey: string;
   let devKey: string;
 
   beforeAll(async () => {
-    s = await startTestServer({ tenants: [ALPHA, BRAVO] });
+    s = await startTestServer({ tenants: [ALPHA, BRAVO], store });
     const prod = await s.call('POST', '/v1/api-keys', { body: { name: 'web prod', environment: 'production' } });
     const dev = await s.call('POST', '/v1/api-keys', { body: { name: 'web dev', environment: 'development' } });
     prodKey = prod.json.key;
@@ -30,9 +31,9 @@ describe('evaluation over HTTP and OFREP', () => {
       const list = await s.call('GET', '/v1/api-keys');
       expect(list.text).not.toContain(secret);
       // Nothing in the database holds the secret.
-      const rows = s.app.ff.db.prepare('SELECT * FROM api_keys').all();
+      const rows = await s.sql('SELECT * FROM api_keys');
       expect(JSON.stringify(rows)).not.toContain(secret);
-      const auditRows = s.app.ff.db.prepare('SELECT * FROM audit').all();
+      const auditRows = await s.sql('SELECT * FROM audit');
       expect(JSON.stringify(auditRows)).not.toContain(secret);
     });
 
@@ -43,7 +44,7 @@ describe('evaluation over HTTP and OFREP', () => {
       expect(replay.status).toBe(201);
       expect(replay.json.id).toBe(first.json.id);
       expect(replay.json).not.toHaveProperty('key');
-      expect(JSON.stringify(s.app.ff.db.prepare('SELECT * FROM idempotency_keys').all())).not.toContain(first.json.key);
+      expect(JSON.stringify(await s.sql('SELECT * FROM idempotency_keys'))).not.toContain(first.json.key);
     });
 
     it('422 for an unknown environment', async () => {

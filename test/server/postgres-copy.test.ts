@@ -34,10 +34,10 @@ beforeAll(async () => {
   await replaceTenantState(stores, listener, ctx('bob'), { ...ALPHA, tenant: 'beta' }, { allowDelete: false });
   // A second revision for alpha (one flag archived through a document update).
   const first = (await stores.flags.all('alpha'))[0]!;
-  await stores.transaction(() => {
-    const revision = stores.tenants.bumpRevision('alpha', '2026-01-02T00:00:00.000Z');
-    stores.flags.update('alpha', first.key, { archived: { at: '2026-01-02T00:00:00.000Z', by: 'carol' }, revision, at: '2026-01-02T00:00:00.000Z', by: 'carol' });
-    stores.revisions.record({ tenant: 'alpha', revision, ts: '2026-01-02T00:00:00.000Z', actor: 'carol', source: 'api', commit: null, changes: [] });
+  await stores.transaction(async () => {
+    const revision = await stores.tenants.bumpRevision('alpha', '2026-01-02T00:00:00.000Z');
+    await stores.flags.update('alpha', first.key, { archived: { at: '2026-01-02T00:00:00.000Z', by: 'carol' }, revision, at: '2026-01-02T00:00:00.000Z', by: 'carol' });
+    await stores.revisions.record({ tenant: 'alpha', revision, ts: '2026-01-02T00:00:00.000Z', actor: 'carol', source: 'api', commit: null, changes: [] });
   });
   await stores.apiKeys.insert({ id: 'key1', tenant: 'alpha', environment: 'production', name: 'Web', verifier: 'ab'.repeat(32), createdAt: '2026-01-01T00:00:00.000Z', createdBy: 'alice' });
   await stores.idempotency.save(
@@ -70,18 +70,18 @@ describe('copy SQLite → PostgreSQL', () => {
 
     const p = createPgStores(pg);
     for (const kind of ['environments', 'flags', 'segments'] as const) {
-      for (const tenant of ['alpha', 'beta']) expect(await p[kind].all(tenant)).toEqual(stores[kind].all(tenant));
+      for (const tenant of ['alpha', 'beta']) expect(await p[kind].all(tenant)).toEqual(await stores[kind].all(tenant));
     }
-    expect(await p.tenants.list()).toEqual(stores.tenants.list());
-    expect(await p.revisions.since('alpha', 0, 100)).toEqual(stores.revisions.since('alpha', 0, 100));
-    expect(await p.audit.query('alpha', { limit: 1000 })).toEqual(stores.audit.query('alpha', { limit: 1000 }));
-    expect(await p.apiKeys.all()).toEqual(stores.apiKeys.all());
+    expect(await p.tenants.list()).toEqual(await stores.tenants.list());
+    expect(await p.revisions.since('alpha', 0, 100)).toEqual(await stores.revisions.since('alpha', 0, 100));
+    expect(await p.audit.query('alpha', { limit: 1000 })).toEqual(await stores.audit.query('alpha', { limit: 1000 }));
+    expect(await p.apiKeys.all()).toEqual(await stores.apiKeys.all());
 
     // Ids continue after the copied ones: a new audit row does not collide.
     await p.audit.record({ tenant: 'alpha', ts: '2026-02-01T00:00:00.000Z', actor: 'x', source: 'api', environment: null, resource: 'flag', key: 'n', action: 'create', before: null, after: null, revision: null, commitSha: null, requestId: null, reason: null });
     const newest = (await p.audit.query('alpha', { limit: 1 }))[0]!;
     expect(newest.key).toBe('n');
-    expect(newest.id).toBeGreaterThan(Math.max(...stores.audit.query('alpha', { limit: 1000 }).map((a) => a.id)));
+    expect(newest.id).toBeGreaterThan(Math.max(...(await stores.audit.query('alpha', { limit: 1000 })).map((a) => a.id)));
   });
 
   it('refuses a database that already holds tenants, and changes nothing', async () => {

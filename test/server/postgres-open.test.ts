@@ -3,8 +3,6 @@
 // fix itself (a wrong password) fails at once; a shutdown aborts the wait.
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { buildApp, POSTGRES_NOT_YET } from '../../server/app.js';
-import { ConfigError, loadConfig } from '../../server/config.js';
 import { PG_MIGRATIONS } from '../../server/db/postgres/migrations/index.js';
 import { openPostgres } from '../../server/db/postgres/open.js';
 import { postgresContext } from '../support/postgres.js';
@@ -73,11 +71,5 @@ describe('openPostgres', () => {
     });
     await expect(opening).rejects.toMatchObject({ name: 'AbortError' });
     expect(retried).toBe(2);
-  });
-
-  it('the server refuses FF_DATABASE_URL while it cannot serve from PostgreSQL, instead of quietly using SQLite', async () => {
-    const config = loadConfig({ FF_JWT_SECRET: 'x'.repeat(32), DB_DSN: postgresContext().adminUrl, FF_DB_PATH: ':memory:' });
-    await expect(buildApp(config)).rejects.toThrow(ConfigError);
-    await expect(buildApp(config)).rejects.toThrow(POSTGRES_NOT_YET);
   });
 });

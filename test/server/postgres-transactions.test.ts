@@ -49,7 +49,7 @@ describe('PostgreSQL transactions', () => {
     await expect(
       sa.transaction(async () => {
         await write(sa, 'doomed');
-        sa.afterCommit(() => seen.push('doomed'));
+        sa.afterCommit(() => void seen.push('doomed'));
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
@@ -59,7 +59,7 @@ describe('PostgreSQL transactions', () => {
 
     const revision = await sa.transaction(async () => {
       const r = await write(sa, 'kept');
-      sa.afterCommit(() => seen.push(`kept@${r}`));
+      sa.afterCommit(() => void seen.push(`kept@${r}`));
       // Not yet visible to another replica: the transaction is open.
       expect(await sb.flags.get('alpha', 'kept')).toBeUndefined();
       expect(seen).toEqual([]);
@@ -76,11 +76,11 @@ describe('PostgreSQL transactions', () => {
       await expect(
         sa.transaction(async () => {
           await write(sa, 'inner');
-          sa.afterCommit(() => seen.push('inner'));
+          sa.afterCommit(() => void seen.push('inner'));
           throw new Error('inner failed');
         }),
       ).rejects.toThrow('inner failed');
-      sa.afterCommit(() => seen.push('outer'));
+      sa.afterCommit(() => void seen.push('outer'));
     });
     expect(await sa.flags.get('alpha', 'outer')).toBeDefined();
     expect(await sa.flags.get('alpha', 'inner')).toBeUndefined();

@@ -8,7 +8,7 @@ export interface Queryable {
 
 interface Tx {
   client: pg.PoolClient;
-  pending: (() => void)[];
+  pending: (() => void | Promise<void>)[];
   savepoints: number;
 }
 
@@ -75,7 +75,7 @@ export class PgDatabase {
       client.off('error', onError);
       client.release(broken);
     }
-    for (const cb of tx.pending) cb();
+    for (const cb of tx.pending) await cb();
     return result;
   }
 
@@ -110,9 +110,9 @@ export class PgDatabase {
   }
 
   /** Runs `fn` once the outermost transaction has committed (at once when none is open). */
-  afterCommit(fn: () => void): void {
+  afterCommit(fn: () => void | Promise<void>): void {
     const open = this.current.getStore();
-    if (open === undefined) fn();
+    if (open === undefined) void Promise.resolve(fn());
     else open.pending.push(fn);
   }
 

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type pg from 'pg';
 import { PgDatabase } from './database.js';
 import { migratePostgres } from './migrate.js';
 import { openPostgresPool, type PoolOptions } from './pool.js';
@@ -20,7 +21,7 @@ export interface OpenOptions extends PoolOptions {
  */
 export function isTransient(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return /Connection terminated|timeout expired/i.test(String((error as Error)?.message ?? ''));
+  if (typeof code !== 'string') return /Connection terminated|timeout expired|timeout exceeded when trying to connect|not queryable/i.test(String((error as Error)?.message ?? ''));
   return (
     ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code) ||
     code.startsWith('08') || // connection exceptions
@@ -36,16 +37,26 @@ export function isTransient(error: unknown): boolean {
  * its database keeps trying instead of crash-looping.
  */
 export async function openPostgres(url: string, options: OpenOptions = {}): Promise<PgDatabase> {
+  const pool = openPostgresPool(url, options);
+  try {
+    await migrateWhenReachable(pool, options);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+  return new PgDatabase(pool);
+}
+
+/** Migrates through `pool`, waiting out transient failures with exponential backoff (the pool reconnects per attempt). */
+export async function migrateWhenReachable(pool: pg.Pool, options: Omit<OpenOptions, keyof PoolOptions> = {}): Promise<void> {
   const min = options.minBackoffMs ?? 200;
   const max = options.maxBackoffMs ?? 10_000;
   for (let attempt = 1; ; attempt += 1) {
     options.signal?.throwIfAborted();
-    const pool = openPostgresPool(url, options);
     try {
       await migratePostgres(pool);
-      return new PgDatabase(pool);
+      return;
     } catch (error) {
-      await pool.end().catch(() => undefined);
       if (!isTransient(error)) throw error;
       const delay = Math.min(max, min * 2 ** (attempt - 1));
       options.onRetry?.(error as Error, attempt, delay);

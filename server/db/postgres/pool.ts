@@ -25,6 +25,8 @@ export interface PoolOptions {
   applicationName?: string;
   /** An idle connection failed (server restart, pg_terminate_backend): log it; the pool replaces it. */
   onIdleError?: (error: Error) => void;
+  /** How long a request waits for a connection before failing (default 5 s): an unreachable database fails fast, as a 503. */
+  connectTimeoutMs?: number;
 }
 
 export function openPostgresPool(url: string, options: PoolOptions = {}): pg.Pool {
@@ -32,6 +34,7 @@ export function openPostgresPool(url: string, options: PoolOptions = {}): pg.Poo
     connectionString: url,
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'ff-server',
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
     types,
   });
   // An idle connection that the server drops (restart, pg_terminate_backend)

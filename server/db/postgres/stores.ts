@@ -24,7 +24,7 @@ export interface PgStores {
   usage: PgUsageStore;
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   read<T>(fn: () => Promise<T>): Promise<T>;
-  afterCommit(fn: () => void): void;
+  afterCommit(fn: () => void | Promise<void>): void;
 }
 
 export function createPgStores(pg: PgDatabase): PgStores {

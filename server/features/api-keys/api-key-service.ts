@@ -34,27 +34,27 @@ export class ApiKeyService {
     private readonly listener: StateListener,
   ) {}
 
-  list(tenant: string, q: ApiKeyListQuery): ApiKeyRow[] {
+  list(tenant: string, q: ApiKeyListQuery): Promise<ApiKeyRow[]> {
     return this.stores.apiKeys.list(tenant, q);
   }
 
-  get(tenant: string, id: string): ApiKeyRow {
-    const key = this.stores.apiKeys.get(tenant, id);
+  async get(tenant: string, id: string): Promise<ApiKeyRow> {
+    const key = await this.stores.apiKeys.get(tenant, id);
     if (!key) throw notFound('API key');
     return key;
   }
 
   /** Returns the stored key and the plaintext, which exists nowhere else after this call. */
-  create(ctx: WriteContext, tenant: string, input: { name: string; environment: string }): { key: ApiKeyRow; plaintext: string } {
-    return this.stores.transaction(() => {
-      const env = this.stores.tenants.get(tenant) ? this.stores.environments.get(tenant, input.environment) : undefined;
+  create(ctx: WriteContext, tenant: string, input: { name: string; environment: string }): Promise<{ key: ApiKeyRow; plaintext: string }> {
+    return this.stores.transaction(async () => {
+      const env = (await this.stores.tenants.get(tenant)) ? await this.stores.environments.get(tenant, input.environment) : undefined;
       if (!env || env.archivedAt !== null) {
         throw unprocessable('SEMANTIC_VALIDATION_FAILED', 'unknown environment', [
           { code: 'UNKNOWN_ENVIRONMENT', message: 'no active environment with this key in the tenant', path: '/environment' },
         ]);
       }
       const generated = generateApiKey();
-      this.stores.apiKeys.insert({
+      await this.stores.apiKeys.insert({
         id: generated.publicId,
         tenant,
         environment: input.environment,
@@ -63,27 +63,27 @@ export class ApiKeyService {
         createdAt: ctx.now,
         createdBy: ctx.actor,
       });
-      const key = this.get(tenant, generated.publicId);
-      this.audit(ctx, tenant, key, 'create', null, toView(key));
+      const key = await this.get(tenant, generated.publicId);
+      await this.audit(ctx, tenant, key, 'create', null, toView(key));
       return { key, plaintext: generated.plaintext };
     });
   }
 
   /** Revocation is permanent; revoking a revoked key changes nothing. */
-  revoke(ctx: WriteContext, tenant: string, id: string): ApiKeyRow {
-    return this.stores.transaction(() => {
-      const before = this.get(tenant, id);
+  revoke(ctx: WriteContext, tenant: string, id: string): Promise<ApiKeyRow> {
+    return this.stores.transaction(async () => {
+      const before = await this.get(tenant, id);
       if (before.revokedAt !== null) return before;
-      this.stores.apiKeys.revoke(tenant, id, ctx.now, ctx.actor);
-      const after = this.get(tenant, id);
-      this.audit(ctx, tenant, after, 'revoke', toView(before), toView(after));
+      await this.stores.apiKeys.revoke(tenant, id, ctx.now, ctx.actor);
+      const after = await this.get(tenant, id);
+      await this.audit(ctx, tenant, after, 'revoke', toView(before), toView(after));
       return after;
     });
   }
 
-  private audit(ctx: WriteContext, tenant: string, key: ApiKeyRow, action: 'create' | 'revoke', before: unknown, after: unknown) {
-    this.stores.tenants.bumpKeysVersion(tenant, ctx.now);
-    this.stores.audit.record({
+  private async audit(ctx: WriteContext, tenant: string, key: ApiKeyRow, action: 'create' | 'revoke', before: unknown, after: unknown): Promise<void> {
+    await this.stores.tenants.bumpKeysVersion(tenant, ctx.now);
+    await this.stores.audit.record({
       tenant,
       ts: ctx.now,
       actor: ctx.actor,

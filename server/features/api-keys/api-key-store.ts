@@ -1,4 +1,5 @@
 import type { Database as Db } from 'better-sqlite3';
+import type { Synchronous } from '../../db/sqlite-gate.js';
 
 export interface ApiKeyRow {
   id: string;
@@ -22,13 +23,13 @@ export interface ApiKeyListQuery {
 }
 
 export interface ApiKeyStore {
-  insert(row: Omit<ApiKeyRow, 'revokedAt' | 'revokedBy'>): void;
-  get(tenant: string, id: string): ApiKeyRow | undefined;
-  list(tenant: string, q: ApiKeyListQuery): ApiKeyRow[];
+  insert(row: Omit<ApiKeyRow, 'revokedAt' | 'revokedBy'>): Promise<void>;
+  get(tenant: string, id: string): Promise<ApiKeyRow | undefined>;
+  list(tenant: string, q: ApiKeyListQuery): Promise<ApiKeyRow[]>;
   /** Every key of one tenant (or all tenants), for the in-memory key index. */
-  all(tenant?: string): ApiKeyRow[];
-  revoke(tenant: string, id: string, at: string, by: string): void;
-  countActive(tenant: string, environment: string): number;
+  all(tenant?: string): Promise<ApiKeyRow[]>;
+  revoke(tenant: string, id: string, at: string, by: string): Promise<void>;
+  countActive(tenant: string, environment: string): Promise<number>;
 }
 
 /** A row of api_keys, as both stores read it. */
@@ -56,7 +57,7 @@ export const toApiKeyRow = (r: ApiKeyDbRow): ApiKeyRow => ({
   revokedBy: r.revoked_by,
 });
 
-export class SqliteApiKeyStore implements ApiKeyStore {
+export class SqliteApiKeyStore implements Synchronous<ApiKeyStore> {
   private readonly stmts;
   constructor(private readonly db: Db) {
     this.stmts = {

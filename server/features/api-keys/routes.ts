@@ -57,7 +57,7 @@ export function registerApiKeyRoutes(
     },
     handler: async (request) => {
       const { limit, cursor, state, environment, q } = request.query;
-      const rows = service.list(tenantOf(request), {
+      const rows = await service.list(tenantOf(request), {
         state,
         limit: limit + 1,
         ...(environment === undefined ? {} : { environment }),
@@ -88,7 +88,7 @@ export function registerApiKeyRoutes(
     handler: async (request, res) => {
       const tenant = tenantOf(request);
       const ctx = writeContextOf(request);
-      const outcome = idempotent(
+      const outcome = await idempotent(
         deps.stores,
         {
           key: headerValue(request, 'idempotency-key'),
@@ -97,8 +97,8 @@ export function registerApiKeyRoutes(
           now: new Date(ctx.now),
           ttlHours: config.idempotencyTtlHours,
         },
-        () => {
-          const { key, plaintext } = service.create(ctx, tenant, request.body);
+        async () => {
+          const { key, plaintext } = await service.create(ctx, tenant, request.body);
           const view = toView(key);
           // A replay returns the metadata without the secret: storing the
           // response verbatim would store the plaintext key.
@@ -118,7 +118,7 @@ export function registerApiKeyRoutes(
   app.get<{ Params: { id: string } }>('/v1/api-keys/:id', {
     config: read,
     schema: { tags: ['api-keys'], summary: 'Get an API key', params: idParams, response: { 200: keyView, ...errorResponses } },
-    handler: async (request) => toView(service.get(tenantOf(request), request.params.id)),
+    handler: async (request) => toView(await service.get(tenantOf(request), request.params.id)),
   });
 
   app.delete<{ Params: { id: string } }>('/v1/api-keys/:id', {
@@ -129,6 +129,6 @@ export function registerApiKeyRoutes(
       params: idParams,
       response: { 200: keyView, ...errorResponses },
     },
-    handler: async (request) => toView(service.revoke(writeContextOf(request), tenantOf(request), request.params.id)),
+    handler: async (request) => toView(await service.revoke(writeContextOf(request), tenantOf(request), request.params.id)),
   });
 }

@@ -34,8 +34,8 @@ export interface ApplyResponse {
 }
 
 /** POST /v1/plan: what applying `body` would do now, as POST /v1/apply computes it; deletions are planned, never refused. */
-export function planDesiredState(stores: Stores, listener: StateListener, ctx: WriteContext, tenant: string, body: PlanRequest, safety?: DeleteSafety): { plan: Plan } {
-  const { plan } = applyDesiredState(stores, listener, ctx, tenant, { ...body, dry_run: true, allow_delete: true }, safety);
+export async function planDesiredState(stores: Stores, listener: StateListener, ctx: WriteContext, tenant: string, body: PlanRequest, safety?: DeleteSafety): Promise<{ plan: Plan }> {
+  const { plan } = await applyDesiredState(stores, listener, ctx, tenant, { ...body, dry_run: true, allow_delete: true }, safety);
   return { plan };
 }
 
@@ -49,7 +49,7 @@ export function planDesiredState(stores: Stores, listener: StateListener, ctx: W
  * the request says allow_delete_in_use: a raw API call cannot skip the check
  * that `ff apply` makes.
  */
-export function applyDesiredState(stores: Stores, listener: StateListener, ctx: WriteContext, tenant: string, body: ApplyRequest, safety?: DeleteSafety): ApplyResponse {
+export async function applyDesiredState(stores: Stores, listener: StateListener, ctx: WriteContext, tenant: string, body: ApplyRequest, safety?: DeleteSafety): Promise<ApplyResponse> {
   const gitCtx: WriteContext = { ...ctx, source: 'git', commit: body.commit ? commitMetaOf(body.commit) : null };
   const refuseInUse = !(body.dry_run ?? false) && (body.allow_delete ?? false) && !(body.allow_delete_in_use ?? false);
   const review =
@@ -63,7 +63,7 @@ export function applyDesiredState(stores: Stores, listener: StateListener, ctx: 
           }
           return plan;
         };
-  const result = replaceTenantState(stores, listener, gitCtx, desiredOf(tenant, body), {
+  const result = await replaceTenantState(stores, listener, gitCtx, desiredOf(tenant, body), {
     allowDelete: body.allow_delete ?? false,
     dryRun: body.dry_run ?? false,
     managedBy: 'git',

@@ -1,5 +1,6 @@
 import type { Database as Db } from 'better-sqlite3';
 import type { ChangeSource, CommitMeta } from '../state/revision-store.js';
+import type { Synchronous } from '../../db/sqlite-gate.js';
 
 export type AuditResource = 'environment' | 'flag' | 'segment' | 'experiment' | 'api_key' | 'tenant';
 export type AuditAction = 'create' | 'update' | 'archive' | 'restore' | 'delete' | 'revoke';
@@ -44,8 +45,8 @@ export interface AuditQuery {
 }
 
 export interface AuditStore {
-  record(entry: AuditEntry): void;
-  query(tenant: string, q: AuditQuery): AuditRecord[];
+  record(entry: AuditEntry): Promise<void>;
+  query(tenant: string, q: AuditQuery): Promise<AuditRecord[]>;
 }
 
 /** A row of audit joined with its revision's commit, as both stores read it. */
@@ -89,7 +90,7 @@ export const toAuditRecord = (r: AuditDbRow): AuditRecord => ({
   commit: r.commit_meta ? (JSON.parse(r.commit_meta) as CommitMeta) : null,
 });
 
-export class SqliteAuditStore implements AuditStore {
+export class SqliteAuditStore implements Synchronous<AuditStore> {
   private readonly insert;
   constructor(private readonly db: Db) {
     this.insert = db.prepare(

@@ -74,7 +74,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: { audit: AuditSt
     },
     handler: async (request) => {
       const { limit, cursor, from, to, ...filters } = request.query;
-      const rows = deps.audit.query(tenantOf(request), {
+      const rows = await deps.audit.query(tenantOf(request), {
         ...filters,
         // Stored timestamps are UTC ISO strings: normalise the bounds so string order is time order.
         ...(from === undefined ? {} : { from: new Date(from).toISOString() }),

@@ -78,7 +78,7 @@ export function registerDocumentRoutes<K extends DocumentKind>(app: FastifyInsta
     },
     handler: async (request) => {
       const { limit, cursor, state, q, tag: tagFilter } = request.query;
-      const rows = o.service.list(tenantOf(request), {
+      const rows = await o.service.list(tenantOf(request), {
         state,
         limit: limit + 1,
         ...(q === undefined ? {} : { q }),
@@ -103,7 +103,7 @@ export function registerDocumentRoutes<K extends DocumentKind>(app: FastifyInsta
     handler: async (request, res) => {
       const tenant = tenantOf(request);
       const ctx = writeContextOf(request);
-      const outcome = idempotent(
+      const outcome = await idempotent(
         o.stores,
         {
           key: headerValue(request, 'idempotency-key'),
@@ -112,8 +112,8 @@ export function registerDocumentRoutes<K extends DocumentKind>(app: FastifyInsta
           now: new Date(ctx.now),
           ttlHours: o.config.idempotencyTtlHours,
         },
-        () => {
-          const stored = o.service.create(ctx, tenant, request.body as DocumentOf[K]);
+        async () => {
+          const stored = await o.service.create(ctx, tenant, request.body as DocumentOf[K]);
           return {
             status: 201,
             headers: { location: `${o.path}/${encodeURIComponent(stored.key)}`, etag: etagFor(stored.revision) },
@@ -129,7 +129,7 @@ export function registerDocumentRoutes<K extends DocumentKind>(app: FastifyInsta
   app.get<{ Params: { key: string } }>(`${o.path}/:key`, {
     config: read,
     schema: { tags: [tag], summary: `Get a ${o.kind} (ETag)`, params: keyParams, response: { 200: item, ...errorResponses } },
-    handler: async (request, res) => reply(res, o.service.get(tenantOf(request), request.params.key)),
+    handler: async (request, res) => reply(res, await o.service.get(tenantOf(request), request.params.key)),
   });
 
   app.put<{ Params: { key: string }; Body: DocumentOf[K]; Querystring: { force: boolean } }>(`${o.path}/:key`, {
@@ -143,7 +143,7 @@ export function registerDocumentRoutes<K extends DocumentKind>(app: FastifyInsta
       response: { 200: item, ...errorResponses },
     },
     handler: async (request, res) => {
-      const stored = o.service.update(writeContextOf(request), tenantOf(request), request.params.key, request.body as DocumentOf[K], {
+      const stored = await o.service.update(writeContextOf(request), tenantOf(request), request.params.key, request.body as DocumentOf[K], {
         ...ifMatch(request.headers['if-match']),
         force: request.query.force,
       });
@@ -161,7 +161,7 @@ export function registerDocumentRoutes<K extends DocumentKind>(app: FastifyInsta
       response: { 200: item, ...errorResponses },
     },
     handler: async (request, res) => {
-      const stored = o.service.archive(writeContextOf(request), tenantOf(request), request.params.key, {
+      const stored = await o.service.archive(writeContextOf(request), tenantOf(request), request.params.key, {
         ...ifMatch(request.headers['if-match']),
         force: request.query.force,
       });
@@ -179,7 +179,7 @@ export function registerDocumentRoutes<K extends DocumentKind>(app: FastifyInsta
       response: { 200: item, ...errorResponses },
     },
     handler: async (request, res) => {
-      const stored = o.service.restore(writeContextOf(request), tenantOf(request), request.params.key, {
+      const stored = await o.service.restore(writeContextOf(request), tenantOf(request), request.params.key, {
         ...ifMatch(request.headers['if-match']),
         force: request.query.force,
       });

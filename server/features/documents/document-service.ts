@@ -32,19 +32,19 @@ export class DocumentService<K extends DocumentKind> {
     this.store = spec.store(stores);
   }
 
-  list(tenant: string, query: DocumentListQuery): StoredDocument<DocumentOf[K]>[] {
+  list(tenant: string, query: DocumentListQuery): Promise<StoredDocument<DocumentOf[K]>[]> {
     return this.store.list(tenant, query);
   }
 
-  get(tenant: string, key: string): StoredDocument<DocumentOf[K]> {
-    const found = this.store.get(tenant, key);
+  async get(tenant: string, key: string): Promise<StoredDocument<DocumentOf[K]>> {
+    const found = await this.store.get(tenant, key);
     if (!found) throw notFound(this.spec.label);
     return found;
   }
 
-  create(ctx: WriteContext, tenant: string, doc: DocumentOf[K]): StoredDocument<DocumentOf[K]> {
-    return this.write(ctx, tenant, doc.key, (base) => {
-      const existing = base.stored(this.spec.kind, doc.key);
+  create(ctx: WriteContext, tenant: string, doc: DocumentOf[K]): Promise<StoredDocument<DocumentOf[K]>> {
+    return this.write(ctx, tenant, doc.key, async (base) => {
+      const existing = await base.stored(this.spec.kind, doc.key);
       if (existing) {
         const hint = existing.archivedAt ? '; it is archived: restore it instead' : '';
         throw new ApiError(409, 'ALREADY_EXISTS', `a ${this.spec.label} with this key already exists${hint}`);
@@ -53,14 +53,14 @@ export class DocumentService<K extends DocumentKind> {
     });
   }
 
-  update(ctx: WriteContext, tenant: string, key: string, doc: DocumentOf[K], opts: WriteOptions): StoredDocument<DocumentOf[K]> {
+  async update(ctx: WriteContext, tenant: string, key: string, doc: DocumentOf[K], opts: WriteOptions): Promise<StoredDocument<DocumentOf[K]>> {
     if (doc.key !== key) {
       throw new ApiError(422, 'KEY_MISMATCH', 'the key in the body differs from the key in the URL', [
         { code: 'KEY_MISMATCH', message: 'renaming is not supported: create the new key and archive the old one', path: '/key' },
       ]);
     }
-    return this.write(ctx, tenant, key, (base) => {
-      const current = this.writable(base, key, opts, true);
+    return this.write(ctx, tenant, key, async (base) => {
+      const current = await this.writable(base, key, opts, true);
       if (current.archivedAt !== null) {
         throw new ApiError(409, 'RESOURCE_ARCHIVED', `the ${this.spec.label} is archived: restore it before updating`);
       }
@@ -68,18 +68,18 @@ export class DocumentService<K extends DocumentKind> {
     });
   }
 
-  archive(ctx: WriteContext, tenant: string, key: string, opts: WriteOptions): StoredDocument<DocumentOf[K]> {
-    return this.write(ctx, tenant, key, (base) => {
-      const current = this.writable(base, key, opts, false);
+  archive(ctx: WriteContext, tenant: string, key: string, opts: WriteOptions): Promise<StoredDocument<DocumentOf[K]>> {
+    return this.write(ctx, tenant, key, async (base) => {
+      const current = await this.writable(base, key, opts, false);
       if (current.archivedAt !== null) return null; // archiving twice is a no-op
-      this.spec.beforeArchive?.(this.stores, tenant, key);
+      await this.spec.beforeArchive?.(this.stores, tenant, key);
       return null;
     });
   }
 
-  restore(ctx: WriteContext, tenant: string, key: string, opts: WriteOptions): StoredDocument<DocumentOf[K]> {
-    return this.write(ctx, tenant, key, (base) => {
-      const current = this.writable(base, key, opts, false);
+  restore(ctx: WriteContext, tenant: string, key: string, opts: WriteOptions): Promise<StoredDocument<DocumentOf[K]>> {
+    return this.write(ctx, tenant, key, async (base) => {
+      const current = await this.writable(base, key, opts, false);
       return current.doc as DocumentOf[K];
     });
   }
@@ -91,13 +91,18 @@ export class DocumentService<K extends DocumentKind> {
    * preconditions against the stored row. Nothing to change (the same
    * document again, archiving twice) writes nothing: no revision, no audit row.
    */
-  private write(ctx: WriteContext, tenant: string, key: string, next: (base: TenantBase) => DocumentOf[K] | null): StoredDocument<DocumentOf[K]> {
+  private async write(
+    ctx: WriteContext,
+    tenant: string,
+    key: string,
+    next: (base: TenantBase) => Promise<DocumentOf[K] | null>,
+  ): Promise<StoredDocument<DocumentOf[K]>> {
     const kind = this.spec.kind;
-    writeTenant(this.stores, this.listener, {
+    await writeTenant(this.stores, this.listener, {
       tenant,
       ctx,
-      desire: (base) => {
-        const doc = next(base);
+      desire: async (base) => {
+        const doc = await next(base);
         const updates = noUpdates();
         updates[kind].set(key, doc ?? undefined);
         return { state: patchState(base.state, updates, undefined), candidates: { [kind]: new Set([key]) } };
@@ -111,8 +116,8 @@ export class DocumentService<K extends DocumentKind> {
   }
 
   /** The stored row, and the preconditions every write to an existing document shares. */
-  private writable(base: TenantBase, key: string, opts: WriteOptions, requireIfMatch: boolean): StoredDocument {
-    const current = base.stored(this.spec.kind, key);
+  private async writable(base: TenantBase, key: string, opts: WriteOptions, requireIfMatch: boolean): Promise<StoredDocument> {
+    const current = await base.stored(this.spec.kind, key);
     if (!current) throw notFound(this.spec.label);
     checkIfMatch(opts.ifMatch, etagFor(current.revision), requireIfMatch);
     if (current.managedBy === 'git' && !opts.force) {

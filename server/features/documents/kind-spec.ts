@@ -10,7 +10,7 @@ export interface KindSpec<K extends DocumentKind> {
   stateField: 'environments' | 'flags' | 'segments';
   store(stores: Stores): DocumentStore<DocumentOf[K]>;
   /** Extra refusal before archiving (e.g. an environment with live API keys). */
-  beforeArchive?(stores: Stores, tenant: string, key: string): void;
+  beforeArchive?(stores: Stores, tenant: string, key: string): Promise<void>;
 }
 
 export const FLAG_SPEC: KindSpec<'flag'> = {

@@ -10,6 +10,7 @@ import type {
   StoredDocument,
 } from './types.js';
 import { DOCUMENT_COLUMNS, DOCUMENT_TABLES, driftParams, toStoredDocument, type DocumentRow } from './document-row.js';
+import type { Synchronous } from '../../db/sqlite-gate.js';
 
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -19,7 +20,7 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  * (environments add a declaration `position`). The table name comes from a
  * closed map, never from input.
  */
-export class SqliteDocumentStore<D> implements DocumentStore<D> {
+export class SqliteDocumentStore<D> implements Synchronous<DocumentStore<D>> {
   private readonly table: string;
   private readonly order: string;
   private readonly stmts;

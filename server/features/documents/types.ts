@@ -85,27 +85,27 @@ export interface Ownership {
   drift: DriftMark | null;
 }
 
-/** Storage of one document kind. Synchronous: better-sqlite3 transactions are. */
+/** Storage of one document kind (SQLite and PostgreSQL implement it). */
 export interface DocumentStore<D> {
   readonly kind: DocumentKind;
-  get(tenant: string, key: string): StoredDocument<D> | undefined;
-  list(tenant: string, query: DocumentListQuery): StoredDocument<D>[];
+  get(tenant: string, key: string): Promise<StoredDocument<D> | undefined>;
+  list(tenant: string, query: DocumentListQuery): Promise<StoredDocument<D>[]>;
   /** Every row of the tenant (active and archived), in state order. */
-  all(tenant: string): StoredDocument<D>[];
-  insert(row: NewDocumentRow<D>): StoredDocument<D>;
-  update(tenant: string, key: string, change: DocumentChange<D>): StoredDocument<D>;
+  all(tenant: string): Promise<StoredDocument<D>[]>;
+  insert(row: NewDocumentRow<D>): Promise<StoredDocument<D>>;
+  update(tenant: string, key: string, change: DocumentChange<D>): Promise<StoredDocument<D>>;
   /**
    * Ownership bookkeeping only (managed_by, git_commit, drift): no new
    * version, revision or updated_at, because the document did not change.
    */
-  setOwnership(tenant: string, key: string, ownership: Ownership): void;
+  setOwnership(tenant: string, key: string, ownership: Ownership): Promise<void>;
   /** Hard delete (apply with allow_delete); REST only archives. */
-  remove(tenant: string, key: string): void;
+  remove(tenant: string, key: string): Promise<void>;
   /**
    * Forgets the drift of every active row of the tenant: after a whole-tenant
    * replace they all equal the files. Bookkeeping only, like setOwnership.
    */
-  clearActiveDrift(tenant: string): void;
+  clearActiveDrift(tenant: string): Promise<void>;
   /** Key → content hash of every active document, in key order (GET /v1/state/manifest). */
-  activeHashes(tenant: string): Record<string, string>;
+  activeHashes(tenant: string): Promise<Record<string, string>>;
 }

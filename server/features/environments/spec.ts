@@ -8,8 +8,8 @@ export const ENVIRONMENT_SPEC: KindSpec<'environment'> = {
   store: (s) => s.environments,
   // Archiving would silently break every SDK holding one of its keys: make
   // the operator revoke them first.
-  beforeArchive(stores, tenant, key) {
-    const live = stores.apiKeys.countActive(tenant, key);
+  async beforeArchive(stores, tenant, key) {
+    const live = await stores.apiKeys.countActive(tenant, key);
     if (live > 0) {
       throw new ApiError(409, 'CONFLICT', `the environment has ${live} active API key(s): revoke them before archiving it`);
     }

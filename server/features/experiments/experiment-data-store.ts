@@ -3,6 +3,7 @@
 // PostgreSQL store is asynchronous; the SQLite one answers at once).
 // Results are aggregated in SQL per unit, so a results call moves a few rows
 // per variant and revision out of the database, never the exposures.
+import type { Synchronous } from '../../db/sqlite-gate.js';
 import type { Database as Db, Statement } from 'better-sqlite3';
 
 export type ExposureSource = 'server' | 'sdk';
@@ -181,7 +182,8 @@ export function toMetricSummary(rows: readonly SummaryDbRow[], eventsInRange: nu
   return { groups: rows.map(toUnitGroup), notExposed: eventsInRange - exposedInRange };
 }
 
-export class SqliteExperimentDataStore implements ExperimentDataStore {
+/** Synchronous, as every SQLite store: `createStores` puts it behind the gate (db/sqlite-gate.ts). */
+export class SqliteExperimentDataStore implements Synchronous<ExperimentDataStore> {
   private readonly stmts: Record<string, Statement>;
   private readonly insertEvents;
   private readonly insertExposures;
@@ -228,30 +230,30 @@ export class SqliteExperimentDataStore implements ExperimentDataStore {
     });
   }
 
-  async recordExposures(rows: readonly ExposureRow[]): Promise<void> {
+  recordExposures(rows: readonly ExposureRow[]): void {
     this.insertExposures(rows, []);
   }
 
-  async recordAllocations(rows: readonly AllocationRow[]): Promise<void> {
+  recordAllocations(rows: readonly AllocationRow[]): void {
     this.insertExposures([], rows);
   }
 
-  async recordEvents(rows: readonly MetricEventRow[]): Promise<{ stored: number; duplicates: number }> {
+  recordEvents(rows: readonly MetricEventRow[]): { stored: number; duplicates: number } {
     const stored = this.insertEvents(rows);
     return { stored, duplicates: rows.length - stored };
   }
 
-  async commitAt(tenant: string, revision: number): Promise<string | null> {
+  commitAt(tenant: string, revision: number): string | null {
     const row = this.stmts.commitAt!.get(tenant, revision) as { commit_sha: string } | undefined;
     return row?.commit_sha ?? null;
   }
 
-  async allocations(tenant: string, experiment: string): Promise<AllocationRow[]> {
+  allocations(tenant: string, experiment: string): AllocationRow[] {
     const rows = this.stmts.allocations!.all(tenant, experiment) as AllocationDbRow[];
     return rows.map(toAllocationRow);
   }
 
-  async metricSummary(q: MetricQuery): Promise<MetricSummary> {
+  metricSummary(q: MetricQuery): MetricSummary {
     const params = { ...q, window: q.windowMs };
     delete (params as Partial<typeof params>).windowMs;
     const rows = this.stmts.summary!.all(params) as SummaryDbRow[];
@@ -259,7 +261,7 @@ export class SqliteExperimentDataStore implements ExperimentDataStore {
     return toMetricSummary(rows, inRange);
   }
 
-  async prune(before: number): Promise<{ events: number; exposures: number }> {
+  prune(before: number): { events: number; exposures: number } {
     const events = this.stmts.pruneEvents!.run(before).changes;
     const exposures = this.stmts.pruneExposures!.run(before).changes;
     return { events, exposures };

@@ -21,10 +21,10 @@ export interface CaughtUp {
  * cheap. The caller makes the reads consistent: inside the write transaction,
  * or by checking the tenant revision did not move across them.
  */
-export function catchUp(stores: Stores, tenant: string, held: HeldState, target: number): CaughtUp | undefined {
+export async function catchUp(stores: Stores, tenant: string, held: HeldState, target: number): Promise<CaughtUp | undefined> {
   const behind = target - held.revision;
   if (behind <= 0 || behind > MAX_REVISIONS) return undefined;
-  const log = stores.revisions.since(tenant, held.revision, behind + 1);
+  const log = await stores.revisions.since(tenant, held.revision, behind + 1);
   if (log.length !== behind || log[behind - 1]?.revision !== target) return undefined;
   const change = { flags: new Set<string>(), segments: new Set<string>(), experiments: new Set<string>(), tenant: false };
   for (const revision of log) {
@@ -35,21 +35,21 @@ export function catchUp(stores: Stores, tenant: string, held: HeldState, target:
   }
   const documents = held.state.flags.length + held.state.segments.length;
   if (change.flags.size + change.segments.size > Math.max(64, documents / 4)) return undefined;
-  const row = stores.tenants.get(tenant);
+  const row = await stores.tenants.get(tenant);
   if (!row) return undefined;
   const updates = noUpdates();
-  const read = (store: DocumentStore<unknown>, keys: ReadonlySet<string>, into: Map<string, { key: string } | undefined>) => {
+  const read = async (store: DocumentStore<unknown>, keys: ReadonlySet<string>, into: Map<string, { key: string } | undefined>) => {
     for (const key of keys) {
-      const stored = store.get(tenant, key);
+      const stored = await store.get(tenant, key);
       into.set(key, stored && stored.archivedAt === null ? (stored.doc as { key: string }) : undefined);
     }
   };
-  read(stores.flags, change.flags, updates.flag);
-  read(stores.segments, change.segments, updates.segment);
-  read(stores.experiments, change.experiments, updates.experiment);
+  await read(stores.flags, change.flags, updates.flag);
+  await read(stores.segments, change.segments, updates.segment);
+  await read(stores.experiments, change.experiments, updates.experiment);
   let state = patchState(held.state, updates, row.name);
   if (change.tenant) {
-    const environments = stores.environments.all(tenant).filter((r) => r.archivedAt === null).map((r) => r.doc);
+    const environments = (await stores.environments.all(tenant)).filter((r) => r.archivedAt === null).map((r) => r.doc);
     state = { ...state, environments };
   }
   return { state, change };

@@ -33,21 +33,21 @@ export class ManifestService {
   constructor(private readonly stores: Stores) {}
 
   /** The manifest as JSON text. */
-  manifest(tenant: string): string {
-    return this.stores.read(() => {
-      const revision = this.stores.tenants.get(tenant)?.revision ?? 0;
+  manifest(tenant: string): Promise<string> {
+    return this.stores.read(async () => {
+      const revision = (await this.stores.tenants.get(tenant))?.revision ?? 0;
       let held = this.held.get(tenant);
       if (held?.revision === revision) return held.body;
-      held = (held && this.caughtUp(tenant, held, revision)) ?? this.readAll(tenant, revision);
+      held = (held && (await this.caughtUp(tenant, held, revision))) ?? (await this.readAll(tenant, revision));
       this.held.set(tenant, held);
       return held.body;
     });
   }
 
-  private readAll(tenant: string, revision: number): Held {
+  private async readAll(tenant: string, revision: number): Promise<Held> {
     const members = {} as Held['members'];
     for (const kind of KINDS) {
-      members[kind] = new Map(Object.entries(storeOf(this.stores, kind).activeHashes(tenant)).map(([key, hash]) => [key, member(key, hash)]));
+      members[kind] = new Map(Object.entries(await storeOf(this.stores, kind).activeHashes(tenant)).map(([key, hash]) => [key, member(key, hash)]));
     }
     return { revision, members, body: serialize(tenant, revision, members) };
   }
@@ -57,14 +57,14 @@ export class ManifestService {
    * half-way leaves its revision behind, so the next call redoes the same,
    * idempotent, updates).
    */
-  private caughtUp(tenant: string, held: Held, revision: number): Held | undefined {
+  private async caughtUp(tenant: string, held: Held, revision: number): Promise<Held | undefined> {
     const behind = revision - held.revision;
     if (behind <= 0 || behind > MAX_CATCH_UP) return undefined;
-    const log = this.stores.revisions.since(tenant, held.revision, behind + 1);
+    const log = await this.stores.revisions.since(tenant, held.revision, behind + 1);
     if (log.length !== behind) return undefined;
     for (const entry of log) {
       for (const change of entry.changes) {
-        const row = storeOf(this.stores, change.resource).get(tenant, change.key);
+        const row = await storeOf(this.stores, change.resource).get(tenant, change.key);
         if (row && row.archivedAt === null && row.hash !== null) held.members[change.resource].set(change.key, member(change.key, row.hash));
         else held.members[change.resource].delete(change.key);
       }

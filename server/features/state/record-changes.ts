@@ -16,20 +16,20 @@ export interface AppliedChange {
  * Records one revision and one audit row per change. Call inside the write
  * transaction, after bumping the tenant revision.
  */
-export function recordChanges(
+export async function recordChanges(
   stores: Stores,
   tenant: string,
   revision: number,
   ctx: WriteContext,
   changes: readonly AppliedChange[],
-): void {
+): Promise<void> {
   const summary: RevisionChange[] = changes.map((c) => ({
     resource: c.resource,
     key: c.key,
     action: c.action,
     environments: c.environments,
   }));
-  stores.revisions.record({
+  await stores.revisions.record({
     tenant,
     revision,
     ts: ctx.now,
@@ -39,7 +39,7 @@ export function recordChanges(
     changes: summary,
   });
   for (const c of changes) {
-    stores.audit.record({
+    await stores.audit.record({
       tenant,
       ts: ctx.now,
       actor: ctx.actor,

@@ -48,7 +48,7 @@ export function replaceTenantState(
   ctx: WriteContext,
   desired: TenantState | DesiredChange,
   opts: ReplaceOptions,
-): ReplaceResult {
+): Promise<ReplaceResult> {
   const scope = opts.environments ?? null;
   return writeTenant(stores, listener, {
     tenant: desired.tenant,

@@ -1,5 +1,6 @@
 import type { Database as Db } from 'better-sqlite3';
 import type { DocumentKind } from '../documents/types.js';
+import type { Synchronous } from '../../db/sqlite-gate.js';
 
 export type ChangeSource = 'api' | 'git' | 'seed';
 export type ChangeAction = 'create' | 'update' | 'archive' | 'restore' | 'delete';
@@ -35,9 +36,9 @@ export interface RevisionRecord {
 }
 
 export interface RevisionStore {
-  record(rev: RevisionRecord): void;
+  record(rev: RevisionRecord): Promise<void>;
   /** Revisions after `since`, oldest first (change stream, stale-plan reports). */
-  since(tenant: string, since: number, limit: number): RevisionRecord[];
+  since(tenant: string, since: number, limit: number): Promise<RevisionRecord[]>;
 }
 
 /** A row of revisions, as both stores read it. */
@@ -61,7 +62,7 @@ export const toRevisionRecord = (r: RevisionDbRow): RevisionRecord => ({
   changes: JSON.parse(r.changes) as RevisionChange[],
 });
 
-export class SqliteRevisionStore implements RevisionStore {
+export class SqliteRevisionStore implements Synchronous<RevisionStore> {
   private readonly stmts;
   constructor(db: Db) {
     this.stmts = {

@@ -47,7 +47,7 @@ export function registerStateRoutes(app: FastifyInstance, deps: { stores: Stores
       summary: 'The tenant’s current state, revision, and each resource’s ownership and drift',
       response: { 200: stateResponse, ...errorResponses },
     },
-    handler: async (request) => toStateView(readConsistentSnapshot(deps.stores, tenantOf(request))),
+    handler: async (request) => toStateView(await readConsistentSnapshot(deps.stores, tenantOf(request))),
   });
 
   const manifests = new ManifestService(deps.stores);
@@ -60,7 +60,7 @@ export function registerStateRoutes(app: FastifyInstance, deps: { stores: Stores
     },
     handler: async (request, reply) => {
       // Serialized once per revision: bypass the serializer.
-      void reply.type('application/json; charset=utf-8').serializer((body: string) => body).send(manifests.manifest(tenantOf(request)));
+      void reply.type('application/json; charset=utf-8').serializer((body: string) => body).send(await manifests.manifest(tenantOf(request)));
     },
   });
 }

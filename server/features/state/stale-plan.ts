@@ -11,8 +11,8 @@ const MAX_LISTED = 100;
  * which commit and which resources — so the operator knows what a re-plan
  * will show.
  */
-export function stalePlanError(stores: Stores, tenant: string, base: number, current: number): ApiError {
-  const landed = stores.revisions.since(tenant, base, MAX_LISTED + 1);
+export async function stalePlanError(stores: Stores, tenant: string, base: number, current: number): Promise<ApiError> {
+  const landed = await stores.revisions.since(tenant, base, MAX_LISTED + 1);
   const since = landed.slice(0, MAX_LISTED).map((r) => ({
     revision: r.revision,
     ts: r.ts,

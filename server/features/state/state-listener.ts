@@ -26,5 +26,5 @@ export interface StateListener {
    */
   held?(tenant: string): HeldState | undefined;
   stateCommitted(tenant: string, state: TenantState, revision: number, change?: CommittedChange): void;
-  keysCommitted(tenant: string): void;
+  keysCommitted(tenant: string): void | Promise<void>;
 }

@@ -20,12 +20,12 @@ export interface TenantSnapshot {
   rows: RowsByKind;
 }
 
-export function readTenantSnapshot(stores: Stores, tenant: string): TenantSnapshot {
-  const row = stores.tenants.get(tenant);
-  const environments = stores.environments.all(tenant);
-  const flags = stores.flags.all(tenant);
-  const segments = stores.segments.all(tenant);
-  const experiments = stores.experiments.all(tenant);
+export async function readTenantSnapshot(stores: Stores, tenant: string): Promise<TenantSnapshot> {
+  const row = await stores.tenants.get(tenant);
+  const environments = await stores.environments.all(tenant);
+  const flags = await stores.flags.all(tenant);
+  const segments = await stores.segments.all(tenant);
+  const experiments = await stores.experiments.all(tenant);
   const active = <D>(list: StoredDocument<D>[]) => list.filter((r) => r.archivedAt === null).map((r) => r.doc);
   const state: TenantState = {
     tenant,
@@ -53,11 +53,11 @@ export function readTenantSnapshot(stores: Stores, tenant: string): TenantSnapsh
  * committed change to the state bumps it). Retried a few times, then the last
  * read is returned — it is only ever stale by the commits racing it.
  */
-export function readConsistentSnapshot(stores: Stores, tenant: string, attempts = 5): TenantSnapshot {
-  let snapshot = readTenantSnapshot(stores, tenant);
+export async function readConsistentSnapshot(stores: Stores, tenant: string, attempts = 5): Promise<TenantSnapshot> {
+  let snapshot = await readTenantSnapshot(stores, tenant);
   for (let i = 1; i < attempts; i++) {
-    if ((stores.tenants.get(tenant)?.revision ?? 0) === snapshot.revision) break;
-    snapshot = readTenantSnapshot(stores, tenant);
+    if (((await stores.tenants.get(tenant))?.revision ?? 0) === snapshot.revision) break;
+    snapshot = await readTenantSnapshot(stores, tenant);
   }
   return snapshot;
 }

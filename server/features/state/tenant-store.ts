@@ -1,4 +1,5 @@
 import type { Database as Db } from 'better-sqlite3';
+import type { Synchronous } from '../../db/sqlite-gate.js';
 
 export interface TenantRow {
   key: string;
@@ -17,15 +18,15 @@ export interface ChangeMark {
 }
 
 export interface TenantStore {
-  get(key: string): TenantRow | undefined;
-  list(): TenantRow[];
+  get(key: string): Promise<TenantRow | undefined>;
+  list(): Promise<TenantRow[]>;
   /** Creates the tenant row when missing; returns it either way. */
-  ensure(key: string, at: string, name?: string): TenantRow;
-  setName(key: string, name: string | null, at: string): void;
+  ensure(key: string, at: string, name?: string): Promise<TenantRow>;
+  setName(key: string, name: string | null, at: string): Promise<void>;
   /** +1 on the tenant's state revision; returns the new revision. Call inside the write transaction. */
-  bumpRevision(key: string, at: string): number;
-  bumpKeysVersion(key: string, at: string): number;
-  changeMarks(): ChangeMark[];
+  bumpRevision(key: string, at: string): Promise<number>;
+  bumpKeysVersion(key: string, at: string): Promise<number>;
+  changeMarks(): Promise<ChangeMark[]>;
 }
 
 /** A row of tenants, as both stores read it. */
@@ -47,7 +48,7 @@ export const toTenantRow = (r: TenantDbRow): TenantRow => ({
   updatedAt: r.updated_at,
 });
 
-export class SqliteTenantStore implements TenantStore {
+export class SqliteTenantStore implements Synchronous<TenantStore> {
   private readonly stmts;
   constructor(db: Db) {
     this.stmts = {

@@ -41,7 +41,7 @@ export interface WriteOptions {
  * segments → flags, deletes the other way round, as the plan lists them), so
  * nothing ever references a resource not yet written or already removed.
  */
-export function writeChanges(stores: Stores, changes: readonly AppliedChange[], o: WriteOptions): void {
+export async function writeChanges(stores: Stores, changes: readonly AppliedChange[], o: WriteOptions): Promise<void> {
   const { tenant, revision, ctx, marks } = o;
   const commitSha = ctx.commit?.sha ?? null;
   const owner = marks.managedBy === undefined ? {} : { managedBy: marks.managedBy, gitCommit: commitSha };
@@ -49,15 +49,15 @@ export function writeChanges(stores: Stores, changes: readonly AppliedChange[], 
   for (const change of changes) {
     const store = storeOf(stores, change.resource);
     if (change.action === 'delete') {
-      store.remove(tenant, change.key);
+      await store.remove(tenant, change.key);
     } else if (change.action === 'archive') {
-      store.update(tenant, change.key, { archived: { at: ctx.now, by: ctx.actor }, ...stamp, ...owner });
+      await store.update(tenant, change.key, { archived: { at: ctx.now, by: ctx.actor }, ...stamp, ...owner });
     } else if (change.action === 'update') {
-      store.update(tenant, change.key, { doc: change.after, ...stamp, ...owner });
+      await store.update(tenant, change.key, { doc: change.after, ...stamp, ...owner });
     } else if (change.action === 'restore') {
-      store.update(tenant, change.key, { doc: change.after, archived: null, ...stamp, ...owner });
+      await store.update(tenant, change.key, { doc: change.after, archived: null, ...stamp, ...owner });
     } else {
-      store.insert({
+      await store.insert({
         tenant,
         key: change.key,
         doc: change.after,

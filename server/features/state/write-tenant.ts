@@ -33,9 +33,22 @@ export class TenantBase {
   ) {}
 
   /** The stored row of a document (archived included), or undefined. */
-  stored(kind: DocumentKind, key: string): StoredDocument | undefined {
+  async stored(kind: DocumentKind, key: string): Promise<StoredDocument | undefined> {
     const id = `${kind}:${key}`;
-    if (!this.cache.has(id)) this.cache.set(id, storeOf(this.stores, kind).get(this.tenant, key));
+    // A tenant without a row has no documents: nothing to read.
+    if (!this.cache.has(id)) this.cache.set(id, this.row === undefined ? undefined : await storeOf(this.stores, kind).get(this.tenant, key));
+    return this.cache.get(id);
+  }
+
+  /** Reads the rows of these documents (what a plan changes), so `known()` can answer synchronously. */
+  async fetch(keys: readonly { resource: DocumentKind; key: string }[]): Promise<void> {
+    for (const { resource, key } of keys) await this.stored(resource, key);
+  }
+
+  /** A row read before by `stored()` or `fetch()` (core/diff's callbacks are synchronous). */
+  known(kind: DocumentKind, key: string): StoredDocument | undefined {
+    const id = `${kind}:${key}`;
+    if (!this.cache.has(id)) throw new Error(`${id}: read the row (TenantBase.fetch) before asking for it`);
     return this.cache.get(id);
   }
 }
@@ -67,7 +80,7 @@ export interface TenantWrite {
   tenant: string;
   ctx: WriteContext;
   /** The desired state, built from the base (may refuse with an ApiError: preconditions of REST writes). */
-  desire(base: TenantBase): Desired;
+  desire(base: TenantBase): Desired | Promise<Desired>;
   /** null: the whole tenant; otherwise only these environments of each flag (core/diff scopeDesiredState). */
   scope: readonly string[] | null;
   /** What a document leaving the state becomes: removed rows (apply, seed; refused unless allowed) or archived rows (REST). */
@@ -110,15 +123,15 @@ export interface TenantWriteResult {
  * write the rows, one revision and one audit row per change; after commit
  * the index swaps in a snapshot recompiled for the changed keys only.
  */
-export function writeTenant(stores: Stores, listener: StateListener, w: TenantWrite): TenantWriteResult {
+export function writeTenant(stores: Stores, listener: StateListener, w: TenantWrite): Promise<TenantWriteResult> {
   const { tenant, ctx } = w;
-  return stores.transaction(() => {
-    const base = readTenantBase(stores, listener, tenant);
+  return stores.transaction(async () => {
+    const base = await readTenantBase(stores, listener, tenant);
     const previousRevision = base.revision;
     if (w.expectedRevision !== undefined && w.expectedRevision !== previousRevision) {
-      throw stalePlanError(stores, tenant, w.expectedRevision, previousRevision);
+      throw await stalePlanError(stores, tenant, w.expectedRevision, previousRevision);
     }
-    const desired = w.desire(base);
+    const desired = await w.desire(base);
     let next = desired.state;
     let candidates = desired.candidates;
     if (w.scope !== null) {
@@ -127,20 +140,30 @@ export function writeTenant(stores: Stores, listener: StateListener, w: TenantWr
       candidates = candidates?.flag === undefined ? undefined : { flag: candidates.flag };
     }
     const duplicates = candidates === undefined && hasDuplicateKeys(next);
-    const computed = computePlan({
+    const planInput = {
       tenant,
       current: base.state,
       desired: next,
       baseRevision: previousRevision,
       environments: w.scope === null ? null : [...w.scope],
-      drift: (kind, key) => {
-        const drift = base.stored(kind, key)?.drift;
-        return drift ? { source: drift.source, actor: drift.actor, at: drift.at } : undefined;
-      },
-      ...(candidates === undefined ? {} : { candidates }),
       // Every document the plan hashes is a value from here on (it is written, then held by the index).
       hashOf: documentHash,
-    });
+    };
+    // The plan names what changes; their rows say what is drift. core/diff
+    // asks for drift synchronously, so read those rows first and plan again,
+    // over just the changed keys, only when one of them has drift.
+    let computed = computePlan({ ...planInput, ...(candidates === undefined ? {} : { candidates }) });
+    await base.fetch(computed.changes);
+    if (computed.changes.some((c) => base.known(c.resource, c.key)?.drift)) {
+      computed = computePlan({
+        ...planInput,
+        candidates: changedKeys(computed.changes),
+        drift: (kind, key) => {
+          const drift = base.known(kind, key)?.drift;
+          return drift ? { source: drift.source, actor: drift.actor, at: drift.at } : undefined;
+        },
+      });
+    }
     if (w.expectedPlanHash !== undefined && w.expectedPlanHash !== computed.plan_hash) throw planChangedError(w.expectedPlanHash, computed);
     const plan = w.review ? w.review(computed, base.state) : computed;
 
@@ -152,24 +175,24 @@ export function writeTenant(stores: Stores, listener: StateListener, w: TenantWr
     }
 
     const envKeys = next.environments.map((e) => e.key);
-    const changes = describeChanges(plan.changes, (kind, key) => base.stored(kind, key) !== undefined, envKeys, w.removal === 'archive');
+    const changes = describeChanges(plan.changes, (kind, key) => base.known(kind, key) !== undefined, envKeys, w.removal === 'archive');
     const result = { tenant, revision: previousRevision, previousRevision, changes, plan, applied: false };
     if (w.dryRun) return result;
     const deletions = plan.changes.filter((c) => c.action === 'delete');
     if (deletions.length > 0 && w.removal === 'delete-refused') throw deletesNotAllowed(deletions);
 
-    stores.tenants.ensure(tenant, ctx.now, next.name);
-    if (w.scope === null && base.row && (base.row.name ?? undefined) !== next.name) stores.tenants.setName(tenant, next.name ?? null, ctx.now);
-    if (w.scope === null && w.marks.clearUnchangedDrift) {
-      for (const kind of ['environment', 'segment', 'flag', 'experiment'] as const) storeOf(stores, kind).clearActiveDrift(tenant);
+    await stores.tenants.ensure(tenant, ctx.now, next.name);
+    if (w.scope === null && base.row && (base.row.name ?? undefined) !== next.name) await stores.tenants.setName(tenant, next.name ?? null, ctx.now);
+    if (w.scope === null && w.marks.clearUnchangedDrift && base.row !== undefined) {
+      for (const kind of ['environment', 'segment', 'flag', 'experiment'] as const) await storeOf(stores, kind).clearActiveDrift(tenant);
     }
     if (changes.length === 0) return result;
 
-    const revision = stores.tenants.bumpRevision(tenant, ctx.now);
+    const revision = await stores.tenants.bumpRevision(tenant, ctx.now);
     // New environments take the next positions in the order the desired state declares them (the plan lists them by key).
     const declared = new Map(next.environments.map((e, i) => [e.key, i]));
-    writeChanges(stores, inDeclarationOrder(changes, declared), { tenant, revision, ctx, marks: w.marks });
-    recordChanges(stores, tenant, revision, ctx, changes);
+    await writeChanges(stores, inDeclarationOrder(changes, declared), { tenant, revision, ctx, marks: w.marks });
+    await recordChanges(stores, tenant, revision, ctx, changes);
     const committed = committedState(base.state, inDeclarationOrder(plan.changes, declared), w.scope === null ? (next.name ?? null) : undefined);
     stores.afterCommit(() => listener.stateCommitted(tenant, committed, revision, { base: previousRevision, change }));
     return { ...result, revision, applied: true };
@@ -177,8 +200,8 @@ export function writeTenant(stores: Stores, listener: StateListener, w: TenantWr
 }
 
 /** The state at the database's current revision; call inside the write transaction. */
-function readTenantBase(stores: Stores, listener: StateListener, tenant: string): TenantBase {
-  const row = stores.tenants.get(tenant);
+async function readTenantBase(stores: Stores, listener: StateListener, tenant: string): Promise<TenantBase> {
+  const row = await stores.tenants.get(tenant);
   if (!row) return new TenantBase(stores, tenant, undefined, 0, { tenant, environments: [], flags: [], segments: [] });
   const named = (state: TenantState): TenantState => {
     if ((state.name ?? null) === row.name) return state;
@@ -187,9 +210,9 @@ function readTenantBase(stores: Stores, listener: StateListener, tenant: string)
   };
   const held = listener.held?.(tenant);
   if (held && held.revision === row.revision) return new TenantBase(stores, tenant, row, row.revision, named(held.state));
-  const caught = held && held.revision < row.revision ? catchUp(stores, tenant, held, row.revision) : undefined;
+  const caught = held && held.revision < row.revision ? await catchUp(stores, tenant, held, row.revision) : undefined;
   if (caught) return new TenantBase(stores, tenant, row, row.revision, caught.state);
-  const loaded = readTenantState(stores, tenant);
+  const loaded = await readTenantState(stores, tenant);
   return new TenantBase(stores, tenant, row, row.revision, loaded?.state ?? { tenant, environments: [], flags: [], segments: [] });
 }
 
@@ -199,6 +222,13 @@ function inDeclarationOrder<C extends { resource: DocumentKind; action: string; 
   const creates = changes.filter(isCreate).sort((a, b) => (declared.get(a.key) ?? 0) - (declared.get(b.key) ?? 0));
   let next = 0;
   return changes.map((c) => (isCreate(c) ? (creates[next++] as C) : c));
+}
+
+/** The keys a plan changes, per kind (to plan them again). */
+function changedKeys(changes: readonly Change[]): Candidates {
+  const keys = { environment: new Set<string>(), flag: new Set<string>(), segment: new Set<string>(), experiment: new Set<string>() };
+  for (const c of changes) keys[c.resource].add(c.key);
+  return keys;
 }
 
 /** The keys a plan changes, as validation and the index need them. */

@@ -36,6 +36,8 @@ export class ChangeFeed {
   private readonly byTenant = new Map<string, Set<Subscriber>>();
   private readonly maxRevisions: number;
   private unlisten: (() => void) | undefined;
+  /** Swaps become events one after the other (each reads the revisions log), so subscribers get them in order. */
+  private delivering: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: ChangeFeedDeps) {
     this.maxRevisions = deps.maxRevisions ?? DEFAULT_MAX_REVISIONS;
@@ -71,14 +73,20 @@ export class ChangeFeed {
   }
 
   /**
-   * Events after revision `since` up to the revision this process serves, for
-   * a client resuming with Last-Event-ID. Call it in the same tick as
-   * subscribe(): swaps happen in other ticks, so nothing falls between.
+   * Events after revision `since` up to the revision this process serves
+   * when called, for a client resuming with Last-Event-ID. Subscribe first
+   * and hold back live events up to that revision: a swap during the read
+   * then reaches the subscriber, nothing falls between.
    */
-  replay(filter: StreamFilter, since: number): RevisionEvent[] {
+  async replay(filter: StreamFilter, since: number): Promise<RevisionEvent[]> {
     const entry = this.deps.index.entry(filter.tenant);
     if (entry === undefined || entry.revision <= since) return [];
-    return revisionEvents(this.records(filter.tenant, since, entry.revision), entry.state, filter.environment);
+    return revisionEvents(await this.records(filter.tenant, since, entry.revision), entry.state, filter.environment);
+  }
+
+  /** Resolves once every swap so far has been delivered (tests wait on it). */
+  idle(): Promise<void> {
+    return this.delivering;
   }
 
   private onSwap(swap: IndexSwap): void {
@@ -86,18 +94,21 @@ export class ChangeFeed {
     if (subscribers === undefined || subscribers.size === 0) return;
     const from = swap.previous?.revision ?? 0;
     if (swap.current.revision <= from) return;
-    try {
-      const events = revisionEvents(this.records(swap.tenant, from, swap.current.revision), swap.current.state);
-      for (const event of events) {
-        for (const s of [...subscribers]) if (s.environment === null || s.environment === event.environment) s.deliver(event);
+    this.delivering = this.delivering.then(async () => {
+      try {
+        const events = revisionEvents(await this.records(swap.tenant, from, swap.current.revision), swap.current.state);
+        const now = this.byTenant.get(swap.tenant) ?? new Set<Subscriber>();
+        for (const event of events) {
+          for (const s of [...now]) if (s.environment === null || s.environment === event.environment) s.deliver(event);
+        }
+      } catch (err) {
+        this.deps.onError(err, swap.tenant);
       }
-    } catch (err) {
-      this.deps.onError(err, swap.tenant);
-    }
+    });
   }
 
-  private records(tenant: string, after: number, upTo: number) {
+  private async records(tenant: string, after: number, upTo: number) {
     const from = Math.max(after, upTo - this.maxRevisions);
-    return this.deps.revisions.since(tenant, from, this.maxRevisions).filter((r) => r.revision <= upTo);
+    return (await this.deps.revisions.since(tenant, from, this.maxRevisions)).filter((r) => r.revision <= upTo);
   }
 }

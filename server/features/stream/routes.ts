@@ -8,6 +8,7 @@ import type { EvaluationIndex } from '../../index/evaluation-index.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { RevisionStore } from '../state/revision-store.js';
 import { ChangeFeed, type StreamFilter } from './change-feed.js';
+import type { RevisionEvent } from './revision-events.js';
 import { SseConnection } from './sse-connection.js';
 import { formatComment, formatEvent, formatRetry, RETRY_MS, type StreamFormat } from './sse-format.js';
 import { StreamHub } from './stream-hub.js';
@@ -107,18 +108,31 @@ export function registerStreamRoutes(app: FastifyInstance, deps: StreamRouteDeps
       querystring: streamQuery,
       response: { 200: { type: 'string', description: 'text/event-stream' }, ...errorResponses },
     },
-    handler(request, reply) {
+    async handler(request, reply) {
       const filter = filterOf(request, request.query.environment);
       if (!index.ready) throw new ApiError(503, 'SERVICE_UNAVAILABLE', 'the evaluation index is still loading');
       if (filter.environment !== null && index.snapshot(filter.tenant, filter.environment) === undefined) {
         throw new ApiError(404, 'NOT_FOUND', 'environment not found');
       }
       const { format, follow } = request.query;
-      // Replay and subscribe in one synchronous run: a swap cannot fall between them.
-      // The replay is read before anything is sent, so a failure is still an error response.
+      // Subscribe, then read the replay: a swap during the read is held back
+      // and sent after it, only for revisions past what the replay and the
+      // greeting cover. The replay is read before anything is sent, so a
+      // failure is still an error response.
       const since = resumeFrom(request, request.query.since);
-      const replayed = since === undefined ? [] : feed.replay(filter, since);
       const revision = index.revision(filter.tenant) ?? 0;
+      const held: RevisionEvent[] = [];
+      let send: ((event: RevisionEvent) => void) | undefined = undefined;
+      const unsubscribe = follow
+        ? feed.subscribe({ ...filter, deliver: (event) => (event.revision <= revision ? undefined : send ? send(event) : held.push(event)) })
+        : () => undefined;
+      let replayed: RevisionEvent[];
+      try {
+        replayed = since === undefined ? [] : await feed.replay(filter, since);
+      } catch (err) {
+        unsubscribe();
+        throw err;
+      }
       const connection = new SseConnection();
       void reply
         .header('content-type', 'text/event-stream; charset=utf-8')
@@ -133,11 +147,13 @@ export function registerStreamRoutes(app: FastifyInstance, deps: StreamRouteDeps
       for (const event of replayed) connection.write(formatEvent(event, format));
       if (!follow) {
         connection.end();
-        return;
+        return reply;
       }
-      const unsubscribe = feed.subscribe({ ...filter, deliver: (event) => connection.write(formatEvent(event, format)) });
+      send = (event) => connection.write(formatEvent(event, format));
+      for (const event of held) send(event);
       connection.onClose(unsubscribe);
       hub.add(connection);
+      return reply;
     },
   });
   return feed;

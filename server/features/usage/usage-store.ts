@@ -1,4 +1,5 @@
 import type { Database as Db } from 'better-sqlite3';
+import type { Synchronous } from '../../db/sqlite-gate.js';
 
 /**
  * Evaluations of one flag in one environment on one UTC day, as a server
@@ -66,7 +67,8 @@ interface SummaryRow {
   last_at: string;
 }
 
-export class SqliteUsageStore implements UsageStore {
+/** Synchronous, as every SQLite store: `createStores` puts it behind the gate (db/sqlite-gate.ts). */
+export class SqliteUsageStore implements Synchronous<UsageStore> {
   private readonly stmts;
   constructor(private readonly db: Db) {
     this.stmts = {
@@ -90,7 +92,7 @@ export class SqliteUsageStore implements UsageStore {
     };
   }
 
-  async add(increments: readonly UsageIncrement[]): Promise<void> {
+  add(increments: readonly UsageIncrement[]): void {
     const rows = mergeIncrements(increments);
     if (rows.length === 0) return;
     // IMMEDIATE, as every writer here: take the write lock up front.
@@ -99,12 +101,12 @@ export class SqliteUsageStore implements UsageStore {
     }).immediate();
   }
 
-  async summary(tenant: string, sinceDay: string, flags?: readonly string[]): Promise<FlagUsage[]> {
+  summary(tenant: string, sinceDay: string, flags?: readonly string[]): FlagUsage[] {
     const rows = flags === undefined ? this.stmts.summary.all(sinceDay, tenant) : this.stmts.summaryOf.all(sinceDay, tenant, JSON.stringify(flags));
     return rows.map(toFlagUsage);
   }
 
-  async purge(beforeDay: string): Promise<number> {
+  purge(beforeDay: string): number {
     return this.stmts.purge.run(beforeDay).changes;
   }
 }

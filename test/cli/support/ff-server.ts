@@ -4,6 +4,7 @@ import { contentHash } from '../../../core/diff/index.js';
 import type { TenantState } from '../../../core/model/index.js';
 import { startTestServer, TEST_SECRET, type TestServer } from '../../server/helpers/server.js';
 import { runFf, type FfOptions, type FfResult } from './run-ff.js';
+import type { StoreKind } from '../../support/postgres.js';
 
 export { TEST_SECRET };
 
@@ -15,9 +16,9 @@ export interface GitopsServer {
   close(): Promise<void>;
 }
 
-/** `tenants`: states stored before the server starts (source seed), e.g. the example repository; `env`: more server configuration. */
-export async function startGitopsServer(tenants: TenantState[] = [], env: Record<string, string> = {}): Promise<GitopsServer> {
-  const server = await startTestServer({ tenants, env });
+/** `tenants`: states stored before the server starts (source seed), e.g. the example repository; `env`: more server configuration; `store`: which store it runs on. */
+export async function startGitopsServer(tenants: TenantState[] = [], env: Record<string, string> = {}, store: StoreKind = 'sqlite'): Promise<GitopsServer> {
+  const server = await startTestServer({ tenants, env, store });
   return {
     server,
     url: server.url,

@@ -7,10 +7,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TenantState } from '../../../core/model/index.js';
 import { mintToken } from '../../../server/auth/dev-token.js';
-import { openDatabase } from '../../../server/db/open.js';
+import { pino } from 'pino';
+import { openStore } from '../../../server/db/open-store.js';
 import { replaceTenantState } from '../../../server/features/state/replace-state.js';
 import type { ReplaceResult } from '../../../server/features/state/replace-state.js';
-import { createStores } from '../../../server/stores.js';
 import { transpileDir, transpileTree } from '../../server/helpers/transpile.js';
 import { until } from './poll.js';
 
@@ -71,15 +71,22 @@ export async function startServer(main: string, name: string, env: Record<string
   };
 }
 
-/** Writes tenants into the SQLite file the way `seed`/apply do, from the test process (a writer of its own). */
-export function applyStates(dbPath: string, states: TenantState[]): ReplaceResult[] {
-  const db = openDatabase(dbPath);
+/**
+ * Writes tenants into the database the way `seed`/apply do, from the test
+ * process (a writer of its own): a SQLite file path, or a postgres:// URL.
+ */
+export async function applyStates(database: string, states: TenantState[]): Promise<ReplaceResult[]> {
+  const postgres = /^postgres(ql)?:/.test(database);
+  const store = openStore({ databaseUrl: postgres ? database : null, dbPath: database }, pino({ level: 'silent' }));
   try {
-    const stores = createStores(db);
+    await store.ready();
+    const { stores } = store;
     const ctx = { actor: 'live-test', source: 'seed' as const, requestId: null, commit: null, now: new Date().toISOString() };
-    return states.map((s) => replaceTenantState(stores, { stateCommitted: () => {}, keysCommitted: () => {} }, ctx, s, { allowDelete: true }));
+    const results: ReplaceResult[] = [];
+    for (const s of states) results.push(await replaceTenantState(stores, { stateCommitted: () => {}, keysCommitted: () => {} }, ctx, s, { allowDelete: true }));
+    return results;
   } finally {
-    db.close();
+    await store.close();
   }
 }
 

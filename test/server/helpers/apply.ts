@@ -80,7 +80,24 @@ export interface Fingerprint {
 /** What must not move when an apply is refused: the state hash, the revision, the audit and revision rows. */
 export async function fingerprint(s: TestServer, tenant = 'alpha', token?: string): Promise<Fingerprint> {
   const r = await s.call('GET', '/v1/state', { tenant, ...(token === undefined ? {} : { token }) });
-  const count = (table: string) =>
-    (s.app.ff.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE tenant = ?`).get(tenant) as { n: number }).n;
-  return { hash: contentHash(r.json.state), revision: r.json.revision, auditRows: count('audit'), revisionRows: count('revisions') };
+  const count = async (table: string) => Number((await s.sql(`SELECT COUNT(*) AS n FROM ${table} WHERE tenant = $1`, [tenant]))[0]?.n);
+  return { hash: contentHash(r.json.state), revision: r.json.revision, auditRows: await count('audit'), revisionRows: await count('revisions') };
+}
+
+/**
+ * Makes the database refuse to insert the flag `key` (a trigger raising an
+ * error), on either store: a failure in the middle of a write. Returns the undo.
+ */
+export async function failInsertOfFlag(s: TestServer, key: string): Promise<() => Promise<void>> {
+  if (s.app.ff.storeKind === 'postgres') {
+    await s.sql(`CREATE FUNCTION inject_failure() RETURNS trigger LANGUAGE plpgsql AS $$
+                 BEGIN IF NEW.key = '${key}' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$`);
+    await s.sql('CREATE TRIGGER inject_failure BEFORE INSERT ON flags FOR EACH ROW EXECUTE FUNCTION inject_failure()');
+    return async () => {
+      await s.sql('DROP TRIGGER IF EXISTS inject_failure ON flags');
+      await s.sql('DROP FUNCTION IF EXISTS inject_failure()');
+    };
+  }
+  await s.sql(`CREATE TRIGGER inject_failure BEFORE INSERT ON flags WHEN NEW.key = '${key}' BEGIN SELECT RAISE(ABORT, 'injected failure'); END`);
+  return async () => void (await s.sql('DROP TRIGGER IF EXISTS inject_failure'));
 }

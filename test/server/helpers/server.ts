@@ -8,6 +8,7 @@ import { buildApp, type AppDeps } from '../../../server/app.js';
 import { mintToken, type TokenRequest } from '../../../server/auth/dev-token.js';
 import { loadConfig, type ServerConfig } from '../../../server/config.js';
 import { replaceTenantState } from '../../../server/features/state/replace-state.js';
+import { createTestDatabase, type StoreKind, type TestDatabase } from '../../support/postgres.js';
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long!';
 
@@ -40,6 +41,12 @@ export interface TestServer {
   /** An all-scopes token for tenant `alpha`. */
   adminToken: string;
   call(method: string, urlPath: string, call?: Call): Promise<Reply>;
+  /**
+   * Runs SQL on the server's own database, whichever store it is: written
+   * with PostgreSQL's $1, $2… placeholders (in order; SQLite gets ?).
+   * Returns the rows.
+   */
+  sql(query: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 
@@ -49,12 +56,22 @@ export interface StartOptions {
   deps?: AppDeps;
   /** false: return as soon as the server listens, before the index has loaded (readiness tests). */
   awaitReady?: boolean;
+  /** The store to run on (default sqlite); postgres: a fresh database on the run's PostgreSQL server. */
+  store?: StoreKind;
+  /** PostgreSQL: this database instead of a fresh one (several servers sharing one, as replicas). */
+  database?: TestDatabase;
 }
 
-/** A real app on a random port with a real SQLite file in a fresh temp dir. */
+/**
+ * A real app on a random port with a real SQLite file in a fresh temp dir,
+ * or (store: postgres) a real PostgreSQL database of its own.
+ */
 export async function startTestServer(opts: StartOptions = {}): Promise<TestServer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'ff-server-test-'));
+  const own = opts.store === 'postgres' && opts.database === undefined ? await createTestDatabase() : undefined;
+  const database = opts.database ?? own;
   const config = loadConfig({
+    ...(opts.store === 'postgres' && database !== undefined ? { FF_DATABASE_URL: database.url } : {}),
     FF_JWT_SECRET: TEST_SECRET,
     FF_DB_PATH: path.join(dir, 'data', 'ff.db'),
     FF_PORT: '0',
@@ -70,9 +87,10 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
     },
   });
   const app = await buildApp(config, { logDestination: destination, ...opts.deps });
+  if ((opts.tenants ?? []).length > 0) await app.ff.storeReady();
   const ctx = { actor: 'test-seed', source: 'seed' as const, requestId: null, commit: null, now: new Date().toISOString() };
   for (const state of opts.tenants ?? []) {
-    replaceTenantState(app.ff.stores, app.ff.listener, ctx, state, { allowDelete: true });
+    await replaceTenantState(app.ff.stores, app.ff.listener, ctx, state, { allowDelete: true });
   }
   await app.listen({ host: '127.0.0.1', port: 0 });
   if (opts.awaitReady !== false) await app.ff.whenReady();
@@ -119,8 +137,19 @@ export async function startTestServer(opts: StartOptions = {}): Promise<TestServ
     token,
     adminToken,
     call,
+    sql: async (query, params = []) => {
+      const pg = app.ff.postgres;
+      if (pg !== undefined) return (await pg.pool.query(query, params)).rows as Record<string, unknown>[];
+      const statement = app.ff.db.prepare(query.replace(/\$\d+/g, '?'));
+      if (!statement.reader) {
+        statement.run(...params);
+        return [];
+      }
+      return statement.all(...params) as Record<string, unknown>[];
+    },
     close: async () => {
       await app.close();
+      await own?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
