@@ -164,6 +164,69 @@ describe.each(storeMatrix())('$store store contract', ({ store }) => {
     expect((await s.environments.get('alpha', 'dev'))?.doc).toEqual({ key: 'dev', name: 'Development' });
   });
 
+  // One statement may carry at most 65,535 parameters: 6,000 rows of 14 columns would be 84,000 as VALUES lists.
+  const BEYOND_PARAMETER_LIMIT = 6_000;
+
+  it('documents in batches: insertMany writes the rows insert writes, in order, past the statement-parameter limit; getMany and removeMany', async () => {
+    const keys = Array.from({ length: BEYOND_PARAMETER_LIMIT }, (_, i) => `f${String(i).padStart(5, '0')}`);
+    const drift = { source: 'api', actor: 'bob', at: T1 };
+    const row = (key: string) => ({ tenant: 'alpha', key, doc: flag(key, { description: `it's "${key}" \\ {x}` }), revision: 7, managedBy: 'git' as const, gitCommit: 'abc', drift, at: T0, by: 'alice' });
+    await s.flags.insertMany(keys.map(row));
+    await s.flags.insert({ ...row('single'), tenant: 'beta' });
+    const single = (await s.flags.get('beta', 'single'))!;
+    const all = await s.flags.all('alpha');
+    expect(all.map((d) => d.key)).toEqual(keys);
+    // The same row insert writes, but for what depends on the key (the document, so its hash).
+    const strip = ({ tenant: _t, key: _k, doc: _d, hash: _h, ...rest }: (typeof all)[number]) => rest;
+    await s.flags.insert({ ...row(keys[0]!), tenant: 'beta' });
+    const twin = (await s.flags.get('beta', keys[0]!))!;
+    for (const d of [all[0]!, all[BEYOND_PARAMETER_LIMIT - 1]!]) {
+      expect(strip(d)).toEqual(strip(single));
+      expect(d.doc).toEqual(row(d.key).doc);
+    }
+    expect({ ...all[0]!, tenant: 'beta' }).toEqual(twin);
+    expect(Object.keys(await s.flags.activeHashes('alpha'))).toHaveLength(BEYOND_PARAMETER_LIMIT);
+
+    const asked = [...keys.slice(0, 3), 'absent', keys[BEYOND_PARAMETER_LIMIT - 1]!];
+    expect((await s.flags.getMany('alpha', asked)).map((d) => d.key).sort()).toEqual([...keys.slice(0, 3), keys[BEYOND_PARAMETER_LIMIT - 1]!].sort());
+    expect(await s.flags.getMany('beta', keys.slice(1, 3))).toEqual([]);
+    expect(await s.flags.getMany('alpha', [])).toEqual([]);
+    expect((await s.flags.getMany('alpha', keys)).length).toBe(BEYOND_PARAMETER_LIMIT);
+
+    await s.flags.removeMany('alpha', keys.slice(1));
+    expect((await s.flags.all('alpha')).map((d) => d.key)).toEqual([keys[0]]);
+    await s.flags.removeMany('alpha', []);
+    await s.flags.insertMany([]);
+    await expect(Promise.resolve().then(() => s.flags.insertMany([row('x1'), row(keys[0]!)]))).rejects.toThrow();
+    expect((await s.flags.all('alpha')).map((d) => d.key)).toEqual([keys[0]]); // the failed batch wrote nothing
+  });
+
+  it('environments in batches take the next positions in the order given', async () => {
+    const env = (key: string) => ({ key, name: key.toUpperCase() }) as unknown as Environment;
+    const row = (key: string) => ({ tenant: 'alpha', key, doc: env(key), revision: 1, managedBy: 'git' as const, gitCommit: null, at: T0, by: 'a' });
+    await s.environments.insert(row('production'));
+    await s.environments.insertMany(['zeta', 'dev', 'alpha'].map(row));
+    await s.environments.insertMany([{ ...row('other'), tenant: 'beta' }]);
+    await s.environments.insert(row('staging'));
+    expect((await s.environments.all('alpha')).map((e) => e.key)).toEqual(['production', 'zeta', 'dev', 'alpha', 'staging']);
+    expect((await s.environments.all('beta')).map((e) => e.key)).toEqual(['other']);
+  });
+
+  it('audit in batches: recordMany keeps the order and the fields record writes, past the statement-parameter limit', async () => {
+    const base = { tenant: 'alpha', actor: 'alice', source: 'git' as const, environment: null, resource: 'flag' as const, action: 'create' as const, ts: T0, before: null, revision: 3, commitSha: 'abc', requestId: 'r1', reason: null };
+    const entries = Array.from({ length: BEYOND_PARAMETER_LIMIT }, (_, i) => ({ ...base, key: `k${i}`, after: { i, s: 'quote " and \\ brace {' } }));
+    entries[1] = { ...entries[1]!, environment: 'production' as unknown as null, reason: 'why' as unknown as null, before: { n: 1 } as unknown as null, revision: null as unknown as number, commitSha: null as unknown as string };
+    await s.audit.recordMany(entries);
+    await s.audit.recordMany([]);
+    await s.audit.record({ ...entries[1]!, tenant: 'beta' });
+    const got = await s.audit.query('alpha', { limit: BEYOND_PARAMETER_LIMIT + 10 });
+    expect(got.map((a) => a.key)).toEqual(entries.map((e) => e.key).reverse());
+    const [single] = await s.audit.query('beta', { limit: 1 });
+    const strip = ({ id: _id, tenant: _t, ...rest }: NonNullable<typeof single>) => rest;
+    expect(strip(got[BEYOND_PARAMETER_LIMIT - 2]!)).toEqual(strip(single!));
+    expect(got[0]).toMatchObject({ key: `k${BEYOND_PARAMETER_LIMIT - 1}`, after: { i: BEYOND_PARAMETER_LIMIT - 1, s: 'quote " and \\ brace {' }, revision: 3, commitSha: 'abc', requestId: 'r1', reason: null, environment: null });
+  });
+
   it('revisions: recorded with their commit, read back after a revision in order', async () => {
     const commit = { sha: 'abcdef1234567', author: 'Alice', message: 'ship it', dirty: false };
     const changes = [{ resource: 'flag' as const, key: 'checkout', action: 'create' as const, environments: ['production'] }];

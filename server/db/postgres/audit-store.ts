@@ -16,6 +16,36 @@ export class PgAuditStore {
     );
   }
 
+  /** ONE statement for any number of entries (array parameters zipped by unnest, as the document store's insertMany). */
+  async recordMany(entries: readonly AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const col = <T>(f: (e: AuditEntry) => T): T[] => entries.map(f);
+    await this.pg.db().query(
+      `INSERT INTO audit (tenant, ts, actor, source, environment, resource, key, action, before, after, revision, commit_sha, request_id, reason)
+       SELECT u.tenant, u.ts, u.actor, u.source, u.environment, u.resource, u.key, u.action, u.before, u.after, u.revision, u.commit_sha, u.request_id, u.reason
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+                   $11::bigint[], $12::text[], $13::text[], $14::text[])
+         WITH ORDINALITY AS u(tenant, ts, actor, source, environment, resource, key, action, before, after, revision, commit_sha, request_id, reason, ord)
+       ORDER BY u.ord`,
+      [
+        col((e) => e.tenant),
+        col((e) => e.ts),
+        col((e) => e.actor),
+        col((e) => e.source),
+        col((e) => e.environment),
+        col((e) => e.resource),
+        col((e) => e.key),
+        col((e) => e.action),
+        col((e) => json(e.before)),
+        col((e) => json(e.after)),
+        col((e) => e.revision),
+        col((e) => e.commitSha),
+        col((e) => e.requestId),
+        col((e) => e.reason),
+      ],
+    );
+  }
+
   async query(tenant: string, q: AuditQuery): Promise<AuditRecord[]> {
     const p = new Params();
     const where = [`a.tenant = ${p.add(tenant)}`];

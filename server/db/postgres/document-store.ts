@@ -35,6 +35,14 @@ export class PgDocumentStore<D> {
     return rows[0] ? toStoredDocument<D>(rows[0]) : undefined;
   }
 
+  async getMany(tenant: string, keys: readonly string[]): Promise<StoredDocument<D>[]> {
+    if (keys.length === 0) return [];
+    const { rows } = await this.pg
+      .db()
+      .query<DocumentRow>(`SELECT ${DOCUMENT_COLUMNS} FROM ${this.table} WHERE tenant = $1 AND key = ANY($2::text[])`, [tenant, [...keys]]);
+    return rows.map((r) => toStoredDocument<D>(r));
+  }
+
   async all(tenant: string): Promise<StoredDocument<D>[]> {
     const { rows } = await this.pg.db().query<DocumentRow>(`SELECT ${DOCUMENT_COLUMNS} FROM ${this.table} WHERE tenant = $1 ORDER BY ${this.order}`, [tenant]);
     return rows.map((r) => toStoredDocument<D>(r));
@@ -93,6 +101,45 @@ export class PgDocumentStore<D> {
     return toStoredDocument<D>(rows[0]!);
   }
 
+  /**
+   * ONE statement for any number of rows: each column travels as one array
+   * parameter and unnest() zips them back into rows, so the count is bounded
+   * neither by round trips nor by the protocol's 65,535 parameters. WITH
+   * ORDINALITY keeps the caller's order (ids, and environment positions:
+   * after the tenant's last, in that order).
+   */
+  async insertMany(rows: readonly NewDocumentRow<D>[]): Promise<void> {
+    if (rows.length === 0) return;
+    const col = <T>(f: (r: NewDocumentRow<D>) => T): T[] => rows.map(f);
+    const values = [
+      col((r) => r.tenant),
+      col((r) => r.key),
+      col((r) => JSON.stringify(r.doc)),
+      col((r) => documentHash(r.doc as object)),
+      col((r) => r.revision),
+      col((r) => r.managedBy),
+      col((r) => r.gitCommit),
+      col((r) => r.drift?.source ?? null),
+      col((r) => r.drift?.actor ?? null),
+      col((r) => r.drift?.at ?? null),
+      col((r) => r.at),
+      col((r) => r.by),
+    ];
+    const t = this.table;
+    const columns = 'tenant, key, doc, hash, revision, managed_by, git_commit, drift_source, drift_actor, drift_at, created_at, created_by, updated_at, updated_by';
+    const position =
+      this.kind === 'environment'
+        ? `, (SELECT COALESCE(MAX(e.position), -1) FROM ${t} e WHERE e.tenant = u.tenant) + ROW_NUMBER() OVER (PARTITION BY u.tenant ORDER BY u.ord)`
+        : '';
+    const sql = `INSERT INTO ${t} (${columns}${this.kind === 'environment' ? ', position' : ''})
+      SELECT u.tenant, u.key, u.doc, u.hash, u.revision, u.managed_by, u.git_commit, u.drift_source, u.drift_actor, u.drift_at,
+             u.at, u.by, u.at, u.by${position}
+      FROM unnest($1::text[], $2::text[], $3::json[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
+        WITH ORDINALITY AS u(tenant, key, doc, hash, revision, managed_by, git_commit, drift_source, drift_actor, drift_at, at, by, ord)
+      ORDER BY u.ord`;
+    await this.pg.db().query(sql, values);
+  }
+
   async update(tenant: string, key: string, change: DocumentChange<D>): Promise<StoredDocument<D>> {
     const p = new Params();
     const sets = ['version = version + 1', `revision = ${p.add(change.revision)}`, `updated_at = ${p.add(change.at)}`, `updated_by = ${p.add(change.by)}`];
@@ -127,6 +174,11 @@ export class PgDocumentStore<D> {
 
   async remove(tenant: string, key: string): Promise<void> {
     await this.pg.db().query(`DELETE FROM ${this.table} WHERE tenant = $1 AND key = $2`, [tenant, key]);
+  }
+
+  async removeMany(tenant: string, keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.pg.db().query(`DELETE FROM ${this.table} WHERE tenant = $1 AND key = ANY($2::text[])`, [tenant, [...keys]]);
   }
 
   async activeHashes(tenant: string): Promise<Record<string, string>> {

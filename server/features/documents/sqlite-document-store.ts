@@ -92,7 +92,27 @@ export class SqliteDocumentStore<D> implements Synchronous<DocumentStore<D>> {
       .map((r) => toStoredDocument<D>(r));
   }
 
+  getMany(tenant: string, keys: readonly string[]): StoredDocument<D>[] {
+    return keys.flatMap((key) => {
+      const stored = this.get(tenant, key);
+      return stored ? [stored] : [];
+    });
+  }
+
   insert(row: NewDocumentRow<D>): StoredDocument<D> {
+    this.insertRow(row);
+    return this.mustGet(row.tenant, row.key);
+  }
+
+  // One prepared statement per row (in SQLite a statement is a function call,
+  // not a round trip), all or nothing like PostgreSQL's one statement.
+  insertMany(rows: readonly NewDocumentRow<D>[]): void {
+    this.db.transaction(() => {
+      for (const row of rows) this.insertRow(row);
+    })();
+  }
+
+  private insertRow(row: NewDocumentRow<D>): void {
     this.stmts.insert.run({
       tenant: row.tenant,
       key: row.key,
@@ -105,7 +125,6 @@ export class SqliteDocumentStore<D> implements Synchronous<DocumentStore<D>> {
       at: row.at,
       by: row.by,
     });
-    return this.mustGet(row.tenant, row.key);
   }
 
   update(tenant: string, key: string, change: DocumentChange<D>): StoredDocument<D> {
@@ -143,6 +162,12 @@ export class SqliteDocumentStore<D> implements Synchronous<DocumentStore<D>> {
 
   remove(tenant: string, key: string): void {
     this.stmts.remove.run(tenant, key);
+  }
+
+  removeMany(tenant: string, keys: readonly string[]): void {
+    this.db.transaction(() => {
+      for (const key of keys) this.stmts.remove.run(tenant, key);
+    })();
   }
 
   activeHashes(tenant: string): Record<string, string> {

@@ -89,10 +89,18 @@ export interface Ownership {
 export interface DocumentStore<D> {
   readonly kind: DocumentKind;
   get(tenant: string, key: string): Promise<StoredDocument<D> | undefined>;
+  /** The stored rows of these keys (archived included) that exist, in no particular order: one read for many keys. */
+  getMany(tenant: string, keys: readonly string[]): Promise<StoredDocument<D>[]>;
   list(tenant: string, query: DocumentListQuery): Promise<StoredDocument<D>[]>;
   /** Every row of the tenant (active and archived), in state order. */
   all(tenant: string): Promise<StoredDocument<D>[]>;
   insert(row: NewDocumentRow<D>): Promise<StoredDocument<D>>;
+  /**
+   * Inserts these rows in order (environments take the next positions in
+   * that order): the rows `insert` would write, in as few statements as the
+   * store can (PostgreSQL: one per call, whatever the count).
+   */
+  insertMany(rows: readonly NewDocumentRow<D>[]): Promise<void>;
   update(tenant: string, key: string, change: DocumentChange<D>): Promise<StoredDocument<D>>;
   /**
    * Ownership bookkeeping only (managed_by, git_commit, drift): no new
@@ -101,6 +109,8 @@ export interface DocumentStore<D> {
   setOwnership(tenant: string, key: string, ownership: Ownership): Promise<void>;
   /** Hard delete (apply with allow_delete); REST only archives. */
   remove(tenant: string, key: string): Promise<void>;
+  /** Hard delete of many keys at once (as `remove` of each). */
+  removeMany(tenant: string, keys: readonly string[]): Promise<void>;
   /**
    * Forgets the drift of every active row of the tenant: after a whole-tenant
    * replace they all equal the files. Bookkeeping only, like setOwnership.

@@ -38,8 +38,8 @@ export async function recordChanges(
     commit: ctx.commit,
     changes: summary,
   });
-  for (const c of changes) {
-    await stores.audit.record({
+  await stores.audit.recordMany(
+    changes.map((c) => ({
       tenant,
       ts: ctx.now,
       actor: ctx.actor,
@@ -54,6 +54,6 @@ export async function recordChanges(
       commitSha: ctx.commit?.sha ?? null,
       requestId: ctx.requestId,
       reason: ctx.reason ?? null,
-    });
-  }
+    })),
+  );
 }

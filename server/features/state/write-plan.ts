@@ -1,11 +1,11 @@
-import type { Change } from '../../../core/diff/index.js';
-import type { Stores } from '../../stores.js';
-import type { DocumentKind } from '../documents/types.js';
-import { affectedEnvironments } from './affected-environments.js';
-import type { AppliedChange } from './record-changes.js';
-import { storeOf } from './store-of.js';
-import type { RowMarks } from './write-tenant.js';
-import type { WriteContext } from './write-context.js';
+import type { Change } from "../../../core/diff/index.js";
+import type { Stores } from "../../stores.js";
+import type { DocumentKind } from "../documents/types.js";
+import { affectedEnvironments } from "./affected-environments.js";
+import type { AppliedChange } from "./record-changes.js";
+import { storeOf } from "./store-of.js";
+import type { RowMarks } from "./write-tenant.js";
+import type { WriteContext } from "./write-context.js";
 
 /**
  * A plan's changes as the audit and the revision record see them, in the
@@ -24,8 +24,25 @@ export function describeChanges(
     const before = change.before ?? null;
     const after = change.after ?? null;
     const action =
-      change.action === 'create' && stored(kind, change.key) ? 'restore' : change.action === 'delete' && archive ? 'archive' : change.action;
-    return { resource: kind, key: change.key, action, before, after, environments: affectedEnvironments(kind, change.key, before, after, envKeys) };
+      change.action === "create" && stored(kind, change.key)
+        ? "restore"
+        : change.action === "delete" && archive
+          ? "archive"
+          : change.action;
+    return {
+      resource: kind,
+      key: change.key,
+      action,
+      before,
+      after,
+      environments: affectedEnvironments(
+        kind,
+        change.key,
+        before,
+        after,
+        envKeys,
+      ),
+    };
   });
 }
 
@@ -41,32 +58,79 @@ export interface WriteOptions {
  * segments → flags, deletes the other way round, as the plan lists them), so
  * nothing ever references a resource not yet written or already removed.
  */
-export async function writeChanges(stores: Stores, changes: readonly AppliedChange[], o: WriteOptions): Promise<void> {
+export async function writeChanges(
+  stores: Stores,
+  changes: readonly AppliedChange[],
+  o: WriteOptions,
+): Promise<void> {
   const { tenant, revision, ctx, marks } = o;
   const commitSha = ctx.commit?.sha ?? null;
-  const owner = marks.managedBy === undefined ? {} : { managedBy: marks.managedBy, gitCommit: commitSha };
-  const stamp = { revision, at: ctx.now, by: ctx.actor, ...(marks.drift === undefined ? {} : { drift: marks.drift }) };
-  for (const change of changes) {
+  const owner =
+    marks.managedBy === undefined
+      ? {}
+      : { managedBy: marks.managedBy, gitCommit: commitSha };
+  const stamp = {
+    revision,
+    at: ctx.now,
+    by: ctx.actor,
+    ...(marks.drift === undefined ? {} : { drift: marks.drift }),
+  };
+  // Consecutive creates (or deletes) of one kind go to the store as one
+  // batch: the order between kinds, which references depend on, is kept.
+  for (let i = 0; i < changes.length;) {
+    const change = changes[i]!;
     const store = storeOf(stores, change.resource);
-    if (change.action === 'delete') {
-      await store.remove(tenant, change.key);
-    } else if (change.action === 'archive') {
-      await store.update(tenant, change.key, { archived: { at: ctx.now, by: ctx.actor }, ...stamp, ...owner });
-    } else if (change.action === 'update') {
-      await store.update(tenant, change.key, { doc: change.after, ...stamp, ...owner });
-    } else if (change.action === 'restore') {
-      await store.update(tenant, change.key, { doc: change.after, archived: null, ...stamp, ...owner });
-    } else {
-      await store.insert({
-        tenant,
-        key: change.key,
+    if (change.action === "create" || change.action === "delete") {
+      let end = i + 1;
+      while (
+        end < changes.length &&
+        changes[end]!.resource === change.resource &&
+        changes[end]!.action === change.action
+      )
+        end += 1;
+      const run = changes.slice(i, end);
+      i = end;
+      if (change.action === "delete") {
+        await store.removeMany(
+          tenant,
+          run.map((c) => c.key),
+        );
+      } else {
+        await store.insertMany(
+          run.map((c) => ({
+            tenant,
+            key: c.key,
+            doc: c.after,
+            revision,
+            managedBy: marks.managedBy ?? "api",
+            gitCommit: marks.managedBy === undefined ? null : commitSha,
+            drift: marks.drift ?? null,
+            at: ctx.now,
+            by: ctx.actor,
+          })),
+        );
+      }
+      continue;
+    }
+    i += 1;
+    if (change.action === "archive") {
+      await store.update(tenant, change.key, {
+        archived: { at: ctx.now, by: ctx.actor },
+        ...stamp,
+        ...owner,
+      });
+    } else if (change.action === "update") {
+      await store.update(tenant, change.key, {
         doc: change.after,
-        revision,
-        managedBy: marks.managedBy ?? 'api',
-        gitCommit: marks.managedBy === undefined ? null : commitSha,
-        drift: marks.drift ?? null,
-        at: ctx.now,
-        by: ctx.actor,
+        ...stamp,
+        ...owner,
+      });
+    } else {
+      await store.update(tenant, change.key, {
+        doc: change.after,
+        archived: null,
+        ...stamp,
+        ...owner,
       });
     }
   }

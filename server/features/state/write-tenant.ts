@@ -42,7 +42,22 @@ export class TenantBase {
 
   /** Reads the rows of these documents (what a plan changes), so `known()` can answer synchronously. */
   async fetch(keys: readonly { resource: DocumentKind; key: string }[]): Promise<void> {
-    for (const { resource, key } of keys) await this.stored(resource, key);
+    const missing = new Map<DocumentKind, string[]>();
+    for (const { resource, key } of keys) {
+      const id = `${resource}:${key}`;
+      if (this.cache.has(id)) continue;
+      if (this.row === undefined) this.cache.set(id, undefined);
+      else {
+        const list = missing.get(resource) ?? [];
+        if (list.length === 0) missing.set(resource, list);
+        list.push(key);
+      }
+    }
+    // One read per kind, not per key (a first apply of thousands of flags asks for thousands of absent rows).
+    for (const [resource, wanted] of missing) {
+      const found = new Map((await storeOf(this.stores, resource).getMany(this.tenant, wanted)).map((d) => [d.key, d]));
+      for (const key of wanted) this.cache.set(`${resource}:${key}`, found.get(key));
+    }
   }
 
   /** A row read before by `stored()` or `fetch()` (core/diff's callbacks are synchronous). */
