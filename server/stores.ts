@@ -29,12 +29,15 @@ export interface Stores {
   usage: UsageStore;
   /**
    * Runs `fn` in ONE write transaction: everything `fn` does through the
-   * stores commits or rolls back together. SQLite: BEGIN IMMEDIATE (takes the
-   * write lock up front, so two processes never deadlock upgrading a read
-   * lock); PostgreSQL: a transaction that first takes the write advisory lock,
-   * so writes are serialized across replicas. Nested calls are savepoints.
+   * stores commits or rolls back together. `tenant` names the one tenant it
+   * writes (absent: it may write any). SQLite: BEGIN IMMEDIATE (takes the
+   * database's one write lock up front, so two processes never deadlock
+   * upgrading a read lock; `tenant` changes nothing); PostgreSQL: a
+   * transaction that first takes that tenant's write advisory lock (absent:
+   * every tenant's), so a tenant's writes are serialized across replicas
+   * while different tenants' run in parallel. Nested calls are savepoints.
    */
-  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  transaction<T>(fn: () => Promise<T>, tenant?: string): Promise<T>;
   /**
    * Runs `fn` in one read transaction (inside a write transaction: in that
    * one), so several statements see one committed state.

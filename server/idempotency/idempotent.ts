@@ -61,5 +61,5 @@ export async function idempotent(
       createdAt: req.now.toISOString(),
     });
     return { ...outcome, replayed: false };
-  });
+  }, req.scope.tenant);
 }

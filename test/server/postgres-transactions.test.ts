@@ -35,11 +35,38 @@ afterAll(async () => {
 });
 
 /** One write through the stores: bump the revision, insert a flag, record the revision. */
-async function write(s: PgStores, key: string): Promise<number> {
-  const revision = await s.tenants.bumpRevision('alpha', T0);
-  await s.flags.insert({ tenant: 'alpha', key, doc: flag(key), revision, managedBy: 'api', gitCommit: null, at: T0, by: 't' });
-  await s.revisions.record({ tenant: 'alpha', revision, ts: T0, actor: 't', source: 'api', commit: null, changes: [] });
+async function write(s: PgStores, key: string, tenant = 'alpha'): Promise<number> {
+  const revision = await s.tenants.bumpRevision(tenant, T0);
+  await s.flags.insert({ tenant, key, doc: flag(key), revision, managedBy: 'api', gitCommit: null, at: T0, by: 't' });
+  await s.revisions.record({ tenant, revision, ts: T0, actor: 't', source: 'api', commit: null, changes: [] });
   return revision;
+}
+
+/** Resolves once some connection is waiting for an advisory lock (its statement blocked, not slow). */
+async function untilWaitingForLock(): Promise<void> {
+  for (;;) {
+    const { rows } = await b.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+       WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = current_database()`,
+    );
+    if (Number(rows[0]!.n) > 0) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** A write transaction on tenant `tenant` held open until `release()`: the hook that proves overlap by order. */
+function holdOpen(s: PgStores, tenant: string, key: string) {
+  let release!: () => void;
+  let opened!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const isOpen = new Promise<void>((resolve) => (opened = resolve));
+  const done = s.transaction(async () => {
+    const revision = await write(s, key, tenant);
+    opened();
+    await released;
+    return revision;
+  }, tenant);
+  return { isOpen, release, done };
 }
 
 describe('PostgreSQL transactions', () => {
@@ -101,6 +128,59 @@ describe('PostgreSQL transactions', () => {
     const revisions = await Promise.all(writes);
     expect([...revisions].sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => start + i + 1));
     expect((await sa.revisions.since('alpha', start, 100)).map((r) => r.revision)).toEqual(revisions.sort((x, y) => x - y));
+  });
+
+  it('writes to different tenants run in parallel across replicas; one tenant\'s writes stay serialized', async () => {
+    await sa.tenants.ensure('beta', T0);
+    const start = (await sa.tenants.get('alpha'))!.revision;
+    const held = holdOpen(sa, 'alpha', 'held');
+    await held.isOpen;
+
+    // Replica B commits a write to beta while alpha's transaction is still open on replica A.
+    const betaRevision = await sb.transaction(() => write(sb, 'beta-during', 'beta'), 'beta');
+    expect(await sb.flags.get('beta', 'beta-during')).toMatchObject({ revision: betaRevision });
+    expect(await sb.flags.get('alpha', 'held')).toBeUndefined();
+
+    // A write to alpha on B waits for A's, then reads what A committed: no lost update, no stale read.
+    let settled = false;
+    const next = sb
+      .transaction(async () => {
+        const current = (await sb.tenants.get('alpha'))!.revision;
+        const revision = await write(sb, 'after-held');
+        return { current, revision };
+      }, 'alpha')
+      .finally(() => (settled = true));
+    await untilWaitingForLock();
+    expect(settled).toBe(false);
+    // So does a write that names no tenant (it locks every tenant).
+    let allSettled = false;
+    const all = sb.transaction(() => write(sb, 'everyone', 'beta')).finally(() => (allSettled = true));
+    held.release();
+    expect(await held.done).toBe(start + 1);
+    expect(await next).toEqual({ current: start + 1, revision: start + 2 });
+    await all;
+    expect(allSettled).toBe(true);
+  });
+
+  it('a write that names no tenant holds every tenant\'s writes back until it commits', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let opened!: () => void;
+    const isOpen = new Promise<void>((resolve) => (opened = resolve));
+    const global = sa.transaction(async () => {
+      await write(sa, 'global-held', 'beta');
+      opened();
+      await released;
+    });
+    await isOpen;
+    let settled = false;
+    const tenantWrite = sb.transaction(() => write(sb, 'waits-for-global', 'alpha'), 'alpha').finally(() => (settled = true));
+    await untilWaitingForLock();
+    expect(settled).toBe(false);
+    release();
+    await global;
+    await tenantWrite;
+    expect(await sb.flags.get('alpha', 'waits-for-global')).toBeDefined();
   });
 
   it('read() sees one snapshot even while another replica commits, and takes no write lock', async () => {

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 
 /** What a store runs its SQL on: the open transaction's connection, or the pool. */
@@ -10,16 +11,39 @@ interface Tx {
   client: pg.PoolClient;
   pending: (() => void | Promise<void>)[];
   savepoints: number;
+  /** 'all': the transaction holds the write lock exclusively; otherwise the tenants it holds. */
+  locks: 'all' | Set<string>;
 }
 
 /**
  * Key of the transaction-level advisory lock every write transaction takes
- * first: writes are serialized across every replica, as SQLite's BEGIN
- * IMMEDIATE serializes them across processes, so the read-check-write steps
- * inside a transaction (stale-plan check, revision bump, idempotency) see no
- * concurrent writer. ("ff" + 2; the migration lock is "ff" + 1.)
+ * first, so the read-check-write steps inside it (stale-plan check, revision
+ * bump, idempotency) see no concurrent writer of what they touch, across
+ * every replica. A write to ONE tenant holds it shared and then that
+ * tenant's own lock (tenantLockKeys) exclusively: writes to different
+ * tenants run in parallel, writes to one tenant one after the other. A write
+ * that names no tenant (seed, several tenants at once) holds it exclusively,
+ * as SQLite's BEGIN IMMEDIATE does for every write. ("ff" + 2; the migration
+ * lock is "ff" + 1.)
  */
 export const WRITE_LOCK_KEY = 0x6666_0002;
+
+/**
+ * Namespace of the tenant locks: the first key of the two-int advisory lock
+ * form (its own key space, apart from the one-bigint form of the locks
+ * above, so no other lock of ours can collide with a tenant's).
+ */
+export const TENANT_LOCK_NAMESPACE = 0x6666_0003;
+
+/**
+ * The two keys of a tenant's write lock: the namespace and 32 bits of the
+ * tenant id's SHA-256 (computed here, so every replica agrees whatever the
+ * server version). Two tenants whose hashes collide share one lock: their
+ * writes are serialized, which is slower but never wrong.
+ */
+export function tenantLockKeys(tenant: string): [number, number] {
+  return [TENANT_LOCK_NAMESPACE, createHash('sha256').update(tenant).digest().readInt32BE(0)];
+}
 
 /**
  * The PostgreSQL connection pool plus the transaction in progress on this
@@ -43,15 +67,25 @@ export class PgDatabase {
 
   /**
    * Runs `fn` in ONE transaction: everything it does through the stores
-   * commits or rolls back together. Nested calls become savepoints; a failed
-   * nested call rolls back only itself (and drops the afterCommit callbacks it
-   * queued).
+   * commits or rolls back together. With `tenant`, it locks that tenant's
+   * writes only (see WRITE_LOCK_KEY); without, every write. Nested calls
+   * become savepoints (naming another tenant, they lock it too); a failed
+   * nested call rolls back only itself (and drops the afterCommit callbacks
+   * it queued).
    */
-  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+  async transaction<T>(fn: () => Promise<T>, tenant?: string): Promise<T> {
     const open = this.current.getStore();
-    if (open !== undefined) return this.nested(open, fn);
+    if (open !== undefined) {
+      if (open.locks === 'all') return this.nested(open, fn);
+      if (tenant === undefined) throw new Error('a write to every tenant cannot start inside a write to one tenant');
+      if (!open.locks.has(tenant)) {
+        await open.client.query('SELECT pg_advisory_xact_lock($1, $2)', tenantLockKeys(tenant));
+        open.locks.add(tenant);
+      }
+      return this.nested(open, fn);
+    }
     const client = await this.pool.connect();
-    const tx: Tx = { client, pending: [], savepoints: 0 };
+    const tx: Tx = { client, pending: [], savepoints: 0, locks: tenant === undefined ? 'all' : new Set([tenant]) };
     let broken: Error | undefined;
     // A checked-out connection that the server drops (pg_terminate_backend, a
     // failover) emits 'error' on the client, not the pool: unhandled, that
@@ -63,7 +97,8 @@ export class PgDatabase {
     let result: T;
     try {
       await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK_KEY]);
+      if (tenant === undefined) await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK_KEY]);
+      else await client.query('SELECT pg_advisory_xact_lock_shared($1), pg_advisory_xact_lock($2, $3)', [WRITE_LOCK_KEY, ...tenantLockKeys(tenant)]);
       result = await this.current.run(tx, fn);
       await client.query('COMMIT');
     } catch (error) {
@@ -87,7 +122,7 @@ export class PgDatabase {
   async read<T>(fn: () => Promise<T>): Promise<T> {
     if (this.current.getStore() !== undefined) return fn();
     const client = await this.pool.connect();
-    const tx: Tx = { client, pending: [], savepoints: 0 };
+    const tx: Tx = { client, pending: [], savepoints: 0, locks: new Set() };
     let broken: Error | undefined;
     const onError = (error: Error) => {
       broken = error;

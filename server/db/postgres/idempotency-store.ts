@@ -42,7 +42,15 @@ export class PgIdempotencyStore {
   }
 
   async purge(before: string): Promise<number> {
-    const result = await this.pg.db().query('DELETE FROM idempotency_keys WHERE created_at < $1', [before]);
+    // Writes to different tenants run at once and each purges every tenant's
+    // old records: rows another transaction is purging are skipped, never
+    // waited for (no lock wait, no deadlock between two purges).
+    const result = await this.pg
+      .db()
+      .query(
+        'DELETE FROM idempotency_keys WHERE ctid IN (SELECT ctid FROM idempotency_keys WHERE created_at < $1 FOR UPDATE SKIP LOCKED)',
+        [before],
+      );
     return result.rowCount ?? 0;
   }
 }

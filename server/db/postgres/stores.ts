@@ -22,7 +22,7 @@ export interface PgStores {
   idempotency: PgIdempotencyStore;
   experimentData: PgExperimentDataStore;
   usage: PgUsageStore;
-  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  transaction<T>(fn: () => Promise<T>, tenant?: string): Promise<T>;
   read<T>(fn: () => Promise<T>): Promise<T>;
   afterCommit(fn: () => void | Promise<void>): void;
 }
@@ -40,7 +40,7 @@ export function createPgStores(pg: PgDatabase): PgStores {
     idempotency: new PgIdempotencyStore(pg),
     experimentData: new PgExperimentDataStore(pg),
     usage: new PgUsageStore(pg),
-    transaction: (fn) => pg.transaction(fn),
+    transaction: (fn, tenant) => pg.transaction(fn, tenant),
     read: (fn) => pg.read(fn),
     afterCommit: (fn) => pg.afterCommit(fn),
   };

@@ -66,7 +66,7 @@ export class ApiKeyService {
       const key = await this.get(tenant, generated.publicId);
       await this.audit(ctx, tenant, key, 'create', null, toView(key));
       return { key, plaintext: generated.plaintext };
-    });
+    }, tenant);
   }
 
   /** Revocation is permanent; revoking a revoked key changes nothing. */
@@ -78,7 +78,7 @@ export class ApiKeyService {
       const after = await this.get(tenant, id);
       await this.audit(ctx, tenant, after, 'revoke', toView(before), toView(after));
       return after;
-    });
+    }, tenant);
   }
 
   private async audit(ctx: WriteContext, tenant: string, key: ApiKeyRow, action: 'create' | 'revoke', before: unknown, after: unknown): Promise<void> {

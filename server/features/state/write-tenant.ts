@@ -140,7 +140,12 @@ export interface TenantWriteResult {
  */
 export function writeTenant(stores: Stores, listener: StateListener, w: TenantWrite): Promise<TenantWriteResult> {
   const { tenant, ctx } = w;
-  return stores.transaction(async () => {
+  // A dry run (POST /v1/plan among them) writes nothing: one read snapshot,
+  // no write lock, so plans never queue behind writes. What it answers is
+  // bound to its base revision and plan_hash, which the apply re-checks
+  // under the tenant's write lock.
+  const inTransaction = <T>(fn: () => Promise<T>): Promise<T> => (w.dryRun ? stores.read(fn) : stores.transaction(fn, tenant));
+  return inTransaction(async () => {
     const base = await readTenantBase(stores, listener, tenant);
     const previousRevision = base.revision;
     if (w.expectedRevision !== undefined && w.expectedRevision !== previousRevision) {
