@@ -76,7 +76,7 @@ export class ResultsReader {
     if (this.closed) return Promise.reject(new ApiError(503, 'SERVICE_UNAVAILABLE', 'the server is shutting down'));
     if (this.running !== undefined && this.queue.length >= this.options.maxQueue) {
       return Promise.reject(
-        new ApiError(503, 'SERVICE_UNAVAILABLE', `results are being computed for ${this.queue.length + 1} requests already; try again later`, [], { 'retry-after': '5' }),
+        new ApiError(503, 'SERVICE_UNAVAILABLE', `${this.queue.length + 1} result aggregations are already running or waiting; try again later`, [], { 'retry-after': '5' }),
       );
     }
     return new Promise<MetricSummary>((resolve, reject) => {
