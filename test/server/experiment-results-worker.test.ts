@@ -4,9 +4,12 @@
 // while a results call is under way, the worker's figures equal those of the
 // same query on the main connection, and a full queue or a timeout is a 503
 // in the one error shape.
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../server/db/open.js';
 import type { TenantState } from '../../core/model/index.js';
 import { FOREVER_MS, SqliteExperimentDataStore } from '../../server/features/experiments/experiment-data-store.js';
 import { ResultsReader } from '../../server/features/experiments/results-reader.js';
@@ -41,10 +44,9 @@ const STATE: TenantState = {
   ],
 };
 
-/** Writes the dataset into the server's own file (one transaction, generated in SQL). */
+/** Writes the dataset into a migrated file (one transaction, generated in SQL), once for every test. */
 function generate(file: string): void {
-  const db = new Database(file);
-  db.pragma('busy_timeout = 5000');
+  const db = openDatabase(file);
   db.transaction(() => {
     db.prepare(
       `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?)
@@ -59,8 +61,19 @@ function generate(file: string): void {
     ).run(EVENTS, UNITS, START, START);
   })();
   db.exec('ANALYZE');
+  // Everything in the main file, so a copy of it alone is the whole database.
+  db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
 }
+
+let dir: string;
+let template: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'ff-results-worker-'));
+  template = path.join(dir, 'template.db');
+  generate(template);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -68,13 +81,15 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function start(env: Record<string, string> = {}): Promise<{ s: TestServer; key: string; file: string }> {
-  const s = await startTestServer({ tenants: [STATE], env: { FF_EXPOSURE_FLUSH_MS: '600000', ...env } });
+let copies = 0;
+/** A real server on its own copy of the dataset. */
+async function start(env: Record<string, string> = {}): Promise<{ s: TestServer; key: string }> {
+  const file = path.join(dir, `copy-${++copies}.db`);
+  copyFileSync(template, file);
+  const s = await startTestServer({ tenants: [STATE], env: { FF_EXPOSURE_FLUSH_MS: '600000', FF_DB_PATH: file, ...env } });
   server = s;
-  const file = path.join(s.dir, 'data', 'ff.db');
-  generate(file);
   const key = (await s.call('POST', '/v1/api-keys', { body: { name: 'web', environment: 'production' } })).json.key as string;
-  return { s, key, file };
+  return { s, key };
 }
 
 const RESULTS = '/v1/experiments/checkout-test/results';
@@ -102,10 +117,9 @@ describe('experiment results off the event loop (SQLite)', () => {
   });
 
   it('the worker answers exactly what the query on the main connection does', async () => {
-    const { file } = await start();
-    const db = new Database(file, { readonly: true });
+    const db = new Database(template, { readonly: true });
     const here = new SqliteExperimentDataStore(db);
-    const reader = new ResultsReader(file, { maxQueue: 4, timeoutMs: 600_000 });
+    const reader = new ResultsReader(template, { maxQueue: 4, timeoutMs: 600_000 });
     try {
       for (const event of ['purchase', 'revenue', 'nothing']) {
         const q = { tenant: 'alpha', environment: 'production', experiment: 'checkout-test', start: START, stop: FOREVER_MS, event, windowMs: 3 * 86_400_000 };
