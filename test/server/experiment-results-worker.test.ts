@@ -143,11 +143,15 @@ describe('experiment results off the event loop (SQLite)', () => {
     expect(r.status).toBe(200);
   });
 
-  it('a computation past the timeout is a 503', async () => {
+  it('a computation past the timeout is a 503, and so is the next on a fresh worker', async () => {
     const { s } = await start({ FF_RESULTS_TIMEOUT_MS: '100' });
     const slow = await s.call('GET', RESULTS);
     expect(slow.status, slow.text).toBe(503);
     expect(slow.json.error).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
     expect(slow.json.error.message).toMatch(/longer than 100 ms/);
+    // The next call waits for the timed-out worker to end, then runs on a new one (and times out as well).
+    const again = await s.call('GET', RESULTS);
+    expect(again.status, again.text).toBe(503);
+    expect(again.json.error.message).toMatch(/longer than 100 ms/);
   });
 });

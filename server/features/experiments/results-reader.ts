@@ -62,6 +62,8 @@ parentPort.on('message', ({ id, query }) => {
  */
 export class ResultsReader {
   private worker: Worker | undefined;
+  /** A timed-out worker still finishing its statement: no new one starts before it exits (one aggregation at a time, always). */
+  private dying: Worker | undefined;
   private running: { id: number; job: Job; timer: NodeJS.Timeout } | undefined;
   private readonly queue: Job[] = [];
   private nextId = 1;
@@ -74,7 +76,7 @@ export class ResultsReader {
 
   metricSummary(query: MetricQuery): Promise<MetricSummary> {
     if (this.closed) return Promise.reject(new ApiError(503, 'SERVICE_UNAVAILABLE', 'the server is shutting down'));
-    if (this.running !== undefined && this.queue.length >= this.options.maxQueue) {
+    if ((this.running !== undefined || this.dying !== undefined) && this.queue.length >= this.options.maxQueue) {
       return Promise.reject(
         new ApiError(503, 'SERVICE_UNAVAILABLE', `${this.queue.length + 1} result aggregations are already running or waiting; try again later`, [], { 'retry-after': '5' }),
       );
@@ -96,12 +98,14 @@ export class ResultsReader {
       this.running = undefined;
     }
     const worker = this.worker;
+    const dying = this.dying;
     this.worker = undefined;
-    await worker?.terminate();
+    this.dying = undefined;
+    await Promise.all([worker?.terminate(), dying?.terminate()]);
   }
 
   private next(): void {
-    if (this.running !== undefined || this.closed) return;
+    if (this.running !== undefined || this.dying !== undefined || this.closed) return;
     const job = this.queue.shift();
     if (job === undefined) return;
     const worker = this.ensureWorker();
@@ -126,7 +130,12 @@ export class ResultsReader {
     });
     worker.on('message', (answer: Answer) => this.answered(worker, answer));
     worker.on('error', (error) => this.failed(worker, error));
-    worker.on('exit', (code) => this.failed(worker, new Error(`the results worker exited with code ${code}`)));
+    worker.on('exit', (code) => {
+      if (worker === this.dying) {
+        this.dying = undefined;
+        this.next();
+      } else this.failed(worker, new Error(`the results worker exited with code ${code}`));
+    });
     this.worker = worker;
     return worker;
   }
@@ -158,7 +167,8 @@ export class ResultsReader {
 
   /**
    * A statement cannot be interrupted from here: the worker is terminated (it
-   * ends when the statement returns) and the next summary gets a new one.
+   * ends when the statement returns) and the next summary gets a new one once
+   * it has exited, so timed-out statements never pile up on the cores.
    */
   private timedOut(id: number): void {
     const running = this.running;
@@ -166,6 +176,7 @@ export class ResultsReader {
     this.running = undefined;
     const worker = this.worker;
     this.worker = undefined;
+    this.dying = worker;
     void worker?.terminate();
     running.job.reject(new ApiError(503, 'SERVICE_UNAVAILABLE', `results took longer than ${this.options.timeoutMs} ms; try again later`, [], { 'retry-after': '30' }));
     this.next();
