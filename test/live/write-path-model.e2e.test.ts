@@ -210,7 +210,7 @@ const commands = [
     .map(([at, form, flag, drop]) => new Apply(at, form, flag, drop)),
 ];
 
-/** Runs of the property on each store: 60 on one store before, 80 across the two now, in about 1.5× the time. */
+/** Runs of the property on each store: fewer than the 60 it ran on SQLite alone, so both stores fit in about twice that time. */
 const RUNS_PER_STORE = 40;
 
 describe.each(storeMatrix())('the incremental write path equals a rebuild (two processes, one database) on the $store store', ({ store }) => {
