@@ -17,6 +17,17 @@ export default tseslint.config(
     },
   },
   {
+    // Stores and services are asynchronous (SQLite and PostgreSQL behind one
+    // interface): a call whose promise nobody awaits would run outside its
+    // transaction or lose its error, so it must be awaited or marked `void`.
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+    },
+  },
+  {
     // The action's scripts run on the runner's bare Node, with its globals.
     files: ['github-action/**/*.mjs'],
     languageOptions: { globals: { fetch: 'readonly' } },

@@ -3,8 +3,11 @@
 // tier's vitest global setup writes test-results/postgres-tier.json at the end
 // of the run (databases the tests created, and from which files); a run that
 // skipped the tier, or never started it, leaves no report or a count of zero.
-// Usage: node scripts/check-postgres-tier.mjs [--since EPOCH_MS] [--min-files N]
-import { readFileSync } from 'node:fs';
+// --matrix also fails when a test file that runs its body on both stores
+// (storeMatrix) created no PostgreSQL database: one converted file silently
+// falling back to SQLite would otherwise pass unnoticed among the others.
+// Usage: node scripts/check-postgres-tier.mjs [--since EPOCH_MS] [--min-files N] [--matrix]
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -31,4 +34,18 @@ try {
 if (Date.parse(report.finishedAt) < since) fail(`the report is from an earlier run (${report.finishedAt})`);
 if (!(report.databases > 0)) fail('no test created a PostgreSQL database: the tier was skipped');
 if (report.files.length < minFiles) fail(`only ${report.files.length} test file(s) used PostgreSQL, expected at least ${minFiles}`);
+if (args.includes('--matrix')) {
+  const matrixFiles = testFiles(path.join(ROOT, 'test'))
+    .filter((file) => /\bstoreMatrix\(\)/.test(readFileSync(file, 'utf8')))
+    .map((file) => path.relative(ROOT, file).split(path.sep).join('/'));
+  const missing = matrixFiles.filter((file) => !report.files.includes(file));
+  if (missing.length > 0) fail(`these test files run on both stores but created no PostgreSQL database: ${missing.join(', ')}`);
+}
 console.log(`PostgreSQL test tier ran on ${report.server}: ${report.databases} databases from ${report.files.length} test files`);
+
+/** Every *.test.ts under `dir`. */
+function testFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.test.ts'))
+    .map((entry) => path.join(entry.parentPath, entry.name));
+}

@@ -45,6 +45,10 @@ export interface ServerConfig {
   exposureFlushMs: number;
   /** Metric events and exposures older than this many days are deleted. */
   eventsRetentionDays: number;
+  /** SQLite: experiment result summaries that may wait for the results worker (more are refused with 503). */
+  resultsQueue: number;
+  /** SQLite: a result summary that takes longer fails with 503 and its worker is replaced (ms). */
+  resultsTimeoutMs: number;
   /** Count evaluations per flag for the usage table (default on; off: no usage for lint and safe delete). */
   usage: boolean;
   /** How often each process adds its in-memory evaluation counts to the usage table (ms; also at shutdown). */
@@ -100,6 +104,8 @@ const envSchema = {
     FF_STREAM_HEARTBEAT_MS: { type: 'integer', minimum: 50, maximum: 600_000, default: 15_000 },
     FF_EXPOSURE_FLUSH_MS: { type: 'integer', minimum: 10, maximum: 600_000, default: 1_000 },
     FF_EVENTS_RETENTION_DAYS: { type: 'integer', minimum: 1, maximum: 3650, default: 90 },
+    FF_RESULTS_QUEUE: { type: 'integer', minimum: 0, maximum: 1000, default: 8 },
+    FF_RESULTS_TIMEOUT_MS: { type: 'integer', minimum: 100, maximum: 3_600_000, default: 120_000 },
     FF_CONSOLE_OIDC_CLIENT_ID: { type: 'string', default: '' },
     FF_CONSOLE_OIDC_SCOPE: { type: 'string', minLength: 1, default: 'openid' },
     FF_USAGE: { type: 'string', enum: ['', '0', '1', 'true', 'false'], default: '1' },
@@ -138,6 +144,8 @@ interface RawEnv {
   FF_STREAM_HEARTBEAT_MS: number;
   FF_EXPOSURE_FLUSH_MS: number;
   FF_EVENTS_RETENTION_DAYS: number;
+  FF_RESULTS_QUEUE: number;
+  FF_RESULTS_TIMEOUT_MS: number;
   FF_CONSOLE_OIDC_CLIENT_ID: string;
   FF_CONSOLE_OIDC_SCOPE: string;
   FF_USAGE: string;
@@ -259,6 +267,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     streamHeartbeatMs: v.FF_STREAM_HEARTBEAT_MS,
     exposureFlushMs: v.FF_EXPOSURE_FLUSH_MS,
     eventsRetentionDays: v.FF_EVENTS_RETENTION_DAYS,
+    resultsQueue: v.FF_RESULTS_QUEUE,
+    resultsTimeoutMs: v.FF_RESULTS_TIMEOUT_MS,
     consoleOidc,
     usage: v.FF_USAGE !== '0' && v.FF_USAGE !== 'false',
     usageFlushMs: v.FF_USAGE_FLUSH_MS,

@@ -12,6 +12,7 @@ import { SqliteTenantStore, type TenantStore } from './features/state/tenant-sto
 import { SqliteIdempotencyStore, type IdempotencyStore } from './idempotency/idempotency-store.js';
 import { gated, SqliteGate } from './db/sqlite-gate.js';
 import { SqliteUsageStore, type UsageStore } from './features/usage/usage-store.js';
+import type { ResultsReader } from './features/experiments/results-reader.js';
 
 export interface Stores {
   tenants: TenantStore;
@@ -54,10 +55,14 @@ export interface Stores {
 /**
  * The SQLite stores on one better-sqlite3 connection. Every store is behind
  * the gate (db/sqlite-gate.ts): while one call chain's transaction is open,
- * another's statements wait for it instead of joining it.
+ * another's statements wait for it instead of joining it. `results`: the
+ * worker that aggregates experiment results off this thread (the server
+ * passes one for a database file; without it they run here).
  */
-export function createStores(db: Db): Stores {
+export function createStores(db: Db, opts: { results?: ResultsReader } = {}): Stores {
   const gate = new SqliteGate(db);
+  const experimentData = gated<ExperimentDataStore>(gate, new SqliteExperimentDataStore(db));
+  const results = opts.results;
   return {
     tenants: gated<TenantStore>(gate, new SqliteTenantStore(db)),
     environments: gated<DocumentStore<Environment>>(gate, new SqliteDocumentStore<Environment>(db, 'environment')),
@@ -68,7 +73,21 @@ export function createStores(db: Db): Stores {
     audit: gated<AuditStore>(gate, new SqliteAuditStore(db)),
     apiKeys: gated<ApiKeyStore>(gate, new SqliteApiKeyStore(db)),
     idempotency: gated<IdempotencyStore>(gate, new SqliteIdempotencyStore(db)),
-    experimentData: gated<ExperimentDataStore>(gate, new SqliteExperimentDataStore(db)),
+    // With a results reader the aggregation runs on its worker's own read
+    // connection, outside the gate: a WAL reader holds up neither the writer
+    // nor this connection's other callers.
+    experimentData:
+      results === undefined
+        ? experimentData
+        : {
+            recordExposures: (rows) => experimentData.recordExposures(rows),
+            recordAllocations: (rows) => experimentData.recordAllocations(rows),
+            recordEvents: (rows) => experimentData.recordEvents(rows),
+            commitAt: (tenant, revision) => experimentData.commitAt(tenant, revision),
+            allocations: (tenant, experiment) => experimentData.allocations(tenant, experiment),
+            metricSummary: (q) => results.metricSummary(q),
+            prune: (before) => experimentData.prune(before),
+          },
     usage: gated<UsageStore>(gate, new SqliteUsageStore(db)),
     transaction: (fn) => gate.transaction(fn),
     read: (fn) => gate.read(fn),

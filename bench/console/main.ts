@@ -66,7 +66,8 @@ const dbPath = path.join(work, 'ff.db');
 const db = openDatabase(dbPath);
 const ctx = { actor: 'bench', source: 'seed' as const, requestId: null, commit: null, now: new Date().toISOString() };
 const noListener = { stateCommitted: () => {}, keysCommitted: () => {} };
-for (const t of [tenant('big', bigSize), tenant('small', 20)]) replaceTenantState(createStores(db), noListener, ctx, t, { allowDelete: true });
+const stores = createStores(db);
+for (const t of [tenant('big', bigSize), tenant('small', 20)]) await replaceTenantState(stores, noListener, ctx, t, { allowDelete: true });
 db.close();
 
 const server = await startServerProcess(root, 'console', { FF_DB_PATH: dbPath, FF_SEED_DIR: path.join(work, 'no-seed'), FF_WATCH_DB: '0' });

@@ -83,7 +83,7 @@ async function ingestion() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ff-bench-events-'));
   const config = loadConfig({ FF_JWT_SECRET: SECRET, FF_DB_PATH: path.join(dir, 'ff.db'), FF_PORT: '0', FF_LOG_LEVEL: 'silent', FF_SEED_DIR: path.join(dir, 'none') });
   const app = await buildApp(config);
-  replaceTenantState(app.ff.stores, app.ff.listener, { actor: 'bench', source: 'seed', requestId: null, commit: null, now: new Date().toISOString() }, STATE, { allowDelete: true });
+  await replaceTenantState(app.ff.stores, app.ff.listener, { actor: 'bench', source: 'seed', requestId: null, commit: null, now: new Date().toISOString() }, STATE, { allowDelete: true });
   await app.listen({ host: '127.0.0.1', port: 0 });
   await app.ff.whenReady();
   const address = app.server.address();

@@ -5,7 +5,7 @@ import type { RatioId, ServerBenchFigures, TargetId } from './run-server-bench.j
 const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)} ms` : 'n/a');
 const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
 
-const TARGET_ORDER: TargetId[] = ['bare', 'evaluate', 'evaluate-no-usage', 'ofrep', 'bulk', 'bare-cluster', 'evaluate-cluster'];
+const TARGET_ORDER: TargetId[] = ['bare', 'evaluate', 'evaluate-no-usage', 'evaluate-experiment', 'ofrep', 'bulk', 'bare-cluster', 'evaluate-cluster'];
 const RATIO_ORDER: RatioId[] = ['evaluate', 'ofrep', 'bulk', 'evaluate-cluster'];
 
 export function renderServerReport(f: ServerBenchFigures): string {
@@ -72,6 +72,17 @@ export function renderServerReport(f: ServerBenchFigures): string {
     ],
     [['POST /v1/evaluate with usage ÷ without (FF_USAGE=0); ≈ 1.00 within noise', formatRatio(u.throughput), formatRatio(u.p50), formatRatio(u.p99), formatRatio(u.cpuThroughput)]],
   );
+  const x = f.experiment;
+  const experiment = renderTable(
+    [
+      { title: 'exposure recording (same-round median)' },
+      { title: 'throughput', align: 'right' },
+      { title: 'p50', align: 'right' },
+      { title: 'p99', align: 'right' },
+      { title: 'throughput at equal CPU', align: 'right' },
+    ],
+    [['POST /v1/evaluate with an experiment on the flag ÷ without; ≈ 1.00 within noise', formatRatio(x.throughput), formatRatio(x.p50), formatRatio(x.p99), formatRatio(x.cpuThroughput)]],
+  );
   const rssRows: string[][] = [
     ['ff (dist/server/main.js serve)', mib(f.rss.ff.idle), mib(f.rss.ff.afterRun)],
     ['bare Fastify', mib(f.rss.bare.idle), mib(f.rss.bare.afterRun)],
@@ -79,5 +90,5 @@ export function renderServerReport(f: ServerBenchFigures): string {
   if (f.rss.ffCluster) rssRows.push([`ff serve --workers ${s.workers} (primary + workers)`, mib(f.rss.ffCluster.idle), mib(f.rss.ffCluster.afterRun)]);
   if (f.rss.bareCluster) rssRows.push([`bare Fastify cluster (primary + ${s.workers} workers)`, mib(f.rss.bareCluster.idle), mib(f.rss.bareCluster.afterRun)]);
   const rss = renderTable([{ title: 'server RSS' }, { title: 'after start-up', align: 'right' }, { title: 'after the run', align: 'right' }], rssRows);
-  return [head, '', targets, '', ratios, '', usage, '', rss, ...(f.profile ? ['', `CPU profile of the ff server: ${f.profile}`] : [])].join('\n');
+  return [head, '', targets, '', ratios, '', usage, '', experiment, '', rss, ...(f.profile ? ['', `CPU profile of the ff server: ${f.profile}`] : [])].join('\n');
 }

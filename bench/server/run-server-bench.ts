@@ -6,7 +6,7 @@
 // child processes; the rounds alternate the targets (the order rotates each
 // round) so a busy spell on the machine hits all of them, and every ratio is
 // taken within one round, then the median over rounds is reported.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Request } from 'autocannon';
@@ -46,10 +46,13 @@ export interface RoundResult extends LoadResult {
 /**
  * bare, evaluate, ofrep, bulk: one process each; evaluate-no-usage: a second
  * ff server with usage counting off (FF_USAGE=0), what evaluate is compared
- * with to show what counting costs; the -cluster targets: `workers` processes
+ * with to show what counting costs; evaluate-experiment: a third ff server
+ * whose flags/ copy also runs an experiment on the evaluated flag's rollout,
+ * so most of its evaluations are exposures (what evaluate is compared with to
+ * show what the exposure observer costs); the -cluster targets: `workers` processes
  * on one port.
  */
-export type TargetId = 'bare' | 'evaluate' | 'evaluate-no-usage' | 'ofrep' | 'bulk' | 'bare-cluster' | 'evaluate-cluster';
+export type TargetId = 'bare' | 'evaluate' | 'evaluate-no-usage' | 'evaluate-experiment' | 'ofrep' | 'bulk' | 'bare-cluster' | 'evaluate-cluster';
 
 export interface TargetFigures {
   target: TargetId;
@@ -105,6 +108,8 @@ export interface ServerBenchFigures {
   ratios: Partial<Record<RatioId, Ratio>>;
   /** POST /v1/evaluate with usage counting ÷ the same without (FF_USAGE=0), same-round median: ≈ 1 when counting is off the hot path. */
   usage: Ratio;
+  /** POST /v1/evaluate with an experiment running on the flag ÷ the same without, same-round median: ≈ 1 when exposures are off the hot path. */
+  experiment: Ratio;
   /** Resident set size in bytes (a cluster's: primary plus workers), after start-up and after the last round. */
   rss: { ff: Rss; bare: Rss; ffCluster?: Rss; bareCluster?: Rss };
   profile?: string;
@@ -114,6 +119,7 @@ const DESCRIPTIONS: Record<TargetId, (workers: number) => string> = {
   bare: () => 'bare Fastify: POST /bare → constant JSON (same request bodies)',
   evaluate: () => 'POST /v1/evaluate (X-API-Key)',
   'evaluate-no-usage': () => 'POST /v1/evaluate, usage counting off (FF_USAGE=0)',
+  'evaluate-experiment': () => `POST /v1/evaluate, an experiment running on ${FLAG}'s rollout (exposures recorded)`,
   ofrep: () => `POST /ofrep/v1/evaluate/flags/${FLAG} (Authorization: Bearer <API key>)`,
   bulk: () => 'POST /v1/evaluate/bulk: every flag of the environment (X-API-Key)',
   'bare-cluster': (n) => `bare Fastify, ${n} workers (node:cluster), POST /bare`,
@@ -124,6 +130,7 @@ const REQUEST_SET: Record<TargetId, RequestSetId> = {
   bare: 'bare',
   evaluate: 'evaluate',
   'evaluate-no-usage': 'evaluate',
+  'evaluate-experiment': 'evaluate',
   ofrep: 'ofrep',
   bulk: 'bulk',
   'bare-cluster': 'bare',
@@ -167,7 +174,22 @@ export async function runServerBench(opts: ServerBenchOptions): Promise<ServerBe
     step('starting a second ff server with usage counting off (FF_USAGE=0)');
     const noUsage = await launchServer({ name: 'ff-no-usage', script: ffScript, args: ['serve'], cwd: work, env: { ...ffEnv, FF_USAGE: '0' } });
     started.push(noUsage);
-    const servers: Partial<Record<TargetId, ServerChild>> = { bare, evaluate: ff, 'evaluate-no-usage': noUsage, ofrep: ff, bulk: ff };
+    // Its own database and flags/ copy (one more file: an experiment on the benchmarked flag's production rollout).
+    step(`starting a third ff server with an experiment running on ${FLAG}`);
+    const experimentWork = path.join(work, 'experiment');
+    const experimentSeed = path.join(experimentWork, 'flags');
+    cpSync(path.join(opts.root, 'flags'), experimentSeed, { recursive: true });
+    writeFileSync(path.join(experimentSeed, TENANT, 'checkout-experiment.yaml'), EXPERIMENT_FILE);
+    const withExperiment = await launchServer({
+      name: 'ff-experiment',
+      script: ffScript,
+      args: ['serve'],
+      cwd: experimentWork,
+      env: { ...ffEnv, FF_DB_PATH: path.join(experimentWork, 'data', 'ff.db'), FF_SEED_DIR: experimentSeed },
+    });
+    started.push(withExperiment);
+    const experimentKey = await createApiKey(withExperiment);
+    const servers: Partial<Record<TargetId, ServerChild>> = { bare, evaluate: ff, 'evaluate-no-usage': noUsage, 'evaluate-experiment': withExperiment, ofrep: ff, bulk: ff };
     let ffCluster: ServerChild | undefined;
     let bareCluster: ServerChild | undefined;
     if (workers > 0) {
@@ -187,7 +209,7 @@ export async function runServerBench(opts: ServerBenchOptions): Promise<ServerBe
     const requests = {} as Record<TargetId, Request[]>;
     const flagsPerRequest = {} as Record<TargetId, number>;
     for (const t of order) {
-      requests[t] = requestsFor(REQUEST_SET[t], apiKey, users);
+      requests[t] = requestsFor(REQUEST_SET[t], t === 'evaluate-experiment' ? experimentKey : apiKey, users);
       flagsPerRequest[t] = await checkAnswer(t, serverOf(t).url, requests[t][0]);
     }
     const rssNow = () => ({
@@ -265,6 +287,7 @@ export async function runServerBench(opts: ServerBenchOptions): Promise<ServerBe
       targets: Object.fromEntries(order.map((t) => [t, figures(t)])),
       ratios,
       usage: ratio('evaluate', 'evaluate-no-usage'),
+      experiment: ratio('evaluate-experiment', 'evaluate'),
       rss: {
         ff: { idle: rssIdle.ff, afterRun: rssAfter.ff },
         bare: { idle: rssIdle.bare, afterRun: rssAfter.bare },
@@ -282,6 +305,19 @@ export async function runServerBench(opts: ServerBenchOptions): Promise<ServerBe
     rmSync(work, { recursive: true, force: true });
   }
 }
+
+/** An experiment on the benchmarked flag's production rollout (10% on, 90% off), running since before the bench. */
+const EXPERIMENT_FILE = `version: 1
+experiments:
+  - key: checkout-redesign
+    hypothesis: The one-page checkout converts better.
+    flag: ${FLAG}
+    environment: ${ENVIRONMENT}
+    variants: [off, on]
+    start: "2026-01-01"
+    metrics:
+      primary: {event: purchase, type: conversion}
+`;
 
 /** An evaluation API key for acme/production, made through the REST API with the dev token the banner prints. */
 async function createApiKey(ff: ServerChild): Promise<string> {

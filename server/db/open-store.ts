@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServerConfig } from '../config.js';
+import { ResultsReader } from '../features/experiments/results-reader.js';
 import { createStores, type Stores } from '../stores.js';
 import { openDatabase, type Db } from './open.js';
 import { PgDatabase } from './postgres/database.js';
@@ -30,17 +31,24 @@ export interface OpenedStore {
   close(): Promise<void>;
 }
 
-export function openStore(config: Pick<ServerConfig, 'databaseUrl' | 'dbPath'>, log: FastifyBaseLogger): OpenedStore {
+export function openStore(
+  config: Pick<ServerConfig, 'databaseUrl' | 'dbPath'> & Partial<Pick<ServerConfig, 'resultsQueue' | 'resultsTimeoutMs'>>,
+  log: FastifyBaseLogger,
+): OpenedStore {
   if (config.databaseUrl === null) {
     const db = openDatabase(config.dbPath);
+    // An in-memory database has no file a second connection could open.
+    const results =
+      config.dbPath === ':memory:' ? undefined : new ResultsReader(db.name, { maxQueue: config.resultsQueue ?? 8, timeoutMs: config.resultsTimeoutMs ?? 120_000 });
     return {
       kind: 'sqlite',
-      stores: createStores(db),
+      stores: createStores(db, results === undefined ? {} : { results }),
       sqlite: db,
       postgres: undefined,
       ready: () => Promise.resolve(),
       abort: () => undefined,
       close: async () => {
+        await results?.close();
         db.close();
       },
     };

@@ -1,5 +1,6 @@
 // Whatever goes wrong between the CLI and the server is one
-// line on stderr and exit 1, never a stack trace.
+// line on stderr and exit 1, never a stack trace. What a real server answers
+// (tokens, unknown tenants) runs against both stores.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffAgainst, startGitopsServer, tenantFiles, TEST_SECRET, type GitopsServer } from '../cli/support/ff-server.js';
@@ -7,15 +8,14 @@ import { createGitRepo } from '../cli/support/git-repo.js';
 import { runFf } from '../cli/support/run-ff.js';
 import { closedPort, json, startStub, type StubServer } from '../cli/support/stub-server.js';
 import { SMALL_REPO, tempDir, type TempDir } from '../cli/support/temp-repo.js';
+import { storeMatrix } from '../support/postgres.js';
 
 let tmp: TempDir;
-let ff: GitopsServer;
 let failing: StubServer;
 let dir: string;
 
 beforeAll(async () => {
   tmp = await tempDir('ff-errors-e2e-');
-  ff = await startGitopsServer();
   failing = await startStub((_req, res) => json(res, 503, { error: { code: 'INTERNAL', message: 'internal error', details: [] } }, { 'x-request-id': 'abc-123' }));
   const repo = await createGitRepo(join(tmp.path, 'repo'));
   await repo.write(tenantFiles(SMALL_REPO, 'shop'));
@@ -24,7 +24,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await failing?.close();
-  await ff?.close();
   await tmp?.remove();
 });
 
@@ -52,8 +51,23 @@ describe('talking to the server', () => {
       expect(line).toContain(`cannot reach the ff server at ${url} (ECONNREFUSED)`);
     }
     // --server wins over FF_SERVER.
-    const flag = await runFf(['audit', '-t', 'shop', '--server', url, '--token', 'x'], { env: { FF_SERVER: ff.url } });
+    const flag = await runFf(['audit', '-t', 'shop', '--server', url, '--token', 'x'], { env: { FF_SERVER: failing.url } });
     oneLine(flag, 'SERVER_UNREACHABLE');
+  });
+
+  it('reports a failing server (5xx) in one line with its request id', async () => {
+    const line = oneLine(await ffAgainst(failing.url, 'x')(['plan', dir, '-t', 'shop']), 'SERVER_ERROR');
+    expect(line).toBe(`Error SERVER_ERROR: the server at ${failing.url} failed on GET /v1/state/manifest (503 INTERNAL, request id abc-123); its log has the cause`);
+  });
+});
+
+describe.each(storeMatrix())('a real server on the $store store', ({ store }) => {
+  let ff: GitopsServer;
+  beforeAll(async () => {
+    ff = await startGitopsServer([], {}, store);
+  });
+  afterAll(async () => {
+    await ff?.close();
   });
 
   it('reports a refused, a missing and an under-scoped token in one line', async () => {
@@ -89,11 +103,6 @@ describe('talking to the server', () => {
     }
     // `shop` has no state on this server either: planning it is how it is created.
     expect((await run(['plan', dir, '-t', 'shop', '--detailed-exitcode'])).code).toBe(2);
-  });
-
-  it('reports a failing server (5xx) in one line with its request id', async () => {
-    const line = oneLine(await ffAgainst(failing.url, 'x')(['plan', dir, '-t', 'shop']), 'SERVER_ERROR');
-    expect(line).toBe(`Error SERVER_ERROR: the server at ${failing.url} failed on GET /v1/state/manifest (503 INTERNAL, request id abc-123); its log has the cause`);
   });
 
   it('mints with ff token what the server accepts: a token from another secret is refused', async () => {

@@ -4,11 +4,12 @@
 // held back, and the wave is released only once all 1,200 are open on the
 // servers at the same time. While each wave is being answered, 4 applies land
 // (12 in all, each through replaceTenantState, the apply path, from this
-// process: a third process on the shared file). Every state gives each of its
+// process: a third process on the shared database). Every state gives each of its
 // changing flags a value that names the state and the flag (the other 9,980
 // stay as they are, so each process updates its index incrementally), so each
 // answer can be checked against the revision it reports: never a mix, and a
-// bulk answer is entirely one revision.
+// bulk answer is entirely one revision. The same on both stores: one SQLite
+// file, or one PostgreSQL database the processes follow through LISTEN/NOTIFY.
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantState } from '../../core/model/index.js';
 import { holdRequest, type HeldResponse } from './helpers/held-request.js';
-import { adminToken, applyStates, buildLauncher, startServer, type Server } from './helpers/processes.js';
+import { adminToken, buildLauncher, openWriter, startServer, type Server, type Writer } from './helpers/processes.js';
+import { createTestDatabase, storeMatrix, type TestDatabase } from '../support/postgres.js';
 
 /** Flags in the tenant; the first CHANGING of them change with every state. */
 const TENANT_FLAGS = 10_000;
@@ -46,7 +48,7 @@ function stateNumber(n: number): TenantState {
   };
 }
 
-describe('consistency under load: applies landing during concurrent evaluations', () => {
+describe.each(storeMatrix())('consistency under load on the $store store: applies landing during concurrent evaluations', ({ store }) => {
   let launcher: ReturnType<typeof buildLauncher>;
   let dir: string;
   let dbPath: string;
@@ -55,24 +57,31 @@ describe('consistency under load: applies landing during concurrent evaluations'
   // wave: nothing queues in the client, so the whole wave reaches the servers.
   const agents = [0, 1].map(() => new http.Agent({ keepAlive: true, maxSockets: WAVE_SIZE }));
   let token: string;
-  /** revision → state number, filled as each apply returns (before any server can report it). */
+  /** revision → state number, filled as each apply returns (answers are checked once all have). */
   const stateAt = new Map<number, number>();
+  let database: TestDatabase | undefined;
+  /** One connection for all applies, so they land while the waves are in flight. */
+  let writer: Writer;
 
   beforeAll(async () => {
     launcher = buildLauncher();
     dir = mkdtempSync(path.join(tmpdir(), 'ff-live-'));
-    dbPath = path.join(dir, 'ff.db');
-    const [first] = await applyStates(dbPath, [stateNumber(0)]);
+    database = store === 'postgres' ? await createTestDatabase() : undefined;
+    dbPath = database?.url ?? path.join(dir, 'ff.db');
+    writer = await openWriter(dbPath);
+    const [first] = await writer.apply([stateNumber(0)]);
     stateAt.set(first?.revision as number, 0);
-    const env = { FF_DB_PATH: dbPath, FF_SEED_DIR: path.join(dir, 'no-seed'), FF_LOG_LEVEL: 'warn' };
+    const env = { ...(database ? { FF_DATABASE_URL: database.url } : { FF_DB_PATH: dbPath }), FF_SEED_DIR: path.join(dir, 'no-seed'), FF_LOG_LEVEL: 'warn' };
     servers = await Promise.all([startServer(launcher.main, 'A', env), startServer(launcher.main, 'B', env)]);
     token = await adminToken(['load']);
   });
   afterAll(async () => {
     for (const agent of agents) agent.destroy();
+    await writer?.close();
     await Promise.all((servers ?? []).map((s) => s.stop()));
     launcher?.remove();
     rmSync(dir, { recursive: true, force: true });
+    await database?.drop();
   });
 
   it('every answer is one revision’s: single and bulk, across two processes', { timeout: 180_000 }, async () => {
@@ -84,16 +93,17 @@ describe('consistency under load: applies landing during concurrent evaluations'
     let answers = 0;
     let applied = 0;
 
+    // Applies overlap (one lands while another is still running), and the
+    // store serializes them in any order: each remembers its own state number.
     const applyNext = async () => {
-      applied++;
-      const [result] = await applyStates(dbPath, [stateNumber(applied)]);
-      stateAt.set(result?.revision as number, applied);
+      const n = ++applied;
+      const [result] = await writer.apply([stateNumber(n)]);
+      stateAt.set(result?.revision as number, n);
     };
+    /** Every answer, checked against its revision's state once every apply has returned. */
+    const answered: { revision: number; flag: string; value: unknown; where: string }[] = [];
     const check = (revision: number, flag: string, value: unknown, where: string, revisions: Set<number>) => {
-      const state = stateAt.get(revision);
-      const k = Number(flag.replace('flag-', ''));
-      if (state === undefined) failures.push(`${where}: unknown revision ${revision}`);
-      else if (value !== valueOf(state, k)) failures.push(`${where}: revision ${revision} answered ${String(value)} for ${flag}`);
+      answered.push({ revision, flag, value, where });
       seen.add(revision);
       revisions.add(revision);
     };
@@ -140,6 +150,12 @@ describe('consistency under load: applies landing during concurrent evaluations'
       await Promise.all(pending);
     }
 
+    for (const { revision, flag, value, where } of answered) {
+      const state = stateAt.get(revision);
+      const k = Number(flag.replace('flag-', ''));
+      if (state === undefined) failures.push(`${where}: unknown revision ${revision}`);
+      else if (value !== valueOf(state, k)) failures.push(`${where}: revision ${revision} answered ${String(value)} for ${flag}`);
+    }
     expect(failures.slice(0, 10)).toEqual([]);
     expect(openAtOnce.every((n) => n >= 1_000)).toBe(true);
     expect(applied).toBe(APPLIES);

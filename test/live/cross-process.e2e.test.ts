@@ -1,8 +1,9 @@
-// Several real server processes on ONE SQLite file, each
-// evaluating from its own in-memory index; a write through any of them (or by
-// a process that is not a server at all) is served by every one. The
-// safety-net check is pushed out to 10 minutes here, so what propagates the
-// change within the test's deadline is the file watch + data_version.
+// Several real server processes on ONE database — a SQLite file, or one
+// PostgreSQL database — each evaluating from its own in-memory index; a write
+// through any of them (or by a process that is not a server at all) is served
+// by every one. The safety-net check is pushed out to 10 minutes here, so what
+// propagates the change within the test's deadline is the store's change feed:
+// the file watch + data_version on SQLite, LISTEN/NOTIFY on PostgreSQL.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,20 +11,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALPHA } from '../server/helpers/fixtures.js';
 import { until } from './helpers/poll.js';
 import { adminToken, applyStates, buildLauncher, call, metric, startServer, type Server } from './helpers/processes.js';
+import { createTestDatabase, storeMatrix, type TestDatabase } from '../support/postgres.js';
 
-describe('several server processes sharing one database file', () => {
+describe.each(storeMatrix())('several server processes sharing one database on the $store store', ({ store }) => {
   let launcher: ReturnType<typeof buildLauncher>;
   let dir: string;
   let dbPath: string;
   let servers: Server[];
   let token: string;
+  let database: TestDatabase | undefined;
+  /** The reload trigger of this store's change feed (the safety net is `safety_net` on both). */
+  const feed = store === 'postgres' ? 'notify' : 'fs_event';
 
   beforeAll(async () => {
     launcher = buildLauncher();
     dir = mkdtempSync(path.join(tmpdir(), 'ff-live-'));
-    dbPath = path.join(dir, 'data', 'ff.db');
+    database = store === 'postgres' ? await createTestDatabase() : undefined;
+    dbPath = database?.url ?? path.join(dir, 'data', 'ff.db');
     await applyStates(dbPath, [ALPHA]);
-    const env = { FF_DB_PATH: dbPath, FF_SEED_DIR: path.join(dir, 'no-seed'), FF_WATCH_DB_CHECK_MS: '600000' };
+    const env = { ...(database ? { FF_DATABASE_URL: database.url } : { FF_DB_PATH: dbPath }), FF_SEED_DIR: path.join(dir, 'no-seed'), FF_WATCH_DB_CHECK_MS: '600000' };
     servers = await Promise.all(['A', 'B', 'C'].map((name) => startServer(launcher.main, name, env)));
     token = await adminToken(['alpha']);
   });
@@ -32,6 +38,7 @@ describe('several server processes sharing one database file', () => {
     expect(codes).toEqual([0, 0, 0]);
     launcher?.remove();
     rmSync(dir, { recursive: true, force: true });
+    await database?.drop();
   });
 
   const [A, B, C] = [0, 1, 2];
@@ -44,11 +51,11 @@ describe('several server processes sharing one database file', () => {
   const servedEverywhere = (what: string, ok: (reply: Awaited<ReturnType<typeof evaluate>>) => boolean, flag?: string, apiKey?: string) =>
     Promise.all(servers.map((_, i) => until(`${what} at ${server(i).name}`, async () => ((r) => (ok(r) ? r : undefined))(await evaluate(i, flag, apiKey)))));
 
-  it('every process starts from the shared file', async () => {
+  it('every process starts from the shared database', async () => {
     for (const i of [A, B, C]) expect((await evaluate(i)).json).toMatchObject({ value: 'Sale now on', revision: 1 });
   });
 
-  it('a REST write through A is served by B and C, noticed by a file event (not the safety net)', async () => {
+  it('a REST write through A is served by B and C, noticed by the change feed (not the safety net)', async () => {
     const current = await call(server(A), 'GET', '/v1/flags/banner-text', { token, tenant: 'alpha' });
     const doc = { ...current.json.data, environments: { production: { enabled: false } } };
     const put = await call(server(A), 'PUT', '/v1/flags/banner-text', { token, tenant: 'alpha', body: doc, headers: { 'if-match': current.headers.get('etag') as string } });
@@ -56,12 +63,12 @@ describe('several server processes sharing one database file', () => {
     const replies = await servedEverywhere('revision 2', (r) => r.json?.revision === 2);
     for (const r of replies) expect(r.json).toMatchObject({ value: 'Welcome', reason: 'DISABLED', revision: 2 });
     for (const i of [B, C]) {
-      expect(await metric(server(i), /^ff_index_db_reloads_total\{trigger="fs_event"\}/)).toBeGreaterThanOrEqual(1);
+      expect(await metric(server(i), new RegExp(`^ff_index_db_reloads_total\\{trigger="${feed}"\\}`))).toBeGreaterThanOrEqual(1);
       expect(await metric(server(i), /^ff_index_db_reloads_total\{trigger="safety_net"\}/)).toBe(0);
       expect(await metric(server(i), /^ff_index_revision\{tenant="alpha"\}/)).toBe(2);
     }
     // The writer swapped its own index at commit: it never reloads its own write.
-    expect(await metric(server(A), /^ff_index_db_reloads_total\{trigger="fs_event"\}/)).toBe(0);
+    expect(await metric(server(A), new RegExp(`^ff_index_db_reloads_total\\{trigger="${feed}"\\}`))).toBe(0);
   });
 
   it('an API key created through B works at A and C; its revocation through C is honoured by all', async () => {

@@ -1,5 +1,5 @@
 // `serve --workers N` as an operator runs it: a real primary and real worker
-// processes on one port, one SQLite file, stopped with SIGTERM. What must
+// processes on one port, one database (a SQLite file, or PostgreSQL), stopped with SIGTERM. What must
 // hold: one first-start seed (not one per worker), one banner, every worker
 // answering, a write through one worker reaching the others' in-memory
 // indexes, every worker's usage counts flushed at shutdown and added up, and a
@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../server/db/open.js';
-import { createStores } from '../../server/stores.js';
+import { pino } from 'pino';
+import { openStore } from '../../server/db/open-store.js';
+import { createTestDatabase, storeMatrix } from '../support/postgres.js';
 import { transpileDir, transpileTree } from './helpers/transpile.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -93,8 +94,11 @@ describe('serve --workers (end to end, real processes)', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('two workers on one port: seeded once, one banner, a key made through one worker works on every worker, SIGTERM stops all', async () => {
-    const server = launch(main, ['serve', '--workers', '2'], env);
+  it.each(storeMatrix())('on the $store store, two workers on one port: seeded once, one banner, a key made through one worker works on every worker, SIGTERM stops all', async ({ store }) => {
+    const database = store === 'postgres' ? await createTestDatabase() : undefined;
+    const dbPath = path.join(work, 'data', `${store}.db`);
+    const storeEnv = { ...env, ...(database ? { FF_DATABASE_URL: database.url } : { FF_DB_PATH: dbPath }) };
+    const server = launch(main, ['serve', '--workers', '2'], storeEnv);
     let workers: number[] = [];
     try {
       const [, url] = await waitFor(server, /listening on (http:\/\/\S+)/);
@@ -141,16 +145,18 @@ describe('serve --workers (end to end, real processes)', () => {
       expect(lines.filter((l) => l.includes('"first start: loaded the seed directory"'))).toHaveLength(1);
       expect(lines.filter((l) => l.includes('"shutting down"'))).toHaveLength(2);
       // Each worker counted what it served and added it at shutdown: the sum is every evaluation answered.
-      const db = openDatabase(env.FF_DB_PATH as string);
+      const opened = openStore({ databaseUrl: database?.url ?? null, dbPath }, pino({ level: 'silent' }));
       try {
-        const rows = await createStores(db).usage.summary('acme', '2000-01-01');
+        await opened.ready();
+        const rows = await opened.stores.usage.summary('acme', '2000-01-01');
         expect(rows.find((r) => r.flag === 'new-checkout' && r.environment === 'production')?.count).toBe(evaluated);
       } finally {
-        db.close();
+        await opened.close();
       }
     } finally {
       server.child.kill('SIGKILL');
       for (const pid of workers) if (existsSync(`/proc/${pid}`)) process.kill(pid, 'SIGKILL');
+      await database?.drop();
     }
   }, 120_000);
 

@@ -1,5 +1,5 @@
 // One contract for the experiment data store on both stores (the store
-// matrix): exposures keep the earliest per unit and variant, events are
+// matrix; SQLite with its results worker, as the server runs it): exposures keep the earliest per unit and variant, events are
 // idempotent per id, allocations keep the first per revision, the per-unit
 // summary splits events into before / counted / after and finds units that
 // saw two variants, retention deletes by age.
@@ -13,6 +13,7 @@ import { migratePostgres } from '../../server/db/postgres/migrate.js';
 import { openPostgresPool } from '../../server/db/postgres/pool.js';
 import { createPgStores } from '../../server/db/postgres/stores.js';
 import { FOREVER_MS, type ExperimentDataStore, type ExposureRow, type MetricEventRow } from '../../server/features/experiments/experiment-data-store.js';
+import { ResultsReader } from '../../server/features/experiments/results-reader.js';
 import type { RevisionStore } from '../../server/features/state/revision-store.js';
 import { createStores } from '../../server/stores.js';
 import { createTestDatabase, storeMatrix, type StoreKind } from '../support/postgres.js';
@@ -29,12 +30,15 @@ async function open(store: StoreKind): Promise<Opened> {
   if (store === 'sqlite') {
     const dir = mkdtempSync(path.join(tmpdir(), 'ff-experiment-contract-'));
     const db = openDatabase(path.join(dir, 'ff.db'));
-    const stores = createStores(db);
+    // As the server runs it: the summary on the results worker's own connection.
+    const results = new ResultsReader(db.name, { maxQueue: 8, timeoutMs: 60_000 });
+    const stores = createStores(db, { results });
     return {
       data: stores.experimentData,
       revisions: stores.revisions,
       ensureTenant: async (key) => stores.tenants.ensure(key, T0),
       close: async () => {
+        await results.close();
         db.close();
         rmSync(dir, { recursive: true, force: true });
       },

@@ -44,6 +44,16 @@ beforeAll(async () => {
     { tenant: 'alpha', actor: 'alice', route: 'POST /v1/flags', key: 'k' },
     { requestHash: 'h', status: 201, headers: { etag: '"1"' }, body: { ok: true }, createdAt: '2026-01-01T00:00:00.000Z' },
   );
+  // What experiments measured, for both tenants (a unit id with characters that sort differently by locale).
+  for (const tenant of ['alpha', 'beta']) {
+    await stores.experimentData.recordExposures(
+      ['u-1', 'u-2', 'U-3', 'ü-4'].map((unit, i) => ({ tenant, environment: 'production', experiment: 'checkout-test', unit, variant: i % 2 === 0 ? 'old' : 'new', revision: 1, commit: i === 0 ? 'abc1234' : null, at: 1_767_225_600_000 + i, source: 'server' as const })),
+    );
+    await stores.experimentData.recordAllocations([{ tenant, experiment: 'checkout-test', environment: 'production', revision: 1, weights: { old: 50, new: 50 }, commit: 'abc1234', firstSeen: 1_767_225_600_000 }]);
+    await stores.experimentData.recordEvents(
+      ['u-1', 'u-2', 'U-3', 'ü-4', 'u-1'].map((unit, i) => ({ tenant, environment: 'production', id: `e-${i}`, event: i < 2 ? 'purchase' : 'revenue', unit, value: i < 2 ? null : 12.5 * i, ts: 1_767_225_600_100 + i, receivedAt: 1_767_225_600_200 })),
+    );
+  }
   target = await createTestDatabase();
   pg = new PgDatabase(openPostgresPool(target.url, { max: 3 }));
 });
@@ -66,6 +76,10 @@ describe('copy SQLite → PostgreSQL', () => {
     expect(counts.audit).toBeGreaterThan(counts.flags!);
     expect(counts.api_keys).toBe(1);
     expect(counts.idempotency_keys).toBe(1);
+    expect(counts.exposures).toBe(8);
+    expect(counts.experiment_allocations).toBe(2);
+    expect(counts.metric_events).toBe(10);
+    expect(Object.keys(report.find((r) => r.table === 'metric_events')!.hashes)).toEqual(['alpha', 'beta']);
     expect(Object.keys(report.find((r) => r.table === 'flags')!.hashes)).toEqual(['alpha', 'beta']);
 
     const p = createPgStores(pg);
@@ -76,6 +90,14 @@ describe('copy SQLite → PostgreSQL', () => {
     expect(await p.revisions.since('alpha', 0, 100)).toEqual(await stores.revisions.since('alpha', 0, 100));
     expect(await p.audit.query('alpha', { limit: 1000 })).toEqual(await stores.audit.query('alpha', { limit: 1000 }));
     expect(await p.apiKeys.all()).toEqual(await stores.apiKeys.all());
+    // Results read from the copy are those of the source.
+    for (const tenant of ['alpha', 'beta']) {
+      expect(await p.experimentData.allocations(tenant, 'checkout-test')).toEqual(await stores.experimentData.allocations(tenant, 'checkout-test'));
+      for (const event of ['purchase', 'revenue']) {
+        const q = { tenant, environment: 'production', experiment: 'checkout-test', start: 0, stop: 8_000_000_000_000_000, event, windowMs: 8_000_000_000_000_000 };
+        expect(await p.experimentData.metricSummary(q)).toEqual(await stores.experimentData.metricSummary(q));
+      }
+    }
 
     // Ids continue after the copied ones: a new audit row does not collide.
     await p.audit.record({ tenant: 'alpha', ts: '2026-02-01T00:00:00.000Z', actor: 'x', source: 'api', environment: null, resource: 'flag', key: 'n', action: 'create', before: null, after: null, revision: null, commitSha: null, requestId: null, reason: null });

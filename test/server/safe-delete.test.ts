@@ -7,6 +7,7 @@ import type { Flag, TenantState } from '../../core/model/index.js';
 import { commit, fingerprint, postApply } from './helpers/apply.js';
 import { ALPHA } from './helpers/fixtures.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { storeMatrix } from '../support/postgres.js';
 
 const GATE: Flag = {
   key: 'gate',
@@ -20,12 +21,12 @@ const GUARDED: Flag = { ...structuredClone(GATE), key: 'guarded', prerequisites:
 const withFlags = (flags: Flag[]): TenantState => ({ ...structuredClone(ALPHA), flags });
 const without = (state: TenantState, ...keys: string[]): TenantState => ({ ...state, flags: state.flags.filter((f) => !keys.includes(f.key)) });
 
-describe('safe delete: usage and prerequisites in plans and applies', () => {
+describe.each(storeMatrix())('safe delete on the $store store: usage and prerequisites in plans and applies', ({ store }) => {
   let s: TestServer;
   const START = withFlags([...structuredClone(ALPHA.flags), GATE, GUARDED]);
 
   beforeEach(async () => {
-    s = await startTestServer({ tenants: [START], env: { FF_USAGE_FLUSH_MS: '600000', FF_DELETE_IN_USE_DAYS: '3' } });
+    s = await startTestServer({ tenants: [START], env: { FF_USAGE_FLUSH_MS: '600000', FF_DELETE_IN_USE_DAYS: '3' }, store });
     for (let i = 0; i < 4; i++) {
       await s.call('POST', '/v1/evaluate', { body: { flag_key: 'banner-text', environment: 'production', context: { targetingKey: `u${i}` } } });
     }

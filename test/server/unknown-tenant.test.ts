@@ -8,13 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteAuth } from '../../server/auth/route-auth.js';
 import { ALPHA } from './helpers/fixtures.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { storeMatrix } from '../support/postgres.js';
 
-describe('a tenant the server does not know', () => {
+describe.each(storeMatrix())('a tenant the $store store does not know', ({ store }) => {
   let s: TestServer;
   let everyTenant: string;
   const routes: RouteOptions[] = [];
   beforeAll(async () => {
-    s = await startTestServer({ tenants: [ALPHA], deps: { onRoute: (r) => void routes.push(r) } });
+    s = await startTestServer({ tenants: [ALPHA], deps: { onRoute: (r) => void routes.push(r) }, store });
     everyTenant = await s.token({ sub: 'ops' });
   });
   afterAll(async () => s.close());

@@ -6,12 +6,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
 import { openDatabase } from '../../server/db/open.js';
+import { openStore } from '../../server/db/open-store.js';
 import { UsageRecorder } from '../../server/features/usage/usage-recorder.js';
 import { mergeIncrements, type UsageIncrement, type UsageStore } from '../../server/features/usage/usage-store.js';
 import { createStores } from '../../server/stores.js';
 import { ALPHA, BRAVO } from './helpers/fixtures.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { createTestDatabase, storeMatrix } from '../support/postgres.js';
 
 const evaluate = (s: TestServer, flag: string, environment = 'production', user = 'u1') =>
   s.call('POST', '/v1/evaluate', { token: s.adminToken, body: { flag_key: flag, environment, context: { targetingKey: user } } });
@@ -24,114 +27,119 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean): Promise<
   }
 }
 
-describe('usage: counted on evaluation, flushed in the background', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    // A flush far away: this suite flushes by hand (and at close).
-    s = await startTestServer({ tenants: [ALPHA, BRAVO], env: { FF_USAGE_FLUSH_MS: '600000' } });
-  });
-  afterAll(async () => s.close());
+describe.each(storeMatrix())('usage through the server on the $store store', ({ store }) => {
+  describe('usage: counted on evaluation, flushed in the background', () => {
+    let s: TestServer;
+    beforeAll(async () => {
+      // A flush far away: this suite flushes by hand (and at close).
+      s = await startTestServer({ tenants: [ALPHA, BRAVO], env: { FF_USAGE_FLUSH_MS: '600000' }, store });
+    });
+    afterAll(async () => s.close());
 
-  it('counts every served evaluation per flag and environment; GET /v1/usage and GET /v1/flags show it after a flush', async () => {
-    for (let i = 0; i < 3; i++) expect((await evaluate(s, 'new-checkout', 'production', `u${i}`)).status).toBe(200);
-    expect((await evaluate(s, 'new-checkout', 'development')).status).toBe(200);
-    // Bulk counts each flag it answers; an unknown listed key counts for nothing.
-    const bulk = await s.call('POST', '/v1/evaluate/bulk', { body: { environment: 'production', context: { targetingKey: 'u9' }, flag_keys: ['banner-text', 'nope'] } });
-    expect(bulk.status).toBe(200);
-    expect((await evaluate(s, 'no-such-flag')).status).toBe(404);
-    // Nothing is written on the request's path.
-    expect((await s.call('GET', '/v1/usage')).json.flags).toEqual({});
+    it('counts every served evaluation per flag and environment; GET /v1/usage and GET /v1/flags show it after a flush', async () => {
+      for (let i = 0; i < 3; i++) expect((await evaluate(s, 'new-checkout', 'production', `u${i}`)).status).toBe(200);
+      expect((await evaluate(s, 'new-checkout', 'development')).status).toBe(200);
+      // Bulk counts each flag it answers; an unknown listed key counts for nothing.
+      const bulk = await s.call('POST', '/v1/evaluate/bulk', { body: { environment: 'production', context: { targetingKey: 'u9' }, flag_keys: ['banner-text', 'nope'] } });
+      expect(bulk.status).toBe(200);
+      expect((await evaluate(s, 'no-such-flag')).status).toBe(404);
+      // Nothing is written on the request's path.
+      expect((await s.call('GET', '/v1/usage')).json.flags).toEqual({});
 
-    await s.app.ff.usage.flush();
-    const usage = await s.call('GET', '/v1/usage');
-    expect(usage.status).toBe(200);
-    expect(usage.json).toMatchObject({ tenant: 'alpha', days: 30 });
-    expect(Object.keys(usage.json.flags).sort()).toEqual(['banner-text', 'new-checkout']);
-    const checkout = usage.json.flags['new-checkout'];
-    expect(checkout.evaluations).toBe(4);
-    expect(checkout.environments.production.evaluations).toBe(3);
-    expect(checkout.environments.development.evaluations).toBe(1);
-    expect(Date.now() - Date.parse(checkout.last_evaluated_at)).toBeLessThan(3_600_000);
-    expect(usage.json.flags['banner-text']).toMatchObject({ evaluations: 1, environments: { production: { evaluations: 1 } } });
+      await s.app.ff.usage.flush();
+      const usage = await s.call('GET', '/v1/usage');
+      expect(usage.status).toBe(200);
+      expect(usage.json).toMatchObject({ tenant: 'alpha', days: 30 });
+      expect(Object.keys(usage.json.flags).sort()).toEqual(['banner-text', 'new-checkout']);
+      const checkout = usage.json.flags['new-checkout'];
+      expect(checkout.evaluations).toBe(4);
+      expect(checkout.environments.production.evaluations).toBe(3);
+      expect(checkout.environments.development.evaluations).toBe(1);
+      expect(Date.now() - Date.parse(checkout.last_evaluated_at)).toBeLessThan(3_600_000);
+      expect(usage.json.flags['banner-text']).toMatchObject({ evaluations: 1, environments: { production: { evaluations: 1 } } });
 
-    const flags = await s.call('GET', '/v1/flags');
-    const byKey = Object.fromEntries(flags.json.items.map((i: { data: { key: string }; usage: unknown }) => [i.data.key, i.usage]));
-    expect(byKey['new-checkout']).toEqual(checkout);
-    // A flag never evaluated says so, in the same shape.
-    const never = Object.entries(byKey).find(([k]) => k !== 'new-checkout' && k !== 'banner-text');
-    if (never) expect(never[1]).toEqual({ last_evaluated_at: null, evaluations: 0, environments: {} });
+      const flags = await s.call('GET', '/v1/flags');
+      const byKey = Object.fromEntries(flags.json.items.map((i: { data: { key: string }; usage: unknown }) => [i.data.key, i.usage]));
+      expect(byKey['new-checkout']).toEqual(checkout);
+      // A flag never evaluated says so, in the same shape.
+      const never = Object.entries(byKey).find(([k]) => k !== 'new-checkout' && k !== 'banner-text');
+      if (never) expect(never[1]).toEqual({ last_evaluated_at: null, evaluations: 0, environments: {} });
 
-    const metrics = await s.call('GET', '/metrics', { token: null, tenant: null });
-    expect(metrics.text).toContain('ff_flag_evaluations_total{tenant="alpha",environment="production",flag="new-checkout"} 3');
-    expect(metrics.text).toMatch(/ff_usage_flushes_total\{result="ok"\} [1-9]/);
-  });
+      const metrics = await s.call('GET', '/metrics', { token: null, tenant: null });
+      expect(metrics.text).toContain('ff_flag_evaluations_total{tenant="alpha",environment="production",flag="new-checkout"} 3');
+      expect(metrics.text).toMatch(/ff_usage_flushes_total\{result="ok"\} [1-9]/);
+    });
 
-  it('OFREP evaluations count too, and a later flush adds to the same day', async () => {
-    const key = (await s.call('POST', '/v1/api-keys', { body: { name: 'ofrep', environment: 'production' } })).json.key as string;
-    const r = await s.call('POST', '/ofrep/v1/evaluate/flags/new-checkout', { apiKey: key, tenant: null, body: { context: { targetingKey: 'o1' } } });
-    expect(r.status).toBe(200);
-    await s.app.ff.usage.flush();
-    const usage = await s.call('GET', '/v1/usage');
-    expect(usage.json.flags['new-checkout'].environments.production.evaluations).toBe(4);
-  });
+    it('OFREP evaluations count too, and a later flush adds to the same day', async () => {
+      const key = (await s.call('POST', '/v1/api-keys', { body: { name: 'ofrep', environment: 'production' } })).json.key as string;
+      const r = await s.call('POST', '/ofrep/v1/evaluate/flags/new-checkout', { apiKey: key, tenant: null, body: { context: { targetingKey: 'o1' } } });
+      expect(r.status).toBe(200);
+      await s.app.ff.usage.flush();
+      const usage = await s.call('GET', '/v1/usage');
+      expect(usage.json.flags['new-checkout'].environments.production.evaluations).toBe(4);
+    });
 
-  it('tenants see only their own usage; bad windows and missing scopes are refused', async () => {
-    const bravo = await s.token({ tenants: ['bravo'], scopes: ['flags:read'] });
-    const other = await s.call('GET', '/v1/usage', { token: bravo, tenant: 'bravo' });
-    expect(other.status).toBe(200);
-    expect(other.json.flags['new-checkout']).toBeUndefined();
-    expect((await s.call('GET', '/v1/usage', { token: bravo, tenant: 'alpha' })).status).toBe(403);
-    const evalOnly = await s.token({ tenants: ['alpha'], scopes: ['evaluate'] });
-    expect((await s.call('GET', '/v1/usage', { token: evalOnly })).status).toBe(403);
-    expect((await s.call('GET', '/v1/usage', { token: null })).status).toBe(401);
-    const plan = await s.token({ tenants: ['alpha'], scopes: ['plan'] });
-    expect((await s.call('GET', '/v1/usage?days=7', { token: plan })).status).toBe(200);
-    for (const bad of ['0', '366', 'soon']) {
-      const r = await s.call('GET', `/v1/usage?days=${bad}`);
-      expect(r.status).toBe(400);
-      expect(r.json.error.code).toBeDefined();
-    }
-  });
-});
-
-describe('usage: periodic and shutdown flushes, several processes', () => {
-  it('flushes every FF_USAGE_FLUSH_MS without being asked', async () => {
-    const s = await startTestServer({ tenants: [ALPHA], env: { FF_USAGE_FLUSH_MS: '50' } });
-    try {
-      await evaluate(s, 'new-checkout');
-      const usage = await until(
-        () => s.call('GET', '/v1/usage'),
-        (r) => r.json.flags['new-checkout'] !== undefined,
-      );
-      expect(usage.json.flags['new-checkout'].evaluations).toBe(1);
-    } finally {
-      await s.close();
-    }
+    it('tenants see only their own usage; bad windows and missing scopes are refused', async () => {
+      const bravo = await s.token({ tenants: ['bravo'], scopes: ['flags:read'] });
+      const other = await s.call('GET', '/v1/usage', { token: bravo, tenant: 'bravo' });
+      expect(other.status).toBe(200);
+      expect(other.json.flags['new-checkout']).toBeUndefined();
+      expect((await s.call('GET', '/v1/usage', { token: bravo, tenant: 'alpha' })).status).toBe(403);
+      const evalOnly = await s.token({ tenants: ['alpha'], scopes: ['evaluate'] });
+      expect((await s.call('GET', '/v1/usage', { token: evalOnly })).status).toBe(403);
+      expect((await s.call('GET', '/v1/usage', { token: null })).status).toBe(401);
+      const plan = await s.token({ tenants: ['alpha'], scopes: ['plan'] });
+      expect((await s.call('GET', '/v1/usage?days=7', { token: plan })).status).toBe(200);
+      for (const bad of ['0', '366', 'soon']) {
+        const r = await s.call('GET', `/v1/usage?days=${bad}`);
+        expect(r.status).toBe(400);
+        expect(r.json.error.code).toBeDefined();
+      }
+    });
   });
 
-  it('two processes on one database add up, and each flushes what is left when it closes', async () => {
-    const a = await startTestServer({ tenants: [ALPHA], env: { FF_USAGE_FLUSH_MS: '600000' } });
-    const dbPath = a.config.dbPath;
-    const b = await startTestServer({ env: { FF_DB_PATH: dbPath, FF_USAGE_FLUSH_MS: '600000' } });
-    try {
-      await b.app.ff.loadIndexes();
-      for (let i = 0; i < 5; i++) await evaluate(a, 'new-checkout');
-      for (let i = 0; i < 7; i++) await evaluate(b, 'new-checkout');
-      await a.app.ff.usage.flush();
-      await b.app.close(); // the shutdown flush
-      const usage = await a.call('GET', '/v1/usage');
-      expect(usage.json.flags['new-checkout'].environments.production.evaluations).toBe(12);
-      await evaluate(a, 'new-checkout');
-    } finally {
-      await a.app.close();
-    }
-    const db = openDatabase(dbPath);
-    try {
-      const rows = await createStores(db).usage.summary('alpha', '2000-01-01');
-      expect(rows.find((r) => r.flag === 'new-checkout' && r.environment === 'production')?.count).toBe(13);
-    } finally {
-      db.close();
-    }
+  describe('usage: periodic and shutdown flushes, several processes', () => {
+    it('flushes every FF_USAGE_FLUSH_MS without being asked', async () => {
+      const s = await startTestServer({ tenants: [ALPHA], env: { FF_USAGE_FLUSH_MS: '50' }, store });
+      try {
+        await evaluate(s, 'new-checkout');
+        const usage = await until(
+          () => s.call('GET', '/v1/usage'),
+          (r) => r.json.flags['new-checkout'] !== undefined,
+        );
+        expect(usage.json.flags['new-checkout'].evaluations).toBe(1);
+      } finally {
+        await s.close();
+      }
+    });
+
+    it('two processes on one database add up, and each flushes what is left when it closes', async () => {
+      const database = store === 'postgres' ? await createTestDatabase() : undefined;
+      const a = await startTestServer({ tenants: [ALPHA], env: { FF_USAGE_FLUSH_MS: '600000' }, store, ...(database ? { database } : {}) });
+      const dbPath = a.config.dbPath;
+      const b = await startTestServer({ env: { FF_DB_PATH: dbPath, FF_USAGE_FLUSH_MS: '600000' }, store, ...(database ? { database } : {}) });
+      try {
+        await b.app.ff.loadIndexes();
+        for (let i = 0; i < 5; i++) await evaluate(a, 'new-checkout');
+        for (let i = 0; i < 7; i++) await evaluate(b, 'new-checkout');
+        await a.app.ff.usage.flush();
+        await b.app.close(); // the shutdown flush
+        const usage = await a.call('GET', '/v1/usage');
+        expect(usage.json.flags['new-checkout'].environments.production.evaluations).toBe(12);
+        await evaluate(a, 'new-checkout');
+      } finally {
+        await a.app.close();
+      }
+      const opened = openStore({ databaseUrl: database?.url ?? null, dbPath }, pino({ level: 'silent' }));
+      try {
+        await opened.ready();
+        const rows = await opened.stores.usage.summary('alpha', '2000-01-01');
+        expect(rows.find((r) => r.flag === 'new-checkout' && r.environment === 'production')?.count).toBe(13);
+      } finally {
+        await opened.close();
+        await database?.drop();
+      }
+    });
   });
 });
 

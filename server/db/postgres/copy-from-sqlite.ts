@@ -5,10 +5,13 @@ import { migratePostgres } from './migrate.js';
 
 /**
  * Moving house: copies every row of a SQLite database (state, revisions,
- * audit, API keys, idempotency records) into an empty, migrated PostgreSQL
- * database in ONE transaction, then verifies the copy by comparing row counts
- * and a content hash per table and tenant, read back from both sides. Rows
- * keep their ids; identity sequences continue after the highest.
+ * audit, API keys, idempotency records, usage, experiment exposures,
+ * allocations and metric events) into an empty, migrated PostgreSQL database
+ * in ONE transaction, then verifies the copy by comparing row counts and a
+ * content hash per table and tenant, read back from both sides. Rows keep
+ * their ids; identity sequences continue after the highest. Rows stream in
+ * batches both ways (the event tables can hold millions): no table is ever
+ * held in memory whole.
  */
 
 interface TableSpec {
@@ -19,6 +22,8 @@ interface TableSpec {
   /** ...and the same order in PostgreSQL (text compared bytewise, as SQLite does). */
   pgOrder: string;
   identity: boolean;
+  /** PostgreSQL select expressions that differ from the column name (read back as SQLite stores the value). */
+  pgSelect?: Readonly<Record<string, string>>;
 }
 
 const DOC_COLUMNS = [
@@ -63,6 +68,30 @@ export const COPIED_TABLES: readonly TableSpec[] = [
     pgOrder: 'tenant, environment, flag, day',
     identity: false,
   },
+  // What experiments measured: results on the new database must equal those on the old.
+  {
+    name: 'exposures',
+    columns: ['tenant', 'experiment', 'unit', 'variant', 'environment', 'revision', 'commit_sha', 'first_at', 'source'],
+    order: 'tenant, experiment, unit, variant',
+    pgOrder: 'tenant, experiment, unit, variant',
+    identity: false,
+  },
+  {
+    name: 'experiment_allocations',
+    columns: ['tenant', 'experiment', 'revision', 'environment', 'weights', 'commit_sha', 'first_seen'],
+    order: 'tenant, experiment, revision',
+    pgOrder: 'tenant, experiment, revision',
+    identity: false,
+    // A json column keeps its text as given; pg would parse it.
+    pgSelect: { weights: 'weights::text AS weights' },
+  },
+  {
+    name: 'metric_events',
+    columns: ['tenant', 'id', 'environment', 'event', 'unit', 'value', 'ts', 'received_at'],
+    order: 'tenant, id',
+    pgOrder: 'tenant, id',
+    identity: false,
+  },
 ];
 
 export interface TableReport {
@@ -81,32 +110,64 @@ type Row = Record<string, unknown>;
 /** PostgreSQL's limit is 65,535 parameters a statement. */
 const MAX_PARAMS = 60_000;
 
-function tenantHashes(table: TableSpec, rows: Row[]): Record<string, string> {
-  const hashes = new Map<string, ReturnType<typeof createHash>>();
-  for (const row of rows) {
-    const tenant = String(table.name === 'tenants' ? row.key : row.tenant);
-    let h = hashes.get(tenant);
+/** Rows read or written per round trip (and per INSERT, within PostgreSQL's parameter limit). */
+const BATCH_ROWS = 10_000;
+
+/** Counts rows and hashes them per tenant, one row at a time, in the table's order. */
+class TableHasher {
+  private readonly hashes = new Map<string, ReturnType<typeof createHash>>();
+  rows = 0;
+
+  constructor(private readonly table: TableSpec) {}
+
+  add(row: Row): void {
+    this.rows++;
+    const tenant = String(this.table.name === 'tenants' ? row.key : row.tenant);
+    let h = this.hashes.get(tenant);
     if (h === undefined) {
       h = createHash('sha256');
-      hashes.set(tenant, h);
+      this.hashes.set(tenant, h);
     }
     // One canonical line per row: column values in schema order, as JSON.
-    h.update(JSON.stringify(table.columns.map((c) => row[c] ?? null)));
+    h.update(JSON.stringify(this.table.columns.map((c) => row[c] ?? null)));
     h.update('\n');
   }
-  return Object.fromEntries([...hashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([t, h]) => [t, h.digest('hex')]));
+
+  report(): TableReport {
+    const hashes = Object.fromEntries([...this.hashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([t, h]) => [t, h.digest('hex')]));
+    return { table: this.table.name, rows: this.rows, hashes };
+  }
 }
 
-function readSqlite(db: Db, table: TableSpec): Row[] {
-  return db.prepare<[], Row>(`SELECT ${table.columns.join(', ')} FROM ${table.name} ORDER BY ${table.order}`).all();
+function* readSqlite(db: Db, table: TableSpec): Generator<Row[]> {
+  let batch: Row[] = [];
+  for (const row of db.prepare<[], Row>(`SELECT ${table.columns.join(', ')} FROM ${table.name} ORDER BY ${table.order}`).iterate()) {
+    batch.push(row);
+    if (batch.length >= BATCH_ROWS) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
-async function readPostgres(client: pg.ClientBase, table: TableSpec): Promise<Row[]> {
-  const { rows } = await client.query<Row>(`SELECT ${table.columns.join(', ')} FROM ${table.name} ORDER BY ${table.pgOrder}`);
-  return rows;
+/** Reads a table in batches through a cursor (needs an open transaction on `client`). */
+async function* readPostgres(client: pg.ClientBase, table: TableSpec): AsyncGenerator<Row[]> {
+  const select = table.columns.map((c) => table.pgSelect?.[c] ?? c).join(', ');
+  const cursor = `ff_copy_${table.name}`;
+  await client.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR SELECT ${select} FROM ${table.name} ORDER BY ${table.pgOrder}`);
+  try {
+    for (;;) {
+      const { rows } = await client.query<Row>(`FETCH ${BATCH_ROWS} FROM ${cursor}`);
+      if (rows.length === 0) return;
+      yield rows;
+    }
+  } finally {
+    await client.query(`CLOSE ${cursor}`);
+  }
 }
 
-async function insertAll(client: pg.ClientBase, table: TableSpec, rows: Row[]): Promise<void> {
+async function insertBatch(client: pg.ClientBase, table: TableSpec, rows: Row[]): Promise<void> {
   const width = table.columns.length;
   const perStatement = Math.max(1, Math.floor(MAX_PARAMS / width));
   const overriding = table.identity ? ' OVERRIDING SYSTEM VALUE' : '';
@@ -119,11 +180,27 @@ async function insertAll(client: pg.ClientBase, table: TableSpec, rows: Row[]): 
     });
     await client.query(`INSERT INTO ${table.name} (${table.columns.join(', ')})${overriding} VALUES ${tuples.join(', ')}`, values);
   }
+}
+
+/** Copies one table, returning the source's counts and hashes. */
+async function copyTable(sqlite: Db, client: pg.ClientBase, table: TableSpec): Promise<TableReport> {
+  const source = new TableHasher(table);
+  for (const rows of readSqlite(sqlite, table)) {
+    for (const row of rows) source.add(row);
+    await insertBatch(client, table, rows);
+  }
   if (table.identity) {
     await client.query(
       `SELECT setval(pg_get_serial_sequence('${table.name}', 'id'), COALESCE((SELECT MAX(id) FROM ${table.name}), 0) + 1, false)`,
     );
   }
+  return source.report();
+}
+
+async function fingerprintPostgres(client: pg.ClientBase, table: TableSpec): Promise<TableReport> {
+  const hasher = new TableHasher(table);
+  for await (const rows of readPostgres(client, table)) for (const row of rows) hasher.add(row);
+  return hasher.report();
 }
 
 export async function copySqliteToPostgres(sqlite: Db, pool: pg.Pool): Promise<TableReport[]> {
@@ -138,19 +215,22 @@ export async function copySqliteToPostgres(sqlite: Db, pool: pg.Pool): Promise<T
     await client.query('BEGIN');
     const { rows: present } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM tenants');
     if ((present[0]?.n ?? 0) > 0) throw new CopyError('the PostgreSQL database already holds tenants: copy only into an empty one');
-    const source = COPIED_TABLES.map((table) => ({ table, rows: readSqlite(sqlite, table) }));
-    for (const { table, rows } of source) await insertAll(client, table, rows);
-    // Verify before committing: what PostgreSQL now holds, read back, equals the source.
+    // One read transaction on the source: every table from one committed state.
+    sqlite.exec('BEGIN');
     const reports: TableReport[] = [];
-    for (const { table, rows } of source) {
-      const copied = await readPostgres(client, table);
-      const expected = tenantHashes(table, rows);
-      const actual = tenantHashes(table, copied);
-      if (copied.length !== rows.length) throw new CopyError(`${table.name}: ${rows.length} rows in SQLite, ${copied.length} copied`);
-      for (const tenant of new Set([...Object.keys(expected), ...Object.keys(actual)])) {
-        if (expected[tenant] !== actual[tenant]) throw new CopyError(`${table.name}: tenant ${tenant} differs after the copy`);
+    try {
+      for (const table of COPIED_TABLES) reports.push(await copyTable(sqlite, client, table));
+    } finally {
+      if (sqlite.inTransaction) sqlite.exec('COMMIT');
+    }
+    // Verify before committing: what PostgreSQL now holds, read back, equals the source.
+    for (const expected of reports) {
+      const table = COPIED_TABLES.find((t) => t.name === expected.table)!;
+      const actual = await fingerprintPostgres(client, table);
+      if (actual.rows !== expected.rows) throw new CopyError(`${table.name}: ${expected.rows} rows in SQLite, ${actual.rows} copied`);
+      for (const tenant of new Set([...Object.keys(expected.hashes), ...Object.keys(actual.hashes)])) {
+        if (expected.hashes[tenant] !== actual.hashes[tenant]) throw new CopyError(`${table.name}: tenant ${tenant} differs after the copy`);
       }
-      reports.push({ table: table.name, rows: rows.length, hashes: expected });
     }
     await client.query('COMMIT');
     return reports;
@@ -167,12 +247,15 @@ export async function copySqliteToPostgres(sqlite: Db, pool: pg.Pool): Promise<T
 export async function postgresFingerprint(pool: pg.Pool): Promise<TableReport[]> {
   const client = await pool.connect();
   try {
+    // Cursors live in a transaction; a read-only one sees one committed state.
+    await client.query('BEGIN READ ONLY');
     const reports: TableReport[] = [];
-    for (const table of COPIED_TABLES) {
-      const rows = await readPostgres(client, table);
-      reports.push({ table: table.name, rows: rows.length, hashes: tenantHashes(table, rows) });
-    }
+    for (const table of COPIED_TABLES) reports.push(await fingerprintPostgres(client, table));
+    await client.query('COMMIT');
     return reports;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
   } finally {
     client.release();
   }
@@ -181,7 +264,8 @@ export async function postgresFingerprint(pool: pg.Pool): Promise<TableReport[]>
 /** The same fingerprint of a SQLite database. */
 export function sqliteFingerprint(db: Db): TableReport[] {
   return COPIED_TABLES.map((table) => {
-    const rows = readSqlite(db, table);
-    return { table: table.name, rows: rows.length, hashes: tenantHashes(table, rows) };
+    const hasher = new TableHasher(table);
+    for (const rows of readSqlite(db, table)) for (const row of rows) hasher.add(row);
+    return hasher.report();
   });
 }

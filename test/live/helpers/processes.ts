@@ -76,18 +76,39 @@ export async function startServer(main: string, name: string, env: Record<string
  * process (a writer of its own): a SQLite file path, or a postgres:// URL.
  */
 export async function applyStates(database: string, states: TenantState[]): Promise<ReplaceResult[]> {
+  const writer = await openWriter(database);
+  try {
+    return await writer.apply(states);
+  } finally {
+    await writer.close();
+  }
+}
+
+export interface Writer {
+  apply(states: TenantState[]): Promise<ReplaceResult[]>;
+  close(): Promise<void>;
+}
+
+/** A writer that stays connected, for tests whose applies must land quickly one after another. */
+export async function openWriter(database: string): Promise<Writer> {
   const postgres = /^postgres(ql)?:/.test(database);
   const store = openStore({ databaseUrl: postgres ? database : null, dbPath: database }, pino({ level: 'silent' }));
   try {
     await store.ready();
-    const { stores } = store;
-    const ctx = { actor: 'live-test', source: 'seed' as const, requestId: null, commit: null, now: new Date().toISOString() };
-    const results: ReplaceResult[] = [];
-    for (const s of states) results.push(await replaceTenantState(stores, { stateCommitted: () => {}, keysCommitted: () => {} }, ctx, s, { allowDelete: true }));
-    return results;
-  } finally {
+  } catch (err) {
     await store.close();
+    throw err;
   }
+  const { stores } = store;
+  return {
+    apply: async (states) => {
+      const ctx = { actor: 'live-test', source: 'seed' as const, requestId: null, commit: null, now: new Date().toISOString() };
+      const results: ReplaceResult[] = [];
+      for (const s of states) results.push(await replaceTenantState(stores, { stateCommitted: () => {}, keysCommitted: () => {} }, ctx, s, { allowDelete: true }));
+      return results;
+    },
+    close: () => store.close(),
+  };
 }
 
 export const adminToken = (tenants: string[] = ['*']) => mintToken({ secret: SECRET, sub: 'live-admin', tenants });
