@@ -5,6 +5,7 @@
 // per variant and revision out of the database, never the exposures.
 import type { Synchronous } from '../../db/sqlite-gate.js';
 import type { Database as Db, Statement } from 'better-sqlite3';
+import type { UnitAggregate } from '../../../core/experiments/index.js';
 
 export type ExposureSource = 'server' | 'sdk';
 
@@ -55,29 +56,9 @@ export interface MetricQuery {
   windowMs: number;
 }
 
-/** One group of units: same variant, first exposed under the same revision. */
-export interface UnitGroup {
-  variant: string;
-  revision: number;
-  /** The units saw more than one variant (`variant` is then the one they were exposed to first). */
-  multi: boolean;
-  units: number;
-  /** Units with at least one counted event. */
-  converted: number;
-  /** Sum over units of the unit's summed event values (counted events only). */
-  sum: number;
-  /** Sum over units of the square of that per-unit sum. */
-  sumSquares: number;
-  /** Counted events. */
-  events: number;
-  /** Events of these units before their first exposure. */
-  before: number;
-  /** Events after the unit's window or the experiment's stop. */
-  after: number;
-}
-
 export interface MetricSummary {
-  groups: UnitGroup[];
+  /** Per (variant, first revision, multi): core/experiments' aggregate, computed in SQL. */
+  groups: UnitAggregate[];
   /** Events of the metric in the experiment's time range from units never exposed to it. */
   notExposed: number;
 }
@@ -114,7 +95,7 @@ export interface SummaryDbRow {
   in_range: number | string | null;
 }
 
-export const toUnitGroup = (r: SummaryDbRow): UnitGroup => ({
+export const toUnitAggregate = (r: SummaryDbRow): UnitAggregate => ({
   variant: r.variant,
   revision: Number(r.revision),
   multi: r.multi === true || Number(r.multi) === 1,
@@ -179,7 +160,7 @@ WHERE e.tenant = ${p('tenant')} AND e.environment = ${p('environment')} AND e.ev
 /** The summary's rows and the range count as a MetricSummary. */
 export function toMetricSummary(rows: readonly SummaryDbRow[], eventsInRange: number): MetricSummary {
   const exposedInRange = rows.reduce((s, r) => s + Number(r.in_range ?? 0), 0);
-  return { groups: rows.map(toUnitGroup), notExposed: eventsInRange - exposedInRange };
+  return { groups: rows.map(toUnitAggregate), notExposed: eventsInRange - exposedInRange };
 }
 
 /** Synchronous, as every SQLite store: `createStores` puts it behind the gate (db/sqlite-gate.ts). */
