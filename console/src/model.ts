@@ -170,3 +170,6 @@ export const formatInterval = (i: { lower: number | null; upper: number | null }
 
 /** A p-value: tiny ones as "< 0.0001", the rest with four significant digits. */
 export const formatPValue = (p: number | null): string => (p !== null && p < 0.0001 ? '< 0.0001' : formatFigure(p));
+
+/** "p = 0.0123", or "p < 0.0001". */
+export const describeP = (p: number | null): string => (p !== null && p < 0.0001 ? 'p < 0.0001' : `p = ${formatFigure(p)}`);

@@ -2,7 +2,7 @@
 // computes them: the console formats figures, it never recomputes them.
 import type { StateResponse } from '../../../cli/http/api-types.js';
 import type { ExperimentResults, MetricResult, SrmResultView } from '../../../core/experiments/results.js';
-import { formatFigure, formatInterval, formatPValue } from '../model.js';
+import { describeP, formatFigure, formatInterval, formatPValue } from '../model.js';
 import { useTenant } from './context.js';
 import { errorText, useLoad } from './hooks.js';
 import { Message } from './parts.js';
@@ -48,7 +48,7 @@ function Experiment({ results: r }: { results: ExperimentResults }) {
       ) : null}
       <p class="exp-units">
         {r.units.exposed} units exposed, {r.units.analyzed} analyzed, {r.units.multipleVariants} dropped for seeing more than one variant
-        {r.srm ? ` · sample ratio p = ${formatPValue(r.srm.pValue)}` : ''}
+        {r.srm ? ` · sample ratio ${describeP(r.srm.pValue)}` : ''}
       </p>
       {r.metrics.map((m) => (
         <MetricTable key={`${m.role}-${m.event}`} metric={m} />
@@ -77,7 +77,7 @@ function Experiment({ results: r }: { results: ExperimentResults }) {
 function SrmAlarm({ srm }: { srm: SrmResultView }) {
   return (
     <p class="message message-error srm" role="alert">
-      <strong>Sample ratio mismatch</strong> (p = {formatPValue(srm.pValue)}): the units did not split as the rollout says, so the assignment is broken and these results must not be trusted. Observed{' '}
+      <strong>Sample ratio mismatch</strong> ({describeP(srm.pValue)}): the units did not split as the rollout says, so the assignment is broken and these results must not be trusted. Observed{' '}
       {Object.entries(srm.observed)
         .map(([v, n]) => `${v} ${n}`)
         .join(', ')}
