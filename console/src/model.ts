@@ -156,3 +156,20 @@ export function withEnabled(flag: Flag, environment: string, enabled: boolean): 
   if (config === undefined) return null;
   return { ...flag, environments: { ...flag.environments, [environment]: { ...config, enabled } } };
 }
+
+/**
+ * A statistic as the experiment view prints it: four significant digits (the
+ * route's JSON has them all). JSON has no infinity: an unbounded or undefined
+ * figure arrives as null and prints as "—".
+ */
+export const formatFigure = (x: number | null): string => (x === null || !Number.isFinite(x) ? '—' : String(Number(x.toPrecision(4))));
+
+/** A 95% interval: "[-0.01234, 0.04567]"; "—" when either end is unbounded (no data yet). */
+export const formatInterval = (i: { lower: number | null; upper: number | null }): string =>
+  i.lower === null || i.upper === null ? '—' : `[${formatFigure(i.lower)}, ${formatFigure(i.upper)}]`;
+
+/** A p-value: tiny ones as "< 0.0001", the rest with four significant digits. */
+export const formatPValue = (p: number | null): string => (p !== null && p < 0.0001 ? '< 0.0001' : formatFigure(p));
+
+/** "p = 0.0123", or "p < 0.0001". */
+export const describeP = (p: number | null): string => (p !== null && p < 0.0001 ? 'p < 0.0001' : `p = ${formatFigure(p)}`);

@@ -11,7 +11,9 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExperimentResults } from '../../core/experiments/results.js';
 import type { Flag, TenantState } from '../../core/model/index.js';
+import { describeP, formatFigure, formatInterval, formatPValue } from '../../console/src/model.js';
 import { ffAgainst, remoteState, startGitopsServer, type GitopsServer } from '../cli/support/ff-server.js';
 import { createGitRepo, type GitRepo } from '../cli/support/git-repo.js';
 import { ROOT, runFf } from '../cli/support/run-ff.js';
@@ -266,6 +268,62 @@ describe('the console', () => {
     await page.getByRole('group', { name: 'environment' }).getByRole('link', { name: 'staging' }).click();
     await expect.poll(() => page.locator('table.flags th').nth(2).textContent()).toBe('staging');
     expect(await cell.textContent()).toBe('never');
+    await context.close();
+  });
+
+  it("a flag page shows its experiment's results exactly as the results route computes them, a sample-ratio mismatch loudly", async () => {
+    // Exposures as an SDK uploads them, then events through the real API: a lopsided split (60/20/20 against 34/33/33), one unit
+    // that saw two variants, one event sent before its unit's exposure.
+    const { revision } = await remoteState(ff.server, 'acme', admin);
+    const exposedAt = new Date(Date.now() - 60_000).toISOString();
+    const variantOf = (i: number) => (i < 60 ? 'control' : i < 80 ? 'annual-discount' : 'bundle');
+    const exposures = Array.from({ length: 100 }, (_, i) => ({ experiment: 'pricing-q4', flag: 'pricing-experiment', variant: variantOf(i), unit: `acct-${i}`, timestamp: exposedAt }));
+    exposures.push({ experiment: 'pricing-q4', flag: 'pricing-experiment', variant: 'bundle', unit: 'acct-0', timestamp: exposedAt });
+    const uploaded = await ff.server.call('POST', '/v1/exposures', { tenant: 'acme', token: reader, body: { environment: 'production', revision, exposures } });
+    expect(uploaded.status).toBe(202);
+    expect(uploaded.json.accepted).toBe(101);
+    const events = [
+      ...Array.from({ length: 100 }, (_, i) => i).filter((i) => i % 3 === 0 || (i >= 60 && i % 2 === 0)).map((i) => ({ id: `buy-${i}`, event: 'plan-purchased', unit: `acct-${i}` })),
+      ...Array.from({ length: 100 }, (_, i) => ({ id: `rev-${i}`, event: 'revenue', unit: `acct-${i}`, value: (i % 7) * 10 + (i >= 80 ? 25 : 0) })),
+      { id: 'early', event: 'plan-purchased', unit: 'acct-1', timestamp: new Date(Date.now() - 120_000).toISOString() },
+    ];
+    expect((await ff.server.call('POST', '/v1/events', { tenant: 'acme', token: reader, body: { environment: 'production', events } })).status).toBe(202);
+    const results = (await ff.server.call('GET', '/v1/experiments/pricing-q4/results', { tenant: 'acme', token: reader })).json as ExperimentResults;
+    expect(results.srm?.mismatch).toBe(true);
+    expect(results.units.multipleVariants).toBe(1);
+
+    const { context, page, messages } = await signIn(reader);
+    await rowOf(page, 'pricing-experiment').locator('a').click();
+    const section = page.locator('section.experiment[data-experiment="pricing-q4"]');
+    await section.waitFor();
+    expect(await section.locator('.srm[role="alert"]').textContent()).toContain(`Sample ratio mismatch (${describeP(results.srm!.pValue)})`);
+    expect(await section.locator('.exp-units').textContent()).toContain(`${results.units.exposed} units exposed, ${results.units.analyzed} analyzed, 1 dropped for seeing more than one variant`);
+    for (const metric of results.metrics) {
+      const table = section.locator(`table.exp-metric[data-metric="${metric.event}"]`);
+      for (const v of metric.variants) {
+        const c = metric.comparisons.find((x) => x.variant === v.variant);
+        const cells = await table.locator(`tr[data-variant="${v.variant}"] > *`).allTextContents();
+        expect(cells).toEqual([
+          v.variant,
+          String(v.units),
+          metric.type === 'conversion' ? `${v.conversions} (${formatFigure(v.value)})` : `${formatFigure(v.value)} (${formatFigure(v.standardDeviation!)})`,
+          c ? `${formatFigure(c.effect)}${c.relativeEffect === null ? '' : ` (${formatFigure(c.relativeEffect * 100)}%)`}` : 'control',
+          c ? formatInterval(c.interval) : '',
+          c ? `${formatInterval(c.sequentialInterval)}${c.significant ? ' significant' : ''}` : '',
+          c ? formatPValue(c.pValue) : '',
+        ]);
+      }
+      const d = metric.droppedEvents;
+      expect(await table.locator('.exp-dropped').textContent()).toBe(
+        `${metric.countedEvents} events counted; dropped: ${d.beforeExposure} before exposure, ${d.afterWindow} after the window, ${d.multipleVariants} from units with more than one variant, ${d.notExposed} from units never exposed`,
+      );
+    }
+    expect(results.metrics[0]!.droppedEvents.beforeExposure).toBe(1);
+    // No data yet for a metric: an unbounded always-valid interval, shown as such rather than as numbers.
+    expect(await section.locator('table.exp-metric[data-metric="support-ticket"] tr[data-variant="bundle"] td').nth(4).textContent()).toBe('—');
+    if (SHOTS) await section.screenshot({ path: join(ROOT, 'docs', 'console', 'experiment.png') });
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(messages.filter((m) => /pageerror/.test(m))).toEqual([]);
     await context.close();
   });
 

@@ -5,6 +5,7 @@ import { describeRule, describeServe, summarize } from '../model.js';
 import { href } from '../route.js';
 import { BreakGlass } from './break-glass.js';
 import { useTenant } from './context.js';
+import { FlagExperiments } from './experiments.js';
 import { errorText, useLoad } from './hooks.js';
 import { AuditEntry } from './history.js';
 import { Badge, DriftBadge, EnabledBadge, ManagedBadge, Message, RolloutBar, when } from './parts.js';
@@ -123,6 +124,8 @@ export function FlagPage({ flagKey, params }: { flagKey: string; params: Record<
         })}
       </div>
       {breakGlass !== null ? <BreakGlass flag={data} env={breakGlass.env} enable={breakGlass.enable} onClose={() => setBreakGlass(null)} onWritten={() => setWritten((n) => n + 1)} /> : null}
+
+      <FlagExperiments flagKey={data.key} />
 
       <h2>Source as applied</h2>
       <Yaml doc={data} />
