@@ -9,18 +9,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import type { Flag, TenantState } from '../../core/model/index.js';
-import { buildApp } from '../../server/app.js';
 import { mintToken } from '../../server/auth/dev-token.js';
-import { loadConfig } from '../../server/config.js';
 import { percentile } from '../live/percentile.js';
 import { median } from '../lib/stats.js';
-import { generate } from '../writes/run-writes.js';
+import { generate, inject, openApp, SECRET } from '../writes/run-writes.js';
 
-const SECRET = 'bench-secret-that-is-at-least-32-bytes-long';
 
 export type Store = 'sqlite' | 'postgres';
 
@@ -94,27 +90,6 @@ async function freshDatabase(store: Store, work: string, adminUrl: string): Prom
   };
 }
 
-async function openApp(work: string, env: Record<string, string>): Promise<FastifyInstance> {
-  const config = loadConfig({ FF_JWT_SECRET: SECRET, FF_PORT: '0', FF_LOG_LEVEL: 'info', FF_SEED_DIR: path.join(work, 'no-seed'), ...env });
-  const sink = new Writable({ write: (_chunk, _enc, cb) => cb() });
-  const app = await buildApp(config, { logDestination: sink });
-  await app.ready();
-  await app.ff.loadIndexes();
-  return app;
-}
-
-async function inject(app: FastifyInstance, token: string, tenant: string, method: 'POST' | 'PUT' | 'GET', url: string, body?: unknown) {
-  const started = performance.now();
-  const res = await app.inject({
-    method,
-    url,
-    headers: { authorization: `Bearer ${token}`, 'x-tenant-id': tenant, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(method === 'PUT' ? { 'if-match': '*' } : {}) },
-    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
-  });
-  const ms = performance.now() - started;
-  if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body.slice(0, 400)}`);
-  return { ms, json: res.json() as Record<string, unknown> };
-}
 
 const edited = (flag: Flag, i: number): Flag => ({ ...flag, description: `bench edit ${i % 2}` });
 

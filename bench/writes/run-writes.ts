@@ -21,7 +21,8 @@ import { openDatabase } from '../../server/db/open.js';
 import { percentile } from '../live/percentile.js';
 import { median } from '../lib/stats.js';
 
-const SECRET = 'bench-secret-that-is-at-least-32-bytes-long';
+/** The JWT secret of every app openApp builds. */
+export const SECRET = 'bench-secret-that-is-at-least-32-bytes-long';
 
 export interface Timing {
   samples: number;
@@ -67,8 +68,9 @@ export function generate(root: string, work: string, flags: number, seed: number
   });
 }
 
-async function openApp(dir: string): Promise<FastifyInstance> {
-  const config = loadConfig({ FF_JWT_SECRET: SECRET, FF_DB_PATH: path.join(dir, 'ff.db'), FF_PORT: '0', FF_LOG_LEVEL: 'info', FF_SEED_DIR: path.join(dir, 'no-seed') });
+/** An app on the SQLite file in `dir`, or on the store `env` names (FF_DATABASE_URL), seeding nothing. */
+export async function openApp(dir: string, env: Record<string, string> = { FF_DB_PATH: path.join(dir, 'ff.db') }): Promise<FastifyInstance> {
+  const config = loadConfig({ FF_JWT_SECRET: SECRET, FF_PORT: '0', FF_LOG_LEVEL: 'info', FF_SEED_DIR: path.join(dir, 'no-seed'), ...env });
   // A request log line is part of a write's cost; where it goes is not.
   const sink = new Writable({ write: (_chunk, _enc, cb) => cb() });
   const app = await buildApp(config, { logDestination: sink });
@@ -78,7 +80,8 @@ async function openApp(dir: string): Promise<FastifyInstance> {
   return app;
 }
 
-async function inject(app: FastifyInstance, token: string, tenant: string, method: 'POST' | 'PUT' | 'GET', url: string, body?: unknown) {
+/** One request through inject, timed; anything but 2xx throws. */
+export async function inject(app: FastifyInstance, token: string, tenant: string, method: 'POST' | 'PUT' | 'GET', url: string, body?: unknown) {
   const started = performance.now();
   const res = await app.inject({
     method,
