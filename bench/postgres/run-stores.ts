@@ -17,7 +17,6 @@ import { percentile } from '../live/percentile.js';
 import { median } from '../lib/stats.js';
 import { generate, inject, openApp, SECRET } from '../writes/run-writes.js';
 
-
 export type Store = 'sqlite' | 'postgres';
 
 export interface Timing {
@@ -55,6 +54,9 @@ export interface StoresOptions {
   onStep?: (message: string) => void;
 }
 
+/** Evaluation rounds per store, alternated: which store goes first changes every round. */
+const EVALUATION_ROUNDS = 6;
+
 const timing = (xs: number[]): Timing => ({ samples: xs.length, medianMs: median(xs), p99Ms: percentile(xs, 99) });
 const commit = (i: number) => ({ sha: i.toString(16).padStart(40, '0'), message: `bench ${i}` });
 const toBody = (state: TenantState) => ({ environments: state.environments, flags: state.flags, segments: state.segments });
@@ -90,7 +92,6 @@ async function freshDatabase(store: Store, work: string, adminUrl: string): Prom
   };
 }
 
-
 const edited = (flag: Flag, i: number): Flag => ({ ...flag, description: `bench edit ${i % 2}` });
 
 /** Resolves with the time `app`'s index reached `revision` of `tenant`. */
@@ -106,7 +107,7 @@ function whenIndexed(app: FastifyInstance, tenant: string, revision: number): Pr
   });
 }
 
-async function measureStore(store: Store, state: TenantState, propagationState: TenantState, work: string, o: StoresOptions): Promise<StoreFigures> {
+async function measureStore(store: Store, state: TenantState, propagationState: TenantState, work: string, o: StoresOptions): Promise<Omit<StoreFigures, 'evaluationsPerSecond'>> {
   const token = await mintToken({ secret: SECRET, tenants: [state.tenant, propagationState.tenant], sub: 'bench' });
   const first: number[] = [];
   let kept: { app: FastifyInstance; db: Database } | undefined;
@@ -139,14 +140,6 @@ async function measureStore(store: Store, state: TenantState, propagationState: 
         ).ms,
       );
     }
-    // Evaluation reads memory: the same requests, whatever the store.
-    const body = { flag_key: target.key, environment: state.environments[0]?.key, context: { targetingKey: 'u1' } };
-    // Warm up as long as we measure: the first store measured must not pay for the JIT.
-    for (let i = 0; i < o.evaluations; i++) await inject(app, token, state.tenant, 'POST', '/v1/evaluate', body);
-    const started = performance.now();
-    for (let i = 0; i < o.evaluations; i++) await inject(app, token, state.tenant, 'POST', '/v1/evaluate', body);
-    const evaluationsPerSecond = o.evaluations / ((performance.now() - started) / 1000);
-
     // Propagation: a second app on the same database, watching it.
     await inject(app, token, propagationState.tenant, 'POST', '/v1/apply', { state: toBody(propagationState), base_revision: 0, commit: commit(2), allow_delete: true });
     const other = await openApp(work, db.env);
@@ -160,7 +153,7 @@ async function measureStore(store: Store, state: TenantState, propagationState: 
         const revision = (r.json.meta as { revision: number }).revision;
         propagation.push((await whenIndexed(other, propagationState.tenant, revision)) - t0);
       }
-      return { store, firstApply: timing(first), put: timing(put), applyDelta: timing(delta), propagation: timing(propagation), evaluationsPerSecond };
+      return { store, firstApply: timing(first), put: timing(put), applyDelta: timing(delta), propagation: timing(propagation) };
     } finally {
       await other.close();
     }
@@ -170,18 +163,56 @@ async function measureStore(store: Store, state: TenantState, propagationState: 
   }
 }
 
+/**
+ * Evaluation reads memory, so its rate must not depend on the store. Both
+ * apps are open at once and measured in alternating rounds (the first of a
+ * pair pays for the JIT and the garbage of the other): measured one store
+ * after the other, the ratio followed the order, not the store.
+ */
+async function measureEvaluations(state: TenantState, work: string, o: StoresOptions): Promise<Record<Store, number>> {
+  const token = await mintToken({ secret: SECRET, tenants: [state.tenant], sub: 'bench' });
+  const opened: { store: Store; app: FastifyInstance; db: Database; rates: number[] }[] = [];
+  try {
+    for (const store of ['sqlite', 'postgres'] as const) {
+      const db = await freshDatabase(store, work, o.postgresAdminUrl);
+      const app = await openApp(work, db.env);
+      opened.push({ store, app, db, rates: [] });
+      await inject(app, token, state.tenant, 'POST', '/v1/apply', { state: toBody(state), base_revision: 0, commit: commit(1), allow_delete: true });
+    }
+    const target = state.flags[Math.floor(state.flags.length / 2)] as Flag;
+    const body = { flag_key: target.key, environment: state.environments[0]?.key, context: { targetingKey: 'u1' } };
+    const round = async (app: FastifyInstance) => {
+      const started = performance.now();
+      for (let i = 0; i < o.evaluations; i++) await inject(app, token, state.tenant, 'POST', '/v1/evaluate', body);
+      return o.evaluations / ((performance.now() - started) / 1000);
+    };
+    for (const { app } of opened) await round(app); // warm-up, untimed
+    for (let r = 0; r < EVALUATION_ROUNDS; r++) {
+      for (const entry of r % 2 === 0 ? opened : [...opened].reverse()) entry.rates.push(await round(entry.app));
+    }
+    return Object.fromEntries(opened.map((e) => [e.store, median(e.rates)])) as Record<Store, number>;
+  } finally {
+    for (const { app, db } of opened) {
+      await app.close();
+      await db.drop();
+    }
+  }
+}
+
 export async function runStoresBench(o: StoresOptions): Promise<StoreFigures[]> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'ff-bench-stores-'));
   try {
     o.onStep?.(`generating ${o.flags} and ${o.propagationFlags} flags`);
     const state = await generate(o.root, work, o.flags, o.seed);
     const big = { ...(await generate(o.root, path.join(work, 'p'), o.propagationFlags, o.seed + 1)), tenant: 'propagation' };
-    const figures: StoreFigures[] = [];
+    const writes: Omit<StoreFigures, 'evaluationsPerSecond'>[] = [];
     for (const store of ['sqlite', 'postgres'] as const) {
-      o.onStep?.(`${store}: first apply ×${o.firstApplies}, ${o.samples} writes of each kind, ${o.evaluations} evaluations, propagation at ${o.propagationFlags} flags`);
-      figures.push(await measureStore(store, state, big, work, o));
+      o.onStep?.(`${store}: first apply ×${o.firstApplies}, ${o.samples} writes of each kind, propagation at ${o.propagationFlags} flags`);
+      writes.push(await measureStore(store, state, big, work, o));
     }
-    return figures;
+    o.onStep?.(`evaluation: ${EVALUATION_ROUNDS} alternating rounds of ${o.evaluations} requests per store`);
+    const rates = await measureEvaluations(state, work, o);
+    return writes.map((w) => ({ ...w, evaluationsPerSecond: rates[w.store] }));
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

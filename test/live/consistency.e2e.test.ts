@@ -175,7 +175,7 @@ describe.each(storeMatrix())('consistency under load on the $store store: applie
       const tail = requests.slice(WAVE_SIZE - TAIL);
       let firstIn!: () => void;
       const firstAnswer = new Promise<void>((resolve) => (firstIn = resolve));
-      const pending = head.map((request) => answer(request).then(() => firstIn()));
+      const pending: Promise<unknown>[] = head.map((request) => answer(request).then(() => firstIn()));
       await firstAnswer;
       const revision = await applyNext(); // lands while the rest of the wave is being evaluated
       await visibleEverywhere(revision);
