@@ -2,7 +2,7 @@
 // ExperimentResults, what GET /v1/experiments/{key}/results returns) as text
 // for a terminal or markdown for a pull-request comment. Warnings come first
 // and loud: a sample-ratio mismatch means nothing below can be trusted.
-import type { ComparisonResult, ExperimentResults, MetricResult, PeriodResult } from '../../core/experiments/results.js';
+import type { ComparisonResult, ExperimentResults, MetricResult, PeriodResult, ResultInterval } from '../../core/experiments/results.js';
 import type { Palette } from '../io/colors.js';
 import { plain } from '../io/colors.js';
 import { escapeMarkdown, inlineCode } from './markdown.js';
@@ -19,9 +19,9 @@ function valueOf(metric: MetricResult, x: number): string {
 function effectOf(metric: MetricResult, x: number): string {
   return metric.type === 'conversion' ? signed(x * 100, (v) => `${v.toFixed(2)} pp`) : signed(x, num);
 }
-function interval(metric: MetricResult, i: { lower: number; upper: number }): string {
-  const f = (x: number) => (Number.isFinite(x) ? effectOf(metric, x) : x > 0 ? '+∞' : '−∞');
-  return `[${f(i.lower)}, ${f(i.upper)}]`;
+/** An end without a bound (`null`) is −∞ below and +∞ above. */
+function interval(metric: MetricResult, i: ResultInterval): string {
+  return `[${i.lower === null ? '−∞' : effectOf(metric, i.lower)}, ${i.upper === null ? '+∞' : effectOf(metric, i.upper)}]`;
 }
 
 function verdict(c: ComparisonResult): string {

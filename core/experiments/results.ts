@@ -53,17 +53,31 @@ export interface VariantResult {
   standardDeviation?: number;
 }
 
+/**
+ * An interval as results carry it: `null` for an end without a bound (the
+ * always-valid interval is unbounded until both variants have variance).
+ * JSON has no infinity; a bare number type would serialize it as a silent
+ * null that readers take for a number.
+ */
+export interface ResultInterval {
+  lower: number | null;
+  upper: number | null;
+}
+
+const bounded = (x: number): number | null => (Number.isFinite(x) ? x : null);
+const toResultInterval = (i: Interval): ResultInterval => ({ lower: bounded(i.lower), upper: bounded(i.upper) });
+
 export interface ComparisonResult {
   variant: string;
   /** Treatment minus control (absolute: a rate difference, or a difference of means). */
   effect: number;
   relativeEffect: number | null;
   /** 95% fixed-horizon interval of `effect`: valid if looked at once, at a horizon fixed in advance. */
-  interval: Interval;
+  interval: ResultInterval;
   pValue: number;
   test: 'two-proportion z-test' | "Welch's t-test";
   /** Always-valid 95% interval (mSPRT): valid at every look. */
-  sequentialInterval: Interval;
+  sequentialInterval: ResultInterval;
   sequentialPValue: number;
   /** The always-valid interval excludes zero. */
   significant: boolean;
@@ -233,10 +247,10 @@ function analyzeMetric(metric: Metric, role: MetricResult['role'], groups: reado
       variant: v,
       effect: fixed.effect,
       relativeEffect: fixed.relativeEffect,
-      interval: fixed.interval,
+      interval: toResultInterval(fixed.interval),
       pValue: fixed.pValue,
       test: metric.type === 'conversion' ? 'two-proportion z-test' : "Welch's t-test",
-      sequentialInterval: seq.interval,
+      sequentialInterval: toResultInterval(seq.interval),
       sequentialPValue: seq.pValue,
       significant: seq.interval.lower > 0 || seq.interval.upper < 0,
     });

@@ -75,6 +75,23 @@ describe('analyzeExperiment', () => {
     expect(md.indexOf('CAUTION')).toBeLessThan(md.indexOf('Primary'));
   });
 
+  it('carries an unbounded always-valid interval as null ends, and renders them as −∞ and +∞', () => {
+    // No conversions on either side: no variance, so the always-valid interval has no bounds yet.
+    const groups = [group('control', 1, 1000, 0), group('treatment', 1, 1000, 0)];
+    const r = analyzeExperiment({
+      experiment: { ...EXPERIMENT, metrics: { primary: EXPERIMENT.metrics.primary } },
+      allocations: [{ revision: 1, weights: { control: 50, treatment: 50 }, commit: 'c1' }],
+      metrics: [{ groups, notExposed: 0 }],
+      now: NOW,
+    });
+    const comparison = r.metrics[0]?.comparisons[0];
+    expect(comparison?.sequentialInterval).toEqual({ lower: null, upper: null });
+    expect(comparison?.significant).toBe(false);
+    // What the route sends is what the object says (JSON would turn an infinity into a bare null).
+    expect(JSON.parse(JSON.stringify(r))).toEqual(r);
+    expect(renderResultsText(r)).toContain('[−∞, +∞]');
+  });
+
   it('renders markdown that fits a pull-request comment, with escaped cells', () => {
     const groups = [group('control', 1, 1000, 100), group('treatment', 1, 1000, 130)];
     const r = analyzeExperiment({
