@@ -10,6 +10,7 @@ import { toView, type ApiKeyService } from './api-key-service.js';
 
 const keyView = {
   type: 'object',
+  required: ['id', 'prefix', 'name', 'environment', 'created_at', 'created_by', 'revoked_at', 'revoked_by'],
   properties: {
     id: { type: 'string', description: 'Public id (safe to log and show).' },
     prefix: { type: 'string', description: 'The visible start of the key: ffk_<id>.' },
@@ -24,6 +25,7 @@ const keyView = {
 
 const createdView = {
   type: 'object',
+  required: [...keyView.required, 'key'],
   properties: {
     ...keyView.properties,
     key: { type: 'string', description: 'The full key. Shown once: only a hash is stored.' },
