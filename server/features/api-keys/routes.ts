@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { RequestBodyOf } from '../../../core/model/openapi-types.js';
 import { jwtReadRoute } from '../../auth/route-auth.js';
 import type { ServerConfig } from '../../config.js';
 import { decodeCursor, page } from '../../http/cursor.js';
@@ -71,7 +72,7 @@ export function registerApiKeyRoutes(
     },
   });
 
-  app.post<{ Body: { name: string; environment: string } }>('/v1/api-keys', {
+  app.post<{ Body: RequestBodyOf<'postApiKeys'> }>('/v1/api-keys', {
     config: { ...write, docHeaders: { idempotencyKey: true } },
     schema: {
       tags: ['api-keys'],
