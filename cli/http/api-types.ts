@@ -39,7 +39,7 @@ export type ListPage<T> = Omit<AnswerOf<'getAudit', 200>, 'items'> & { items: T[
 /** GET /v1/api-keys item (and GET/DELETE /v1/api-keys/{id}). */
 export type ApiKeyView = AnswerOf<'getApiKeysById', 200>;
 
-/** POST /v1/api-keys answer: the view and `key`, shown once. */
+/** POST /v1/api-keys answer: the view and `key`, shown once (a replay omits it). */
 export type CreatedApiKey = AnswerOf<'postApiKeys', 201>;
 
 /** POST /v1/evaluate/preview */

@@ -1366,8 +1366,8 @@ export interface operations {
                         environment: string;
                         /** @description Public id (safe to log and show). */
                         id: string;
-                        /** @description The full key. Shown once: only a hash is stored. */
-                        key: string;
+                        /** @description The full key. Shown once: only a hash is stored, and a replay (same Idempotency-Key) omits it. */
+                        key?: string;
                         name: string;
                         /** @description The visible start of the key: ffk_<id>. */
                         prefix: string;

@@ -1,10 +1,11 @@
 // The response schemas of /openapi.json are true: every answer a real server
 // gives the CLI and the console — state, plan, apply, audit, API keys,
 // documents, usage, evaluation — validates against the schema its operation
-// declares, `required` members included. The serializer only drops members a
-// schema does not list; it never checks that a required one is there, so
-// without this test a `required` could promise what the server does not send,
-// and core/model/openapi-types.ts (generated from the document) would lie.
+// declares, `required` members included. The serializer drops members a
+// schema does not list, and refuses (a 500) an answer that lacks a required
+// one: a `required` that is not always true breaks the route, one left out
+// makes core/model/openapi-types.ts (generated from the document) say
+// "maybe" where the server always sends the member.
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,9 +101,13 @@ describe.each(storeMatrix())('$store: real answers satisfy the response schemas 
   });
 
   it('the API key routes: create (the key once), list, get, revoke', async () => {
-    const created = await call('POST', '/v1/api-keys', { name: 'ci', environment: 'production' });
+    const created = await call('POST', '/v1/api-keys', { name: 'ci', environment: 'production' }, { 'idempotency-key': 'response-schemas-1' });
     expect(created.status).toBe(201);
     const { id } = created.json as { id: string };
+    // The replay: the same answer without the secret.
+    const replayed = await call('POST', '/v1/api-keys', { name: 'ci', environment: 'production' }, { 'idempotency-key': 'response-schemas-1' });
+    expect(replayed.status).toBe(201);
+    expect(replayed.json).not.toHaveProperty('key');
     await call('GET', '/v1/api-keys');
     await call('GET', `/v1/api-keys/${id}`);
     await call('DELETE', `/v1/api-keys/${id}`);

@@ -28,7 +28,7 @@ export default class KeysCreate extends FfCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(KeysCreate);
     const created = await createKey(new ApiClient(resolveConnection(flags)), flags.tenant, flags.env, flags.name);
-    this.print(flags.json ? `${JSON.stringify(created, null, 2)}\n` : created.key);
+    this.print(flags.json ? `${JSON.stringify(created, null, 2)}\n` : (created.key ?? ''));
     this.printError(messages.keyCreated(created.id, created.environment));
     this.finish(ExitCode.ok);
   }

@@ -24,12 +24,13 @@ const keyView = {
   },
 } as const;
 
+// `key` is not required: an idempotent replay answers without it.
 const createdView = {
   type: 'object',
-  required: [...keyView.required, 'key'],
+  required: keyView.required,
   properties: {
     ...keyView.properties,
-    key: { type: 'string', description: 'The full key. Shown once: only a hash is stored.' },
+    key: { type: 'string', description: 'The full key. Shown once: only a hash is stored, and a replay (same Idempotency-Key) omits it.' },
   },
 };
 
