@@ -52,7 +52,7 @@ run: build ## Start the server on http://localhost:8000 with an embedded SQLite 
 seed: build ## Reload flags/ into the database
 	FF_DEV=$${FF_DEV:-1} node dist/server/main.js seed
 
-gen-types: setup ## Regenerate core/model/schema-types.ts from schemas/
+gen-types: setup ## Regenerate core/model/schema-types.ts from schemas/ and core/model/openapi-types.ts from the routes' schemas
 	node scripts/gen-types.mjs
 
 clean: ## Remove build output (keeps node_modules and data/)

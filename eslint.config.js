@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', '**/dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'core/model/schema-types.ts', 'core/validation/compiled/**'] },
+  { ignores: ['dist/**', '**/dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'core/model/schema-types.ts', 'core/model/openapi-types.ts', 'core/validation/compiled/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

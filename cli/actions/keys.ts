@@ -1,4 +1,4 @@
-import type { ApiKeyView, ListPage } from '../http/api-types.js';
+import type { ApiKeyView, CreatedApiKey, ListPage } from '../http/api-types.js';
 import type { ApiClient } from '../http/client.js';
 
 export interface KeyListRequest {
@@ -7,8 +7,8 @@ export interface KeyListRequest {
   state: 'active' | 'revoked' | 'all';
 }
 
-export function createKey(client: ApiClient, tenant: string, environment: string, name: string): Promise<ApiKeyView> {
-  return client.post<ApiKeyView>('/v1/api-keys', { tenant, body: { name, environment } });
+export function createKey(client: ApiClient, tenant: string, environment: string, name: string): Promise<CreatedApiKey> {
+  return client.post<CreatedApiKey>('/v1/api-keys', { tenant, body: { name, environment } });
 }
 
 /** Every key (following the cursor), in the server's order (by id). */

@@ -5,6 +5,7 @@ import type { LintSeverity } from '../../core/lint/codes.js';
 import type { LintConfig } from '../../core/model/index.js';
 import type { Diagnostic } from '../../core/validation/types.js';
 import { CliError } from '../errors.js';
+import type { UsageResponse } from '../http/api-types.js';
 import type { ApiClient } from '../http/client.js';
 import { assertDirectory } from '../io/repo-dir.js';
 import { messages } from '../messages.js';
@@ -101,10 +102,6 @@ export async function lintRepositoryAt(request: LintRequest): Promise<LintOutcom
       findings,
     },
   };
-}
-
-interface UsageResponse {
-  flags: Record<string, { last_evaluated_at: string | null }>;
 }
 
 /** GET /v1/usage of each tenant: the latest evaluation of each flag the server has seen evaluated. */

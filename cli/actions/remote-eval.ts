@@ -3,6 +3,7 @@ import { CliError } from '../errors.js';
 import type { BulkResponse, PreviewResponse } from '../http/api-types.js';
 import type { ApiClient } from '../http/client.js';
 import { ServerRefusal } from '../http/server-refusal.js';
+import { inWireOrder } from '../http/wire-evaluation.js';
 import { messages } from '../messages.js';
 import type { EvalView } from './eval.js';
 
@@ -25,25 +26,6 @@ function fromWire(w: WireEvaluation): EvaluationResult {
     bucket: w.details.bucket,
     errorCode: w.error_code,
     errorMessage: w.error_message,
-  };
-}
-
-/**
- * The answer with its properties in core/engine/wire.ts's order (the server
- * may serialize them in its schema's order), so --json prints byte for byte
- * what a local evaluation prints.
- */
-export function inWireOrder(w: WireEvaluation): WireEvaluation {
-  return {
-    flag_key: w.flag_key,
-    value: w.value,
-    variant: w.variant,
-    reason: w.reason,
-    ...(w.rule_id === undefined ? {} : { rule_id: w.rule_id }),
-    ...(w.error_code === undefined ? {} : { error_code: w.error_code }),
-    ...(w.error_message === undefined ? {} : { error_message: w.error_message }),
-    details: w.details.bucket === undefined ? {} : { bucket: w.details.bucket },
-    revision: w.revision,
   };
 }
 

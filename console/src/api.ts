@@ -1,39 +1,35 @@
 // The console's one HTTP client: the user's bearer token on every call, the
 // tenant in X-Tenant-ID, errors in the server's one error shape. Response
-// types come from the server and the CLI, which read the same routes.
+// types are generated from the server's /openapi.json (core/model/openapi-types.ts),
+// named as the CLI, which reads the same routes, names them.
 import type { ApiKeyView, AuditItem, ListPage, PreviewResponse } from '../../cli/http/api-types.js';
 import type { Environment, Flag, Segment } from '../../core/model/index.js';
-import type { toDocumentView } from '../../server/features/documents/document-view.js';
+import type { AnswerOf } from '../../core/model/openapi-types.js';
 
-export type DocumentMeta = ReturnType<typeof toDocumentView>['meta'];
+/**
+ * A document view with its data typed by the schemas/ file the route
+ * references (core/model's type, generated from the same file the document
+ * carries as a component).
+ */
+type WithData<View, D> = Omit<View, 'data'> & { data: D };
 
-/** Usage, when the server reports it on GET /v1/flags items: read if present, never required. */
-export interface Usage {
-  /** Any environment; null: never evaluated. */
-  last_evaluated_at?: string | null;
-  evaluations?: number;
-  environments?: Record<string, { last_evaluated_at?: string | null; evaluations?: number } | undefined>;
-}
-
-export interface DocumentView<D> {
-  data: D;
-  meta: DocumentMeta & { usage?: Usage; last_evaluated_at?: string | null };
-  usage?: Usage;
-}
-
-export type FlagView = DocumentView<Flag>;
-export type SegmentView = DocumentView<Segment>;
-export type EnvironmentView = DocumentView<Environment>;
+export type FlagView = WithData<AnswerOf<'getFlagsByKey', 200>, Flag>;
+/** A GET /v1/flags item: the view and the flag's usage. */
+export type FlagListItem = WithData<AnswerOf<'getFlags', 200>['items'][number], Flag>;
+export type SegmentView = WithData<AnswerOf<'getSegmentsByKey', 200>, Segment>;
+export type EnvironmentView = WithData<AnswerOf<'getEnvironmentsByKey', 200>, Environment>;
+export type DocumentMeta = FlagView['meta'];
+export type Usage = FlagListItem['usage'];
 export type { ApiKeyView, AuditItem, ListPage, PreviewResponse };
 
-/** Whether the server reports usage for this flag at all (then the list has a "last evaluated" column). */
-export const hasUsage = (view: FlagView): boolean => view.usage !== undefined || view.meta.usage !== undefined || view.meta.last_evaluated_at !== undefined;
+/** Whether the server reports usage for this flag (a list item does: then the list has a "last evaluated" column). */
+export const hasUsage = (view: FlagView | FlagListItem): view is FlagListItem => 'usage' in view;
 
-/** When the flag was last evaluated — in `environment` when the server breaks usage down by environment — or null. */
-export function lastEvaluated(view: FlagView, environment?: string): string | null {
-  const usage = view.usage ?? view.meta.usage;
-  if (environment !== undefined && usage?.environments !== undefined) return usage.environments[environment]?.last_evaluated_at ?? null;
-  return usage?.last_evaluated_at ?? view.meta.last_evaluated_at ?? null;
+/** When the flag was last evaluated — in `environment` when given — or null (never, or not reported). */
+export function lastEvaluated(view: FlagView | FlagListItem, environment?: string): string | null {
+  if (!hasUsage(view)) return null;
+  if (environment !== undefined) return view.usage.environments[environment]?.last_evaluated_at ?? null;
+  return view.usage.last_evaluated_at;
 }
 
 export class ApiError extends Error {

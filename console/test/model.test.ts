@@ -1,7 +1,7 @@
 // What the console derives from flag documents, without a browser.
 import { describe, expect, it } from 'vitest';
 import type { Flag, Segment } from '../../core/model/index.js';
-import { hasUsage, lastEvaluated, type FlagView } from '../src/api.js';
+import { hasUsage, lastEvaluated, type FlagListItem, type FlagView } from '../src/api.js';
 import { attributesUsed, describeCondition, describeRule, parseContext, rolloutShares, summarize, withAttribute, withEnabled } from '../src/model.js';
 
 const flag: Flag = {
@@ -76,16 +76,16 @@ describe('console model', () => {
 });
 
 describe('usage, when GET /v1/flags reports it', () => {
-  const view = (extra: Partial<FlagView>): FlagView => ({ data: flag, meta: {} as FlagView['meta'], ...extra });
+  const view = (usage?: FlagListItem['usage']): FlagView | FlagListItem => ({ data: flag, meta: {} as FlagView['meta'], ...(usage === undefined ? {} : { usage }) });
   it('reads the latest evaluation overall or in one environment; absent usage is no column', () => {
-    const used = view({ usage: { last_evaluated_at: '2026-12-01T10:00:00.000Z', evaluations: 5, environments: { production: { last_evaluated_at: '2026-12-01T10:00:00.000Z', evaluations: 5 } } } });
+    const used = view({ last_evaluated_at: '2026-12-01T10:00:00.000Z', evaluations: 5, environments: { production: { last_evaluated_at: '2026-12-01T10:00:00.000Z', evaluations: 5 } } });
     expect(hasUsage(used)).toBe(true);
     expect(lastEvaluated(used)).toBe('2026-12-01T10:00:00.000Z');
     expect(lastEvaluated(used, 'production')).toBe('2026-12-01T10:00:00.000Z');
     expect(lastEvaluated(used, 'staging')).toBeNull();
-    const never = view({ usage: { last_evaluated_at: null, evaluations: 0, environments: {} } });
+    const never = view({ last_evaluated_at: null, evaluations: 0, environments: {} });
     expect(hasUsage(never)).toBe(true);
     expect(lastEvaluated(never, 'production')).toBeNull();
-    expect(hasUsage(view({}))).toBe(false);
+    expect(hasUsage(view())).toBe(false);
   });
 });

@@ -3,6 +3,7 @@ import type { SwaggerTransform, SwaggerTransformObject } from '@fastify/swagger'
 import type { RouteAuth } from '../auth/route-auth.js';
 import { IDEMPOTENCY_KEY_PATTERN } from '../idempotency/idempotent.js';
 import { REQUEST_EXAMPLES } from './openapi-examples.js';
+import { stalePlanDetail } from './schemas.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -85,11 +86,19 @@ export const documentRoute: SwaggerTransform = ({ schema, url, route }) => {
   return { schema: base as FastifySchema, url };
 };
 
-type OpenApiObject = Record<string, unknown> & { paths?: Record<string, Record<string, Record<string, unknown>>> };
+type OpenApiObject = Record<string, unknown> & {
+  paths?: Record<string, Record<string, Record<string, unknown>>>;
+  components?: Record<string, unknown> & { schemas?: Record<string, unknown> };
+};
 
-/** The whole document, once built: where it is served, its licence, and the request examples by operationId. */
+/**
+ * The whole document, once built: where it is served, its licence, the request
+ * examples by operationId, and the shapes inside the error body's open
+ * `details` that clients read (no route schema names them).
+ */
 export const finishDocument: SwaggerTransformObject = (documentObject) => {
   const doc = structuredClone((documentObject as { openapiObject: unknown }).openapiObject) as OpenApiObject;
+  doc.components = { ...doc.components, schemas: { ...doc.components?.schemas, StalePlanDetail: stalePlanDetail } };
   for (const item of Object.values(doc.paths ?? {})) {
     for (const operation of Object.values(item)) {
       const id = operation.operationId as string | undefined;

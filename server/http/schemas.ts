@@ -1,4 +1,15 @@
 // JSON Schemas shared by routes: the error envelope, list envelopes, metadata.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { schemasDir } from '../../core/validation/index.js';
+
+/** A `$defs` entry of a file in schemas/, as part of a route schema: the one definition, never a copy. */
+export function schemaDef(file: string, name: string): Record<string, unknown> {
+  const { $defs } = JSON.parse(readFileSync(path.join(schemasDir(), file), 'utf8')) as { $defs?: Record<string, Record<string, unknown>> };
+  const def = $defs?.[name];
+  if (def === undefined) throw new Error(`${file} has no $defs/${name}`);
+  return def;
+}
 
 export const errorResponse = {
   type: 'object',
@@ -30,8 +41,60 @@ export const errorResponse = {
   },
 } as const;
 
+/**
+ * `details[0]` of a 409 STALE_PLAN (POST /v1/apply): the revisions that
+ * landed since the plan's base (STALE_PLAN), or, at an unchanged revision, the
+ * changes a fresh plan would make (PLAN_CHANGED). Inside the one error body,
+ * whose details are open, so the document carries it as a named component.
+ */
+export const stalePlanDetail = {
+  title: 'StalePlanDetail',
+  type: 'object',
+  required: ['code', 'message', 'base_revision', 'current_revision'],
+  properties: {
+    code: { type: 'string', enum: ['STALE_PLAN', 'PLAN_CHANGED'] },
+    message: { type: 'string' },
+    base_revision: { type: 'integer', description: 'The revision the plan was made against.' },
+    current_revision: { type: 'integer', description: 'The tenant revision now (equal to base_revision for PLAN_CHANGED).' },
+    since: {
+      type: 'array',
+      description: 'STALE_PLAN: what landed since the base, oldest first (at most 100).',
+      items: {
+        type: 'object',
+        required: ['revision', 'ts', 'actor', 'source', 'commit_sha', 'changed'],
+        properties: {
+          revision: { type: 'integer' },
+          ts: { type: 'string' },
+          actor: { type: 'string' },
+          source: { type: 'string' },
+          commit_sha: { type: ['string', 'null'] },
+          changed: { type: 'array', items: { type: 'string' }, description: '`<kind>:<key>` of every resource the revision changed.' },
+        },
+      },
+    },
+    since_truncated: { type: 'boolean', description: 'STALE_PLAN: more revisions landed than `since` lists.' },
+    expected_plan_hash: { type: 'string', description: 'PLAN_CHANGED: the reviewed plan.' },
+    plan_hash: { type: 'string', description: 'PLAN_CHANGED: the plan this state makes now.' },
+    changes: { type: 'array', items: { type: 'string' }, description: 'PLAN_CHANGED: `<action> <kind>:<key>` of every change it would make.' },
+  },
+};
+
 export const documentMeta = {
   type: 'object',
+  required: [
+    'version',
+    'revision',
+    'archived',
+    'archived_at',
+    'archived_by',
+    'managed_by',
+    'git_commit',
+    'drift',
+    'created_at',
+    'created_by',
+    'updated_at',
+    'updated_by',
+  ],
   properties: {
     version: { type: 'integer', description: 'Number of changes to this resource.' },
     revision: { type: 'integer', description: 'Tenant revision of the last change; the ETag.' },

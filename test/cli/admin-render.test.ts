@@ -11,10 +11,10 @@ describe('renderAuditText', () => {
     const rows: AuditEntry[] = [
       {
         id: 2, ts: '2026-11-21T10:00:00.000Z', actor: 'ci', source: 'git', environment: 'production', resource: 'flag', key: 'checkout',
-        action: 'update', revision: 42, commit: { sha: SHA, message: 'Raise rollout\n\nBecause.', author: 'Ada' },
+        action: 'update', revision: 42, before: null, after: null, request_id: null, reason: null, commit: { sha: SHA, message: 'Raise rollout\n\nBecause.', author: 'Ada' },
         commit_url: `https://github.com/org/flags/commit/${SHA}`,
       },
-      { id: 1, ts: '2026-11-20T09:00:00.000Z', actor: 'alice', source: 'api', environment: null, resource: 'segment', key: 'staff', action: 'create', revision: 41, commit: null, commit_url: null },
+      { id: 1, ts: '2026-11-20T09:00:00.000Z', actor: 'alice', source: 'api', environment: null, resource: 'segment', key: 'staff', action: 'create', revision: 41, before: null, after: null, request_id: null, reason: null, commit: null, commit_url: null },
     ];
     expect(renderAuditText(rows, plain)).toBe(
       [

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, query, type EnvironmentView, type FlagView, type ListPage } from '../api.js';
+import { ApiError, query, type EnvironmentView, type FlagListItem, type ListPage } from '../api.js';
 import type { TenantContext } from './context.js';
 import { useLoad, type Loaded } from './hooks.js';
 
@@ -13,14 +13,14 @@ export function useEnvironments(ctx: TenantContext): Loaded<string[]> {
       return page.items.map((e) => e.data.key);
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 403) throw error;
-      const page = await ctx.api.get<ListPage<FlagView>>(`/v1/flags${query({ limit: PAGE })}`);
+      const page = await ctx.api.get<ListPage<FlagListItem>>(`/v1/flags${query({ limit: PAGE })}`);
       return [...new Set(page.items.flatMap((f) => Object.keys(f.data.environments ?? {})))];
     }
   }, [ctx.tenant, ctx.revision]);
 }
 
 export interface FlagPages {
-  items: FlagView[];
+  items: FlagListItem[];
   hasMore: boolean;
   loading: boolean;
   error: Error | null;
@@ -33,7 +33,7 @@ export interface FlagPages {
  * revision reloads as many rows as were loaded, keeping the scroll position.
  */
 export function useFlagPages(ctx: TenantContext, q: string): FlagPages {
-  const [items, setItems] = useState<FlagView[]>([]);
+  const [items, setItems] = useState<FlagListItem[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<Error | null>(null);
@@ -41,7 +41,7 @@ export function useFlagPages(ctx: TenantContext, q: string): FlagPages {
   const loaded = useRef(0);
   const lastQuery = useRef(q);
 
-  const fetchPage = (after: string | null) => ctx.api.get<ListPage<FlagView>>(`/v1/flags${query({ limit: PAGE, q, cursor: after })}`);
+  const fetchPage = (after: string | null) => ctx.api.get<ListPage<FlagListItem>>(`/v1/flags${query({ limit: PAGE, q, cursor: after })}`);
 
   useEffect(() => {
     const mine = ++generation.current;
@@ -51,10 +51,10 @@ export function useFlagPages(ctx: TenantContext, q: string): FlagPages {
     const want = Math.max(PAGE, loaded.current);
     setLoading(true);
     (async () => {
-      let all: FlagView[] = [];
+      let all: FlagListItem[] = [];
       let next: string | null = null;
       do {
-        const page: ListPage<FlagView> = await fetchPage(next);
+        const page: ListPage<FlagListItem> = await fetchPage(next);
         all = all.concat(page.items);
         next = page.next_cursor;
       } while (next !== null && all.length < want);

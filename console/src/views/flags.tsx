@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { hasUsage, lastEvaluated, type FlagView } from '../api.js';
+import { hasUsage, lastEvaluated, type FlagListItem } from '../api.js';
 import { summarize } from '../model.js';
 import { href } from '../route.js';
 import { needsMore, rowWindow } from '../window.js';
@@ -46,7 +46,7 @@ export function FlagList({ params }: { params: Record<string, string> }) {
   );
 }
 
-function VirtualFlagTable(props: { items: FlagView[]; env: string; envKeys: string[]; showUsage: boolean; hasMore: boolean; onNeedMore: () => void }) {
+function VirtualFlagTable(props: { items: FlagListItem[]; env: string; envKeys: string[]; showUsage: boolean; hasMore: boolean; onNeedMore: () => void }) {
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(600);

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { FlagView, ListPage, PreviewResponse, SegmentView } from '../api.js';
+import type { FlagListItem, FlagView, ListPage, PreviewResponse, SegmentView } from '../api.js';
 import { query } from '../api.js';
 import { renderEvalText } from '../../../cli/render/eval-text.js';
+import { inWireOrder } from '../../../cli/http/wire-evaluation.js';
 import type { Palette } from '../../../cli/io/colors.js';
 import type { Segment } from '../../../core/model/index.js';
 import { attributesUsed, parseContext, segmentsUsed, withAttribute } from '../model.js';
@@ -27,7 +28,7 @@ export function Playground({ params }: { params: Record<string, string> }) {
   const [error, setError] = useState<string | null>(null);
 
   const matches = useLoad(
-    () => (ctx.can('flags:read') ? ctx.api.get<ListPage<FlagView>>(`/v1/flags${query({ limit: 20, q: search })}`).then((p) => p.items.map((f) => f.data.key)) : Promise.resolve([])),
+    () => (ctx.can('flags:read') ? ctx.api.get<ListPage<FlagListItem>>(`/v1/flags${query({ limit: 20, q: search })}`).then((p) => p.items.map((f) => f.data.key)) : Promise.resolve([])),
     [ctx.tenant, search],
   );
   const flag = useLoad(
@@ -51,7 +52,7 @@ export function Playground({ params }: { params: Record<string, string> }) {
     setError(null);
     try {
       const preview = await ctx.api.send<PreviewResponse>('POST', '/v1/evaluate/preview', { flag_key: key, environment: env, context: check.context });
-      setAnswer({ result: preview.result, text: renderEvalText({ tenant: ctx.tenant, environment: env, evaluation: preview.result, trace: preview.trace }, plain) });
+      setAnswer({ result: preview.result, text: renderEvalText({ tenant: ctx.tenant, environment: env, evaluation: inWireOrder(preview.result), trace: preview.trace }, plain) });
     } catch (e) {
       setAnswer(null);
       setError(errorText(e as Error));

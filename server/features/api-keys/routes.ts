@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { RequestBodyOf } from '../../../core/model/openapi-types.js';
 import { jwtReadRoute } from '../../auth/route-auth.js';
 import type { ServerConfig } from '../../config.js';
 import { decodeCursor, page } from '../../http/cursor.js';
@@ -10,6 +11,7 @@ import { toView, type ApiKeyService } from './api-key-service.js';
 
 const keyView = {
   type: 'object',
+  required: ['id', 'prefix', 'name', 'environment', 'created_at', 'created_by', 'revoked_at', 'revoked_by'],
   properties: {
     id: { type: 'string', description: 'Public id (safe to log and show).' },
     prefix: { type: 'string', description: 'The visible start of the key: ffk_<id>.' },
@@ -22,11 +24,13 @@ const keyView = {
   },
 } as const;
 
+// `key` is not required: an idempotent replay answers without it.
 const createdView = {
   type: 'object',
+  required: keyView.required,
   properties: {
     ...keyView.properties,
-    key: { type: 'string', description: 'The full key. Shown once: only a hash is stored.' },
+    key: { type: 'string', description: 'The full key. Shown once: only a hash is stored, and a replay (same Idempotency-Key) omits it.' },
   },
 };
 
@@ -69,7 +73,7 @@ export function registerApiKeyRoutes(
     },
   });
 
-  app.post<{ Body: { name: string; environment: string } }>('/v1/api-keys', {
+  app.post<{ Body: RequestBodyOf<'postApiKeys'> }>('/v1/api-keys', {
     config: { ...write, docHeaders: { idempotencyKey: true } },
     schema: {
       tags: ['api-keys'],

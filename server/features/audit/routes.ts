@@ -3,12 +3,13 @@ import { jwtReadRoute } from '../../auth/route-auth.js';
 import type { ServerConfig } from '../../config.js';
 import { decodeCursor, page } from '../../http/cursor.js';
 import { tenantOf } from '../../http/request-context.js';
-import { errorResponses, listEnvelope, listQuery } from '../../http/schemas.js';
+import { errorResponses, listEnvelope, listQuery, schemaDef } from '../../http/schemas.js';
 import type { AuditQuery, AuditRecord, AuditStore } from './audit-store.js';
 import { wireCommitOf } from '../state/commit-wire.js';
 
 const auditItem = {
   type: 'object',
+  required: ['id', 'ts', 'actor', 'source', 'environment', 'resource', 'key', 'action', 'revision', 'before', 'after', 'commit', 'request_id', 'reason'],
   properties: {
     id: { type: 'integer' },
     ts: { type: 'string' },
@@ -22,10 +23,8 @@ const auditItem = {
     before: {},
     after: {},
     commit: {
-      anyOf: [
-        { type: 'null' },
-        { type: 'object', additionalProperties: true, properties: { sha: { type: 'string' } } },
-      ],
+      description: 'The commit of the revision (as in a plan: schemas/plan.schema.json), when the change came from Git.',
+      anyOf: [{ type: 'null' }, schemaDef('plan.schema.json', 'commit')],
     },
     request_id: { type: ['string', 'null'] },
     reason: { type: ['string', 'null'], description: 'Why, when the writer said (the X-Change-Reason header of a REST write).' },

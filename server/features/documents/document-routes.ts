@@ -56,7 +56,7 @@ const forceQuery = {
  */
 export function registerDocumentRoutes<K extends DocumentKind>(app: FastifyInstance, o: DocumentRoutesOptions<K>): void {
   const tag = o.plural;
-  const item = { type: 'object', properties: { data: schemaRef(o.kind), meta: documentMeta } };
+  const item = { type: 'object', required: ['data', 'meta'], properties: { data: schemaRef(o.kind), meta: documentMeta } };
   const read = { auth: jwtReadRoute(o.readScope) };
   const write = { auth: jwtRoute(o.writeScope) };
   const reply = (res: FastifyReply, stored: StoredDocument<DocumentOf[K]>, status = 200) =>
@@ -72,7 +72,11 @@ export function registerDocumentRoutes<K extends DocumentKind>(app: FastifyInsta
         ...(o.tagFilter ? { tag: { type: 'string', maxLength: 50 } } : {}),
       }),
       response: {
-        200: listEnvelope(o.listExtra ? { ...item, properties: { ...item.properties, ...o.listExtra.properties } } : item),
+        200: listEnvelope(
+          o.listExtra
+            ? { ...item, required: [...item.required, ...Object.keys(o.listExtra.properties)], properties: { ...item.properties, ...o.listExtra.properties } }
+            : item,
+        ),
         ...errorResponses,
       },
     },

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { evaluate, evaluateAll, explain, toWire } from '../../../core/engine/index.js';
+import type { RequestBodyOf } from '../../../core/model/openapi-types.js';
 import { evaluationRoute } from '../../auth/route-auth.js';
 import { ApiError } from '../../errors.js';
 import { noneMatch } from '../../http/etag.js';
@@ -10,16 +11,9 @@ import type { EvaluationObserver } from './observe-evaluations.js';
 import { resolveSnapshot } from './resolve-snapshot.js';
 import { bulkBody, bulkResponse, configQuery, evaluateBody, previewResponse, wireEvaluation } from './schemas.js';
 
-interface EvaluateBody {
-  flag_key: string;
-  context?: unknown;
-  environment?: string;
-}
-interface BulkBody {
-  context?: unknown;
-  environment?: string;
-  flag_keys?: string[];
-}
+// The bodies as the routes' schemas (./schemas.ts) declare them, by way of the generated document types.
+type EvaluateBody = RequestBodyOf<'postEvaluate'>;
+type BulkBody = RequestBodyOf<'postEvaluateBulk'>;
 
 const flagNotFound = () => new ApiError(404, 'FLAG_NOT_FOUND', 'flag not found');
 const config = { auth: evaluationRoute };

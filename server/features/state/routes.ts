@@ -9,6 +9,7 @@ import { readConsistentSnapshot } from './tenant-snapshot.js';
 
 const drift = {
   type: 'object',
+  required: ['source', 'actor', 'at'],
   properties: { source: { type: 'string' }, actor: { type: 'string' }, at: { type: 'string' } },
 };
 
@@ -28,6 +29,7 @@ const stateResponse = {
       description: 'Ownership and drift of every active resource, by `<kind>:<key>`.',
       additionalProperties: {
         type: 'object',
+        required: ['managed_by', 'git_commit'],
         properties: {
           managed_by: { type: 'string', enum: ['api', 'git'] },
           git_commit: { type: ['string', 'null'] },

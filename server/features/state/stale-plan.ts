@@ -1,6 +1,9 @@
 import type { Plan } from '../../../core/diff/index.js';
+import type { components } from '../../../core/model/openapi-types.js';
 import { ApiError } from '../../errors.js';
 import type { Stores } from '../../stores.js';
+
+type StalePlanDetail = components['schemas']['StalePlanDetail'];
 
 /** How many of the revisions since a stale base the error lists. */
 const MAX_LISTED = 100;
@@ -29,7 +32,7 @@ export async function stalePlanError(stores: Stores, tenant: string, base: numbe
       current_revision: current,
       since,
       since_truncated: landed.length > MAX_LISTED,
-    },
+    } satisfies StalePlanDetail,
   ]);
 }
 
@@ -49,6 +52,6 @@ export function planChangedError(expected: string, plan: Plan): ApiError {
       base_revision: plan.base_revision,
       current_revision: plan.base_revision,
       changes: plan.changes.map((c) => `${c.action} ${c.resource}:${c.key}`),
-    },
+    } satisfies StalePlanDetail,
   ]);
 }
