@@ -33,12 +33,12 @@ import { createClientErrorHandler, frameworkErrorHandler, installClosingGuard, i
 import { installJsonBodyReader } from './http/json-body.js';
 import { documentRoute, finishDocument } from './http/openapi.js';
 import { installRouteDocs } from './http/route-docs.js';
-import { installSecurityHeaders } from './http/security-headers.js';
+import { securityHeaders } from './http/security-headers.js';
 import { installValidation } from './http/validation.js';
 import { EvaluationIndex } from './index/evaluation-index.js';
 import { indexUpdater, loadIndexes } from './index/load-index.js';
 import { IndexRefresher, type RefreshReport } from './index/refresh.js';
-import { createLogger, requestLoggerFactory } from './observability/logger.js';
+import { createLogger, defaultLogDestination, requestLoggerFactory } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { installRequestHooks } from './observability/request-hooks.js';
 import { seedFromDirectory, type SeedReport } from './seed.js';
@@ -101,7 +101,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * until then. Closing the app closes the database.
  */
 export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promise<FastifyInstance> {
-  const logger = createLogger(config.logLevel, deps.logDestination);
+  const logDestination = deps.logDestination ?? defaultLogDestination();
+  const logger = createLogger(config.logLevel, logDestination);
   const store = openStore(config, logger);
   const { stores } = store;
   const metrics = createMetrics();
@@ -191,8 +192,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   installRouteDocs(app);
   // Request id, metrics, log line and security headers before authentication,
   // so a 401/403 carries them too.
-  installRequestHooks(app, metrics, logger);
-  installSecurityHeaders(app);
+  installRequestHooks(app, { metrics, logger, destination: logDestination, setHeaders: securityHeaders() });
   installClosingGuard(app);
   // Until the index has loaded, no tenant is known to be missing: the routes answer 503 themselves.
   registerAuthentication(app, { verifyJwt: createJwtVerifier(config), keys, tenantExists: (t) => !index.ready || index.entry(t) !== undefined });

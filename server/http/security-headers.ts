@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
 
 declare module 'fastify' {
@@ -26,12 +26,12 @@ export function helmetHeaders(options: Readonly<HelmetOptions> = {}): Readonly<R
   return Object.freeze(headers);
 }
 
-/** Security headers on every response, 401/403/404 included (an onRequest hook, after the request hooks' first). */
-export function installSecurityHeaders(app: FastifyInstance): void {
+/**
+ * Security headers on every response, 401/403/404 included: set by the
+ * request hooks' one onRequest hook (request-hooks.ts), not a hook of their own.
+ */
+export function securityHeaders(): (request: FastifyRequest, reply: FastifyReply) => void {
   const strict = helmetHeaders();
   const withoutCsp = helmetHeaders({ contentSecurityPolicy: false });
-  app.addHook('onRequest', (request, reply, done) => {
-    void reply.headers(request.routeConfig.contentSecurityPolicy === false ? withoutCsp : strict);
-    done();
-  });
+  return (request, reply) => void reply.headers(request.routeConfig.contentSecurityPolicy === false ? withoutCsp : strict);
 }

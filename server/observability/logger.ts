@@ -29,24 +29,33 @@ export function isoTimestamp(): () => string {
   };
 }
 
+/** The process's one clock for log lines: pino's and the request line's (request-line.ts) share its cache. */
+export const logTimestamp = isoTimestamp();
+
+/**
+ * stdout, buffered: one write(2) per few hundred request lines; cluster
+ * workers share stdout and write at most PIPE_BUF at a time (log-destination.ts).
+ */
+export function defaultLogDestination(): DestinationStream {
+  return new BufferedLogDestination(1, cluster.isWorker ? PIPE_BUF : undefined);
+}
+
 /**
  * JSON lines with the field names operators' log pipelines expect (and the
  * seed checklist names): timestamp (ISO-8601), level (label), message, plus the per-request
  * fields the request hook adds (request_id, method, path, route, status, tenant).
  */
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+export function createLogger(level: string, destination: DestinationStream = defaultLogDestination(), timestamp: () => string = logTimestamp): Logger {
   return pino(
     {
       level,
-      timestamp: isoTimestamp(),
+      timestamp,
       messageKey: 'message',
       formatters: { level: (label) => ({ level: label }) },
       base: undefined,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     },
-    // stdout, buffered: one write(2) per few hundred request lines; cluster
-    // workers share stdout and write at most PIPE_BUF at a time (log-destination.ts).
-    destination ?? new BufferedLogDestination(1, cluster.isWorker ? PIPE_BUF : undefined),
+    destination,
   );
 }
 
