@@ -54,8 +54,24 @@ export function tenantLockKeys(tenant: string): [number, number] {
  */
 export class PgDatabase {
   private readonly current = new AsyncLocalStorage<Tx>();
+  /** Transactions (write or read) open on this pool, across call chains. */
+  private open = 0;
 
   constructor(readonly pool: pg.Pool) {}
+
+  /**
+   * The transaction store is consulted only while a transaction is open; an
+   * enabled AsyncLocalStorage keeps Node 20's async hooks on for every
+   * request of the process (evaluations included), so it is switched off when
+   * the last one ends. The next run() switches it back on.
+   */
+  private runIn<T>(tx: Tx, fn: () => Promise<T>): Promise<T> {
+    this.open += 1;
+    return this.current.run(tx, fn).finally(() => {
+      this.open -= 1;
+      if (this.open === 0) this.current.disable();
+    });
+  }
 
   db(): Queryable {
     return this.current.getStore()?.client ?? this.pool;
@@ -99,7 +115,7 @@ export class PgDatabase {
       await client.query('BEGIN');
       if (tenant === undefined) await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK_KEY]);
       else await client.query('SELECT pg_advisory_xact_lock_shared($1), pg_advisory_xact_lock($2, $3)', [WRITE_LOCK_KEY, ...tenantLockKeys(tenant)]);
-      result = await this.current.run(tx, fn);
+      result = await this.runIn(tx, fn);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch((rollbackError: unknown) => {
@@ -130,7 +146,7 @@ export class PgDatabase {
     client.on('error', onError);
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const result = await this.current.run(tx, fn);
+      const result = await this.runIn(tx, fn);
       await client.query('COMMIT');
       return result;
     } catch (error) {
