@@ -28,4 +28,16 @@ describe.each(storeMatrix())('$store: environment declaration order', ({ store }
     const entry = s.app.ff.index.entry('alpha');
     expect(entry?.state.environments.map((e) => e.key)).toEqual(['production', 'staging', 'development']);
   });
+
+  // docs/api.md: a plan compares environments by key; the stored order is the first declaration's.
+  it('a later reorder of existing environments is no change; a new one goes after them', async () => {
+    const reordered = withOrder(['development', 'qa', 'production', 'staging']);
+    const plan = (await s.call('POST', '/v1/plan', { body: { state: reordered } })).json.plan;
+    expect(plan.changes.map((c: { action: string; key: string }) => `${c.action} ${c.key}`)).toEqual(['create qa']);
+    const base = (await s.call('GET', '/v1/state')).json.revision as number;
+    const applied = await s.call('POST', '/v1/apply', { body: { state: reordered, base_revision: base, commit: { sha: 'a'.repeat(40) } } });
+    expect(applied.status, applied.text).toBe(200);
+    const state = (await s.call('GET', '/v1/state')).json.state as TenantState;
+    expect(state.environments.map((e) => e.key)).toEqual(['production', 'staging', 'development', 'qa']);
+  });
 });
