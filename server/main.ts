@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { CoreError } from '../core/errors.js';
 import { isClusterWorker, parseWorkers, reportListening, runPrimary, workerConfig, workerEnv } from './cluster.js';
 import { ConfigError, loadConfig, type ServerConfig } from './config.js';
-import { openDatabase } from './db/open.js';
+import { DatabasePathError, openDatabase } from './db/open.js';
 import { openStore } from './db/open-store.js';
 import { copySqliteToPostgres, CopyError } from './db/postgres/copy-from-sqlite.js';
 import { openPostgresPool } from './db/postgres/pool.js';
@@ -142,9 +142,9 @@ function isListenError(err: unknown): err is ListenError {
 }
 
 /**
- * The database cannot be opened or created (read-only file system, no
- * permission, a file where a folder should be, SQLite refusing the file):
- * the operator's to fix, so one line naming what failed, no stack.
+ * SQLite refusing the file (not a database, …) or another errno from
+ * opening the store: the operator's to fix, so one line naming what failed,
+ * no stack. The path's own faults are DatabasePathError, with their errno.
  */
 function isStorageError(err: unknown): err is Error & { code: string } {
   const code = (err as { code?: unknown } | null)?.code;
@@ -160,6 +160,7 @@ export async function main(argv: string[]): Promise<void> {
     else if (err instanceof SeedError) {
       process.stderr.write(`${err.message}\n${err.diagnostics.map(formatDiagnostic).join('\n')}\n`);
     } else if (err instanceof CoreError) process.stderr.write(`error: ${err.message}\n`);
+    else if (err instanceof DatabasePathError) process.stderr.write(`error: cannot open the database (FF_DB_PATH): ${err.message} [${err.code}]\n`);
     else if (isListenError(err)) process.stderr.write(`error: cannot listen on ${err.address ?? ''}:${err.port ?? ''}: ${err.code === 'EADDRINUSE' ? 'the port is in use (set FF_PORT)' : err.code}\n`);
     else if (isStorageError(err)) process.stderr.write(`error: cannot open the database (FF_DB_PATH): ${err.message.split('\n')[0]} [${err.code}]\n`);
     else process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -1,6 +1,6 @@
 export { canonicalJson, canonicalize, contentHash, documentHash, rememberDocumentHash, semanticallyEqual } from './canonical.js';
 export { diffValues } from './field-diff.js';
-export { computePlan, diffFlag, planHasChanges, scopeDesiredState } from './plan.js';
+export { computePlan, diffFlag, planHasChanges, reordersEnvironments, scopeDesiredState } from './plan.js';
 export type { PlanInput, ResourceKind } from './plan.js';
 export { planHash } from './plan-hash.js';
 export { flagRisks, shares } from './risks.js';

@@ -95,6 +95,45 @@ function diffResources<T extends { key: string }>(
   return changes;
 }
 
+/**
+ * Environments are listed in declaration order, which the state keeps: an
+ * environment both states hold whose place among those they share moved is
+ * changed at `position` (its index among them), as an update of its own or
+ * a field added to its content update. Creates go after the kept ones and
+ * deletes leave, so neither alone is a reorder.
+ */
+function reorderEnvironments(current: readonly Environment[], desired: readonly Environment[], changes: Change[]): Change[] {
+  const inDesired = new Set(desired.map((e) => e.key));
+  const inCurrent = new Set(current.map((e) => e.key));
+  const was = current.filter((e) => inDesired.has(e.key));
+  const now = desired.filter((e) => inCurrent.has(e.key));
+  if (was.every((e, i) => now[i]?.key === e.key)) return changes;
+  const wasAt = new Map(was.map((e, i) => [e.key, i]));
+  const moved = new Map<string, FieldChange>();
+  now.forEach((e, i) => {
+    const before = wasAt.get(e.key) as number;
+    if (before !== i) moved.set(e.key, { path: 'position', op: 'change', before, after: i });
+  });
+  const next = changes.map((c) => {
+    const field = c.action === 'update' ? moved.get(c.key) : undefined;
+    if (field === undefined) return c;
+    moved.delete(c.key);
+    return { ...c, fields: [...c.fields, field] };
+  });
+  for (const e of now) {
+    const field = moved.get(e.key);
+    if (field === undefined) continue;
+    const before = current.find((x) => x.key === e.key) as Environment;
+    next.push({ action: 'update', resource: 'environment', key: e.key, fields: [field], risks: [], before: before as unknown as Record<string, unknown>, after: e as unknown as Record<string, unknown> });
+  }
+  return next.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** Whether a plan moves an environment (a `position` change): the write then stores the desired order. */
+export function reordersEnvironments(changes: readonly Change[]): boolean {
+  return changes.some((c) => c.resource === 'environment' && c.fields.some((f) => f.path === 'position'));
+}
+
 const noRisks = (before: unknown, after: unknown): Change['risks'] =>
   before && !after ? [{ code: 'DELETION', message: 'deleted' }] : [];
 
@@ -103,7 +142,11 @@ export function computePlan(input: PlanInput): Plan {
   const environments = input.environments ?? null;
   const envChanges =
     environments === null
-      ? diffResources<Environment>('environment', current.environments, desired.environments, (a, b) => (a && b ? diffValues(a, b, '') : []), noRisks, drift, candidates?.environment)
+      ? reorderEnvironments(
+          current.environments,
+          desired.environments,
+          diffResources<Environment>('environment', current.environments, desired.environments, (a, b) => (a && b ? diffValues(a, b, '') : []), noRisks, drift, candidates?.environment),
+        )
       : [];
   const segmentChanges =
     environments === null

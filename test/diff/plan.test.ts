@@ -32,6 +32,18 @@ function state(flags: Flag[], extra: Partial<TenantState> = {}): TenantState {
 }
 
 describe('computePlan', () => {
+  it('plans a reorder of environments as a position change, merged into a content update of the same one', () => {
+    const current = state([], { environments: [{ key: 'a' }, { key: 'b', name: 'B' }, { key: 'c' }] });
+    const desired = state([], { environments: [{ key: 'b', name: 'Bee' }, { key: 'a' }, { key: 'c' }] });
+    const plan = computePlan({ tenant: 'acme', current, desired, baseRevision: 1 });
+    expect(plan.changes.map((c) => ({ action: c.action, key: c.key, fields: c.fields.map((f) => `${f.path}: ${String(f.before)} → ${String(f.after)}`) }))).toEqual([
+      { action: 'update', key: 'a', fields: ['position: 0 → 1'] },
+      { action: 'update', key: 'b', fields: ['name: B → Bee', 'position: 1 → 0'] },
+    ]);
+    // Scoped to environments, a plan does not touch the tenant-wide list.
+    expect(computePlan({ tenant: 'acme', current, desired, baseRevision: 1, environments: ['a'] }).changes).toEqual([]);
+  });
+
   it('shows nothing when the states are the same', () => {
     const plan = computePlan({ tenant: 'acme', current: state([flag()]), desired: state([flag()]), baseRevision: 3 });
     expect(plan.changes).toEqual([]);

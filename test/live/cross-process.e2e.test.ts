@@ -4,10 +4,12 @@
 // by every one. The safety-net check is pushed out to 10 minutes here, so what
 // propagates the change within the test's deadline is the store's change feed:
 // the file watch + data_version on SQLite, LISTEN/NOTIFY on PostgreSQL.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportFiles } from '../../cli/actions/export.js';
 import { ALPHA } from '../server/helpers/fixtures.js';
 import { until } from './helpers/poll.js';
 import { adminToken, applyStates, buildLauncher, call, metric, startServer, type Server } from './helpers/processes.js';
@@ -90,6 +92,24 @@ describe.each(storeMatrix())('several server processes sharing one database on t
     expect(revision).toBeGreaterThan(2);
     const replies = await servedEverywhere(`revision ${revision}`, (r) => r.json?.revision === revision);
     for (const r of replies) expect(r.json.value).toBe('Spring sale');
+  });
+
+  it('`seed` (the launcher\'s command, another process) is served by every running server, without a restart', async () => {
+    const next = structuredClone(ALPHA);
+    const banner = next.flags.find((f) => f.key === 'banner-text');
+    if (banner === undefined) throw new Error('fixture changed');
+    banner.variants = { plain: 'Welcome', sale: 'Sale now on', seeded: 'Seeded sale' };
+    banner.environments = { production: { enabled: true, default: { variant: 'seeded' } } };
+    const folder = path.join(dir, 'seed', 'alpha');
+    mkdirSync(folder, { recursive: true });
+    for (const f of await exportFiles(next)) writeFileSync(path.join(folder, f.name), f.content);
+    const database = store === 'postgres' ? { FF_DATABASE_URL: dbPath } : { FF_DB_PATH: dbPath };
+    const seeded = spawnSync(process.execPath, [launcher.main, 'seed', '--dir', path.dirname(folder)], { env: { PATH: process.env.PATH ?? '', ...database }, encoding: 'utf8' });
+    expect(seeded.status, seeded.stderr).toBe(0);
+    const revision = Number(/^alpha: \d+ change\(s\), revision (\d+)$/m.exec(seeded.stdout)?.[1]);
+    expect(revision).toBeGreaterThan(0);
+    const replies = await servedEverywhere(`seeded revision ${revision}`, (r) => r.json?.revision === revision);
+    for (const r of replies) expect(r.json.value).toBe('Seeded sale');
   });
 
   it('stays in step through a burst of writes from two processes at once', async () => {

@@ -94,7 +94,7 @@ describe.each(storeMatrix())('$store: evaluation over HTTP and OFREP', ({ store 
   });
 
   describe('/v1/evaluate', () => {
-    it('evaluates with the API key’s environment and the wire shape of SPEC §3', async () => {
+    it('evaluates with the API key’s environment and the documented wire shape', async () => {
       const r = await s.call('POST', '/v1/evaluate', {
         apiKey: prodKey,
         tenant: null,

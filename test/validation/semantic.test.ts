@@ -1,4 +1,4 @@
-// The semantic layer (SPEC §2), one rule at a time, through validateTenantState:
+// The semantic layer (cross-file rules), one rule at a time, through validateTenantState:
 // each mutation of a valid state yields exactly the expected code at the
 // expected JSON pointer.
 import { describe, expect, it } from 'vitest';

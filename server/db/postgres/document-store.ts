@@ -197,4 +197,14 @@ export class PgDocumentStore<D> {
       [tenant],
     );
   }
+
+  async setOrder(tenant: string, keys: readonly string[]): Promise<void> {
+    if (this.kind !== 'environment') throw new Error(`${this.kind} documents have no declaration order`);
+    await this.pg.db().query(
+      `UPDATE ${this.table} t SET position = u.ord - 1
+       FROM unnest($2::text[]) WITH ORDINALITY AS u(key, ord)
+       WHERE t.tenant = $1 AND t.key = u.key`,
+      [tenant, [...keys]],
+    );
+  }
 }

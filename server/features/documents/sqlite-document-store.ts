@@ -180,6 +180,12 @@ export class SqliteDocumentStore<D> implements Synchronous<DocumentStore<D>> {
     this.stmts.clearDrift.run(tenant);
   }
 
+  setOrder(tenant: string, keys: readonly string[]): void {
+    if (this.kind !== 'environment') throw new Error(`${this.kind} documents have no declaration order`);
+    const set = this.db.prepare(`UPDATE ${this.table} SET position = ? WHERE tenant = ? AND key = ?`);
+    this.db.transaction(() => keys.forEach((key, i) => set.run(i, tenant, key)))();
+  }
+
   private mustGet(tenant: string, key: string): StoredDocument<D> {
     const stored = this.get(tenant, key);
     if (!stored) throw new Error(`${this.kind} row vanished inside its transaction`);

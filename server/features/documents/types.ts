@@ -118,4 +118,10 @@ export interface DocumentStore<D> {
   clearActiveDrift(tenant: string): Promise<void>;
   /** Key → content hash of every active document, in key order (GET /v1/state/manifest). */
   activeHashes(tenant: string): Promise<Record<string, string>>;
+  /**
+   * Environments only: these keys take positions 0, 1, … in this order (a
+   * reorder of the declaration); rows not listed keep theirs. Bookkeeping of
+   * order, no new version.
+   */
+  setOrder(tenant: string, keys: readonly string[]): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { computePlan, documentHash, scopeDesiredState, type Change, type Plan } from '../../../core/diff/index.js';
+import { computePlan, documentHash, reordersEnvironments, scopeDesiredState, type Change, type Plan } from '../../../core/diff/index.js';
 import type { TenantState } from '../../../core/model/index.js';
 import { validateTenantChanges, type StateChange } from '../../../core/validation/index.js';
 import { ApiError, unprocessable, type ApiErrorCode } from '../../errors.js';
@@ -212,8 +212,12 @@ export function writeTenant(stores: Stores, listener: StateListener, w: TenantWr
     // New environments take the next positions in the order the desired state declares them (the plan lists them by key).
     const declared = new Map(next.environments.map((e, i) => [e.key, i]));
     await writeChanges(stores, inDeclarationOrder(changes, declared), { tenant, revision, ctx, marks: w.marks });
+    // A moved environment: every one takes its place in the files' order.
+    const reordered = reordersEnvironments(plan.changes);
+    if (reordered) await stores.environments.setOrder(tenant, next.environments.map((e) => e.key));
     await recordChanges(stores, tenant, revision, ctx, changes);
-    const committed = committedState(base.state, inDeclarationOrder(plan.changes, declared), w.scope === null ? (next.name ?? null) : undefined);
+    const patched = committedState(base.state, inDeclarationOrder(plan.changes, declared), w.scope === null ? (next.name ?? null) : undefined);
+    const committed = reordered ? inOrderOf(patched, next.environments) : patched;
     stores.afterCommit(() => listener.stateCommitted(tenant, committed, revision, { base: previousRevision, change }));
     return { ...result, revision, applied: true };
   });
@@ -242,6 +246,13 @@ function inDeclarationOrder<C extends { resource: DocumentKind; action: string; 
   const creates = changes.filter(isCreate).sort((a, b) => (declared.get(a.key) ?? 0) - (declared.get(b.key) ?? 0));
   let next = 0;
   return changes.map((c) => (isCreate(c) ? (creates[next++] as C) : c));
+}
+
+/** `state` with its environments listed in the order of `declared`. */
+function inOrderOf(state: TenantState, declared: readonly { key: string }[]): TenantState {
+  const at = new Map(declared.map((e, i) => [e.key, i]));
+  const environments = [...state.environments].sort((a, b) => (at.get(a.key) ?? Infinity) - (at.get(b.key) ?? Infinity));
+  return { ...state, environments };
 }
 
 /** The keys a plan changes, per kind (to plan them again). */
