@@ -169,7 +169,7 @@ async function measureTenant(state: TenantState, work: string, o: WritesOptions)
     const delta: number[] = [];
     const probe: number[] = [];
     let revision = (await inject(live, token, state.tenant, 'GET', '/v1/state/manifest')).json.revision as number;
-    // Each kind in its own loop: a whole-state apply parses 5 MB and leaves
+    // Each kind in its own loop: a whole-state apply parses 8 MB and leaves
     // garbage that would be collected during, and charged to, the next write.
     for (let i = 0; i < o.samples; i++) {
       const flags = state.flags.map((f) => (f === target ? edited(target, i) : f));
