@@ -12,7 +12,12 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 export function isScalarList(value: unknown): value is Array<string | number | boolean | null> {
-  return Array.isArray(value) && value.every((v) => v === null || typeof v !== 'object');
+  if (!Array.isArray(value)) return false;
+  for (let i = 0; i < value.length; i++) {
+    const v: unknown = value[i];
+    if (v !== null && typeof v === 'object') return false;
+  }
+  return true;
 }
 
 function compareScalars(a: unknown, b: unknown): number {
@@ -54,16 +59,59 @@ export function canonicalJson(value: unknown): string {
   return writeItem(value);
 }
 
+/** JSON.stringify of a scalar, without the call for the common kinds; 'null' where it answers undefined. */
+function writeScalar(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return JSON.stringify(value) ?? 'null';
+}
+
+// Object keys repeat across documents (key, type, variants, environment
+// names…): quote each once. Bounded, since keys are also user data.
+const quotedKeys = new Map<string, string>();
+const QUOTED_KEYS_MAX = 4096;
+
+function quoteKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size >= QUOTED_KEYS_MAX) quotedKeys.clear();
+    quotedKeys.set(key, quoted);
+  }
+  return quoted;
+}
+
+/**
+ * `keys` sorted in place as Array.prototype.sort sorts strings (by UTF-16
+ * code units): an insertion sort for the few keys of a document's objects,
+ * which costs far less than the generic sort, the largest cost of hashing.
+ */
+function sortKeys(keys: string[]): string[] {
+  const n = keys.length;
+  if (n > 12) return keys.sort();
+  for (let i = 1; i < n; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > key) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+  return keys;
+}
+
 /** The canonical JSON of `value`; undefined for what canonicalize drops as a property (undefined, an empty list or map). */
 function writeCanonical(value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (value === null || typeof value !== 'object') return writeScalar(value);
   if (Array.isArray(value)) {
     if (value.length === 0) return undefined;
     if (isScalarList(value)) {
-      const items = [...new Set(value)].sort(compareScalars);
+      const items = value.length === 1 ? value : [...new Set(value)].sort(compareScalars);
       let out = '[';
-      for (let i = 0; i < items.length; i++) out += (i > 0 ? ',' : '') + (JSON.stringify(items[i]) ?? 'null');
+      for (let i = 0; i < items.length; i++) out += (i > 0 ? ',' : '') + writeScalar(items[i]);
       return `${out}]`;
     }
     let out = '[';
@@ -71,14 +119,15 @@ function writeCanonical(value: unknown): string | undefined {
     return `${out}]`;
   }
   const record = value as Record<string, unknown>;
-  const keys = objectKeyOrder(Object.keys(record).sort());
+  const keys = objectKeyOrder(sortKeys(Object.keys(record)));
   let out = '';
-  for (const key of keys) {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     const written = writeCanonical(record[key]);
-    if (written === undefined || written === '{}') continue;
-    out += `${out === '' ? '' : ','}${JSON.stringify(key)}:${written}`;
+    if (written === undefined) continue;
+    out += (out === '' ? '{' : ',') + quoteKey(key) + ':' + written;
   }
-  return out === '' ? undefined : `{${out}}`;
+  return out === '' ? undefined : `${out}}`;
 }
 
 const ARRAY_INDEX = /^(?:0|[1-9][0-9]{0,9})$/;
@@ -89,7 +138,9 @@ const ARRAY_INDEX = /^(?:0|[1-9][0-9]{0,9})$/;
  * rest in insertion (sorted) order — so both forms hash the same.
  */
 function objectKeyOrder(sorted: string[]): string[] {
-  if (!sorted.some(isIndexKey)) return sorted;
+  let anyIndex = false;
+  for (let i = 0; i < sorted.length && !anyIndex; i++) anyIndex = isIndexKey(sorted[i]!);
+  if (!anyIndex) return sorted;
   const index = sorted.filter(isIndexKey).sort((a, b) => Number(a) - Number(b));
   return [...index, ...sorted.filter((k) => !isIndexKey(k))];
 }

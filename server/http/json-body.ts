@@ -19,17 +19,46 @@ function invalid(message: string, detail: ErrorDetail): ApiError {
   return new ApiError(400, 'INVALID_JSON', message, [detail]);
 }
 
+/**
+ * One open object or array. Frames are reused per depth (a body opens an
+ * object per document and per map in it: allocating a frame and a Set for
+ * each cost more than the rest of the scan).
+ */
 interface Frame {
   object: boolean;
-  /** Keys seen so far in this object (null for arrays). */
-  keys: Set<string> | null;
+  /** Keys seen so far in this object (unused for arrays); `count` of them are live. */
+  keys: string[];
+  count: number;
+  /** The keys as a Set, once the object outgrows a linear search. */
+  index: Set<string> | null;
   /** The member (object) or index (array) being read, for the JSON pointer of an error. */
   at: string | number;
   expectKey: boolean;
 }
 
-const pointer = (stack: readonly Frame[]) =>
-  stack.map((f) => '/' + String(f.at).replaceAll('~', '~0').replaceAll('/', '~1')).join('');
+const pointer = (stack: readonly Frame[], depth: number) =>
+  stack
+    .slice(0, depth)
+    .map((f) => '/' + String(f.at).replaceAll('~', '~0').replaceAll('/', '~1'))
+    .join('');
+
+/** Objects with more keys than this check duplicates with a Set instead of a linear search. */
+const LINEAR_KEYS = 16;
+
+function seenBefore(frame: Frame, key: string): boolean {
+  const { keys, count } = frame;
+  if (count <= LINEAR_KEYS) {
+    for (let k = 0; k < count; k++) if (keys[k] === key) return true;
+    return false;
+  }
+  frame.index ??= new Set(keys.slice(0, count));
+  return frame.index.has(key);
+}
+
+function remember(frame: Frame, key: string): void {
+  frame.keys[frame.count++] = key;
+  frame.index?.add(key);
+}
 
 /**
  * One pass over the text that checks what JSON.parse lets through: nesting
@@ -41,6 +70,7 @@ const pointer = (stack: readonly Frame[]) =>
  */
 export function checkJsonText(text: string, maxDepth: number = MAX_BODY_DEPTH): void {
   const stack: Frame[] = [];
+  let depth = 0;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
@@ -56,13 +86,12 @@ export function checkJsonText(text: string, maxDepth: number = MAX_BODY_DEPTH): 
         end = text.indexOf('"', end + 1);
       }
       i = end === -1 ? n : end;
-      const top = stack[stack.length - 1];
+      const top = depth > 0 ? stack[depth - 1]! : undefined;
       if (top?.object === true && top.expectKey) {
-        const raw = text.slice(start, i);
-        let key = raw;
-        if (raw.includes('\\')) {
+        let key = text.slice(start, i);
+        if (key.includes('\\')) {
           try {
-            key = JSON.parse(`"${raw}"`) as string;
+            key = JSON.parse(`"${key}"`) as string;
           } catch {
             return; // a bad escape: JSON.parse refuses the whole text
           }
@@ -70,32 +99,43 @@ export function checkJsonText(text: string, maxDepth: number = MAX_BODY_DEPTH): 
         top.at = key;
         top.expectKey = false;
         if (key === PROTO_KEY) {
-          throw invalid('the body has a "__proto__" key', { code: 'JSON_PROTO_KEY', message: 'a "__proto__" key is not accepted', path: pointer(stack) });
+          throw invalid('the body has a "__proto__" key', { code: 'JSON_PROTO_KEY', message: 'a "__proto__" key is not accepted', path: pointer(stack, depth) });
         }
-        if (top.keys!.has(key)) {
+        if (seenBefore(top, key)) {
           throw invalid('the body has a duplicate key', {
             code: 'JSON_DUPLICATE_KEY',
             message: 'duplicate key: each key may appear once in an object',
-            path: pointer(stack),
+            path: pointer(stack, depth),
           });
         }
-        top.keys!.add(key);
+        remember(top, key);
       }
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-      if (stack.length >= maxDepth) {
+      if (depth >= maxDepth) {
         throw invalid(`the body is nested more than ${maxDepth} levels deep`, {
           code: 'JSON_TOO_DEEP',
           message: `objects and arrays are nested more than ${maxDepth} levels deep`,
-          path: pointer(stack),
+          path: pointer(stack, depth),
         });
       }
       const object = c === 0x7b;
-      stack.push({ object, keys: object ? new Set() : null, at: object ? '' : 0, expectKey: object });
+      let frame = stack[depth];
+      if (frame === undefined) {
+        frame = { object, keys: [], count: 0, index: null, at: '', expectKey: object };
+        stack.push(frame);
+      } else {
+        frame.object = object;
+        frame.count = 0;
+        frame.expectKey = object;
+        frame.index = null;
+      }
+      frame.at = object ? '' : 0;
+      depth++;
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
-      stack.pop();
+      if (depth > 0) depth--;
     } else if (c === 0x2c /* , */) {
-      const top = stack[stack.length - 1];
-      if (top === undefined) continue;
+      if (depth === 0) continue;
+      const top = stack[depth - 1]!;
       if (top.object) top.expectKey = true;
       else top.at = (top.at as number) + 1;
     }

@@ -185,6 +185,20 @@ describe('canonical JSON', () => {
     );
   });
 
+  it('canonicalJson is JSON.stringify(canonicalize(value)) for objects of many keys and repeated keys across objects', async () => {
+    const { canonicalJson, canonicalize } = await import('../../core/diff/canonical.js');
+    // Past the few keys a document's objects have (the sort switches there), index-like keys, -0, non-finite numbers.
+    const key = fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom('0', '1', '10', '01', '4294967295', '__proto__', 'key', 'é', '\u{1F600}'));
+    const scalar = fc.oneof(fc.string(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(-0));
+    const wide = fc.dictionary(key, fc.oneof(scalar, fc.array(scalar, { maxLength: 4 }), fc.dictionary(key, scalar, { maxKeys: 20 })), { maxKeys: 30 });
+    fc.assert(
+      fc.property(fc.array(wide, { maxLength: 4 }), (value) => {
+        expect(canonicalJson(value)).toBe(JSON.stringify(canonicalize(value)));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('jsonEqual implies the same canonical form', async () => {
     const { canonicalJson, jsonEqual } = await import('../../core/diff/canonical.js');
     fc.assert(

@@ -144,6 +144,27 @@ describe('parseJsonBody (the reader alone)', () => {
     );
   });
 
+  it('checks each object on its own, however many keys it has and whatever object came before at its depth', () => {
+    // Siblings at one depth: keys of an earlier object are not the next one's.
+    expect(parseJsonBody(Buffer.from('[{"a":1,"b":2,"c":3},{"c":1},{"a":{"a":1}}]'))).toEqual([{ a: 1, b: 2, c: 3 }, { c: 1 }, { a: { a: 1 } }]);
+    expect(() => parseJsonBody(Buffer.from('[{"a":1,"b":2,"c":3},{"c":1,"c":2}]'))).toThrow(/duplicate key/);
+    // A map of many entries (past the linear search) finds a key repeated early, late or escaped.
+    const many = Array.from({ length: 40 }, (_, i) => `"k${i}":${i}`);
+    const asObject = (members: string[]) => Buffer.from(`{"outer":[{${members.join(',')}}]}`);
+    expect(parseJsonBody(asObject(many))).toEqual({ outer: [Object.fromEntries(many.map((_, i) => [`k${i}`, i]))] });
+    for (const repeated of ['"k3":0', '"k39":0', '"k\\u0032":0', '"k17":0']) {
+      let error: unknown;
+      try {
+        parseJsonBody(asObject([...many, repeated]));
+      } catch (e) {
+        error = e;
+      }
+      expect((error as { details: { code: string; path: string }[] }).details).toEqual([
+        expect.objectContaining({ code: 'JSON_DUPLICATE_KEY', path: `/outer/0/${JSON.parse(repeated.split(':')[0]!) as string}` }),
+      ]);
+    }
+  });
+
   it('finds a duplicate key wherever strings with quotes and backslashes sit around it', () => {
     const tricky = '"a\\\\\\"b\\\\"';
     expect(() => parseJsonBody(Buffer.from(`{"k":${tricky},"x":[${tricky},{"k":1}],"k":2}`))).toThrow(/duplicate key/);
