@@ -59,8 +59,8 @@ describe('nginx in front of two replicas', () => {
     a = await startTestServer({ tenants: [ALPHA] });
     b = await startTestServer({ env: { FF_DB_PATH: a.config.dbPath } });
     // Each replica follows the other's commits, as separate processes do.
-    await a.app.live.start();
-    await b.app.live.start();
+    await a.app.watchers.start();
+    await b.app.watchers.start();
     dir = mkdtempSync(join(tmpdir(), 'ff-nginx-'));
     mkdirSync(join(dir, 'logs'));
     // nginx's workers drop root (to `nobody`) and write large bodies to these.
