@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { readCommit } from '../../git/read-commit.js';
 import type { ServerConfig } from '../config.js';
 import type { Db } from '../db/open.js';
 import { PgChangeWatcher, type PgCheckTrigger } from '../db/postgres/change-watcher.js';
@@ -9,7 +10,6 @@ import type { Stores } from '../stores.js';
 import { DataVersion } from './data-version.js';
 import { DbChangeWatcher, type CheckTrigger } from './db-change-watcher.js';
 import { FlagsDirWatcher } from './flags-dir-watcher.js';
-import { readCommit } from './git-commit.js';
 import { reconcileDirectory, type ReconcileResult } from './reconcile.js';
 import { ReconcileScheduler } from './reconcile-scheduler.js';
 import type { WatchMetrics } from './watch-metrics.js';
