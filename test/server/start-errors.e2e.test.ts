@@ -16,7 +16,7 @@ describe('server start-up on unusable storage', () => {
   let main: string;
   beforeAll(() => {
     build = transpileDir(repo, 'ff-start-errors-');
-    transpileTree(repo, ['server', 'core'], build);
+    transpileTree(repo, ['server', 'core', 'git'], build);
     main = path.join(build, 'server', 'main.js');
     work = mkdtempSync(path.join(tmpdir(), 'ff-start-errors-'));
   });
