@@ -15,6 +15,7 @@ RUN npm_config_build_from_source=true npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY schemas ./schemas
 COPY core ./core
+COPY git ./git
 COPY cli ./cli
 COPY server ./server
 COPY bench ./bench

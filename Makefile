@@ -5,7 +5,7 @@ SHELL := /bin/bash
 NPM ?= npm
 STAMP := node_modules/.ff-setup-stamp
 DIST_STAMP := dist/.ff-build-stamp
-SOURCES := $(shell find core cli server sdk bench schemas console -path cli/dist -prune -o -path sdk/dist -prune -o -type f \( -name '*.ts' -o -name '*.tsx' -o -name '*.css' -o -name '*.html' -o -name '*.json' -o -name '*.sql' -o -name '*.mjs' \) -print 2>/dev/null) package.json tsconfig.json tsconfig.build.json tsconfig.sdk-types.json scripts/build-cli.mjs scripts/build-sdk.mjs scripts/build-console.mjs scripts/lib/bundle-package.mjs
+SOURCES := $(shell find core git cli server sdk bench schemas console -path cli/dist -prune -o -path sdk/dist -prune -o -type f \( -name '*.ts' -o -name '*.tsx' -o -name '*.css' -o -name '*.html' -o -name '*.json' -o -name '*.sql' -o -name '*.mjs' \) -print 2>/dev/null) package.json tsconfig.json tsconfig.build.json tsconfig.sdk-types.json scripts/build-cli.mjs scripts/build-sdk.mjs scripts/build-console.mjs scripts/lib/bundle-package.mjs
 
 .PHONY: help setup build cli-pack test lint typecheck ci bench run seed clean gen-types
 

@@ -35,16 +35,16 @@ import { documentRoute, finishDocument } from './http/openapi.js';
 import { installRouteDocs } from './http/route-docs.js';
 import { securityHeaders } from './http/security-headers.js';
 import { installValidation } from './http/validation.js';
-import { EvaluationIndex } from './index/evaluation-index.js';
-import { indexUpdater, loadIndexes } from './index/load-index.js';
-import { IndexRefresher, type RefreshReport } from './index/refresh.js';
+import { EvaluationIndex } from './evaluation-index/evaluation-index.js';
+import { indexUpdater, loadIndexes } from './evaluation-index/load-index.js';
+import { IndexRefresher, type RefreshReport } from './evaluation-index/refresh.js';
 import { createLogger, defaultLogDestination, requestLoggerFactory } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { installRequestHooks } from './observability/request-hooks.js';
 import { seedFromDirectory, type SeedReport } from './seed.js';
 import { createServices, type Services } from './services.js';
 import type { Stores } from './stores.js';
-import { registerLiveIndex } from './watch/register.js';
+import { registerWatchSupervisor } from './watch/register.js';
 
 export interface AppDeps {
   /** Where JSON log lines go (default stdout). */
@@ -55,7 +55,7 @@ export interface AppDeps {
   beforeIndexLoad?: () => Promise<void>;
 }
 
-/** What the app holds beyond Fastify: for the launcher, the tests and the live-index watcher. */
+/** What the app holds beyond Fastify: for the launcher, the tests and the watchers. */
 export interface FfContext {
   config: ServerConfig;
   /** Which database the stores run on (FF_DATABASE_URL set: postgres). */
@@ -80,7 +80,7 @@ export interface FfContext {
   loadIndexes(): Promise<void>;
   /** Resolves once the index load started at listen time has finished. */
   whenReady(): Promise<void>;
-  /** Reloads whatever another process changed in the database (the live-index watcher calls this). */
+  /** Reloads whatever another process changed in the database (the database watcher calls this). */
   refreshFromDatabase(): Promise<RefreshReport>;
   /** Makes the stored state of every tenant in `dir` equal to its files (source `seed`). */
   seed(dir: string): Promise<SeedReport>;
@@ -247,7 +247,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   registerExperimentRoutes(app, { index, service: experiments.service });
   registerStreamRoutes(app, { index, revisions: stores.revisions, metrics, heartbeatMs: config.streamHeartbeatMs, log: logger });
   registerConsoleRoutes(app, { config });
-  registerLiveIndex(app, { config, sqlite: store.sqlite, stores, listener, registry: metrics.registry, refresh: () => refresher.refresh() });
+  registerWatchSupervisor(app, { config, sqlite: store.sqlite, stores, listener, registry: metrics.registry, refresh: () => refresher.refresh() });
 
   app.addHook('onListen', async () => {
     // Listening first, then loading: liveness answers while a large index builds.

@@ -24,7 +24,7 @@ export async function startServer(config: ServerConfig, deps: AppDeps = {}): Pro
   // directory. A watched directory is the source of truth, so the
   // first-start seed from FF_SEED_DIR only runs without one.
   const prepare = async (app: FastifyInstance) => {
-    await app.live.start();
+    await app.watchers.start();
     if (config.watchDir === null && (await app.ff.stores.tenants.list()).length === 0) {
       if (existsSync(config.seedDir)) {
         const report = await app.ff.seed(config.seedDir);

@@ -24,7 +24,7 @@ import { metricsObserver, composeObservers } from '../../server/features/evaluat
 import { FOREVER_MS, SqliteExperimentDataStore } from '../../server/features/experiments/experiment-data-store.js';
 import { ExposureRecorder } from '../../server/features/experiments/exposure-recorder.js';
 import { replaceTenantState } from '../../server/features/state/replace-state.js';
-import { EvaluationIndex } from '../../server/index/evaluation-index.js';
+import { EvaluationIndex } from '../../server/evaluation-index/evaluation-index.js';
 import { createMetrics } from '../../server/observability/metrics.js';
 import { describeMachine, machineInfo } from '../lib/machine.js';
 import { writeResult } from '../lib/output.js';

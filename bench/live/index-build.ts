@@ -4,8 +4,8 @@
 import { performance } from 'node:perf_hooks';
 import type { TenantState } from '../../core/model/index.js';
 import { ApiKeyIndex } from '../../server/auth/key-index.js';
-import { EvaluationIndex } from '../../server/index/evaluation-index.js';
-import { IndexRefresher } from '../../server/index/refresh.js';
+import { EvaluationIndex } from '../../server/evaluation-index/evaluation-index.js';
+import { IndexRefresher } from '../../server/evaluation-index/refresh.js';
 import type { Stores } from '../../server/stores.js';
 import { median } from '../lib/stats.js';
 

@@ -144,7 +144,7 @@ async function measureStore(store: Store, state: TenantState, propagationState: 
     await inject(app, token, propagationState.tenant, 'POST', '/v1/apply', { state: toBody(propagationState), base_revision: 0, commit: commit(2), allow_delete: true });
     const other = await openApp(work, db.env);
     try {
-      await other.live.start();
+      await other.watchers.start();
       const flag = propagationState.flags[Math.floor(propagationState.flags.length / 2)] as Flag;
       const propagation: number[] = [];
       for (let i = 0; i < o.samples; i++) {

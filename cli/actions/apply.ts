@@ -88,12 +88,12 @@ export async function prepareApply(options: ApplyOptions): Promise<PrepareOutcom
   if (saved && saved.files_hash !== desired.filesHash()) {
     throw new CliError('PLAN_FILES_CHANGED', messages.planFilesChanged(planFile!, flagsDir));
   }
-  const { readCommit, toWireCommit } = await import('../git/read-commit.js');
-  const commit = await readCommit(flagsDir);
+  const { flagsCommit } = await import('../git/flags-commit.js');
+  const { commit, dirtyPaths } = await flagsCommit(flagsDir);
   if (commit.dirty && !options.allowDirty) {
-    const listed = commit.dirtyPaths.slice(0, 20).map((p) => `  ${p}`);
-    if (commit.dirtyPaths.length > 20) listed.push(`  … and ${commit.dirtyPaths.length - 20} more`);
-    throw new CliError('DIRTY_TREE', messages.dirtyTree(flagsDir, commit.dirtyPaths.length), `${listed.join('\n')}\n`);
+    const listed = dirtyPaths.slice(0, 20).map((p) => `  ${p}`);
+    if (dirtyPaths.length > 20) listed.push(`  … and ${dirtyPaths.length - 20} more`);
+    throw new CliError('DIRTY_TREE', messages.dirtyTree(flagsDir, dirtyPaths.length), `${listed.join('\n')}\n`);
   }
   return {
     ok: true,
@@ -102,8 +102,8 @@ export async function prepareApply(options: ApplyOptions): Promise<PrepareOutcom
       dir: flagsDir,
       environments,
       desired: desired.state,
-      commit: toWireCommit(commit),
-      dirtyPaths: commit.dirtyPaths,
+      commit,
+      dirtyPaths,
       ...(saved ? { saved } : {}),
     },
   };

@@ -17,8 +17,8 @@ export interface SavePlanInput {
  * read (and must exist) now: a saved plan always says what it was made from.
  */
 export async function savePlan(input: SavePlanInput): Promise<SavedPlan> {
-  const { readCommit, toWireCommit } = await import('../git/read-commit.js');
-  const commit = toWireCommit(await readCommit(input.dir));
+  const { flagsCommit } = await import('../git/flags-commit.js');
+  const { commit } = await flagsCommit(input.dir);
   const { plan: computed, desired } = input.outcome;
   const filesHash = input.outcome.filesHash();
   if (computed.plan_hash === undefined) throw new CliError('SERVER_ERROR', messages.planVersionUnknown(input.server, 'without plan_hash'));

@@ -42,16 +42,3 @@ export function commitUrl(remote: string | undefined, sha: string): string | und
   if (labels.includes('gitlab')) return `https://${repo.host}/${repo.path}/-/commit/${sha}`;
   return undefined;
 }
-
-/** A remote URL without credentials: https://user:token@host/... must never reach the server or a log. */
-export function stripCredentials(remote: string): string {
-  try {
-    const url = new URL(remote);
-    if (url.username === '' && url.password === '') return remote;
-    url.username = '';
-    url.password = '';
-    return url.toString();
-  } catch {
-    return remote;
-  }
-}

@@ -1,8 +1,10 @@
 import { CoreError } from '../../core/errors.js';
+import { recordedCommit } from '../../core/model/commit.js';
+import type { Commit } from '../../core/model/schema-types.js';
 import { loadRepository } from '../../core/repo/index.js';
 import type { Diagnostic } from '../../core/validation/types.js';
+import type { CommitRead } from '../../git/read-commit.js';
 import { replaceTenantState } from '../features/state/replace-state.js';
-import type { CommitMeta } from '../features/state/revision-store.js';
 import type { StateListener } from '../features/state/state-listener.js';
 import type { WriteContext } from '../features/state/write-context.js';
 import type { Stores } from '../stores.js';
@@ -32,7 +34,7 @@ export interface TenantResult {
 
 export interface ReconcileResult {
   at: string;
-  commit: CommitMeta | null;
+  commit: Commit | null;
   /** Errors no tenant folder owns: nothing was applied. */
   repositoryErrors: Diagnostic[];
   tenants: TenantResult[];
@@ -46,7 +48,8 @@ export interface ReconcileDeps {
   stores: Stores;
   listener: StateListener;
   dir: string;
-  readCommit(dir: string): Promise<CommitMeta | null>;
+  /** git/read-commit.ts's readCommit (tests may pass another). */
+  readCommit(dir: string): Promise<CommitRead>;
   now?: () => Date;
 }
 
@@ -86,10 +89,12 @@ export async function reconcileDirectory(deps: ReconcileDeps): Promise<Reconcile
   for (const state of loaded.tenants) folders.add(state.tenant);
   const inFolder = (tenant: string, d: Diagnostic) => tenantFolderOf(deps.dir, d.file) === tenant;
 
-  let commit: CommitMeta | null = null;
+  let commit: Commit | null = null;
   let gitProblem: string | undefined;
   try {
-    commit = await deps.readCommit(deps.dir);
+    // No repository or no commit yet: applied as seed files, without a commit.
+    const read = await deps.readCommit(deps.dir);
+    if (read.found === 'commit') commit = recordedCommit(read.commit);
   } catch (err) {
     gitProblem = err instanceof Error ? err.message : String(err);
   }

@@ -1,27 +1,27 @@
 import type { FastifyInstance } from 'fastify';
-import { LiveIndex, type LiveIndexDeps } from './live-index.js';
+import { WatchSupervisor, type WatchSupervisorDeps } from './watch-supervisor.js';
 import { registerWatchStatusRoutes } from './status-routes.js';
 import { createWatchMetrics } from './watch-metrics.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The database watcher and watch mode; `startServer` starts them (tests may too). */
-    live: LiveIndex;
+    watchers: WatchSupervisor;
   }
 }
 
 /**
- * Wires the live index into the app: builds it (nothing watched yet), its
- * status route and metrics, and stops it before the database closes.
+ * Wires the watchers into the app: builds their supervisor (nothing watched
+ * yet), its status route and metrics, and stops it before the database closes.
  */
-export function registerLiveIndex(
+export function registerWatchSupervisor(
   app: FastifyInstance,
-  deps: Omit<LiveIndexDeps, 'metrics' | 'log'> & { registry: Parameters<typeof createWatchMetrics>[0] },
-): LiveIndex {
+  deps: Omit<WatchSupervisorDeps, 'metrics' | 'log'> & { registry: Parameters<typeof createWatchMetrics>[0] },
+): WatchSupervisor {
   const { registry, ...rest } = deps;
-  const live = new LiveIndex({ ...rest, metrics: createWatchMetrics(registry), log: app.log });
-  app.decorate('live', live);
-  registerWatchStatusRoutes(app, { status: live.status });
-  app.addHook('preClose', async () => live.stop());
-  return live;
+  const watchers = new WatchSupervisor({ ...rest, metrics: createWatchMetrics(registry), log: app.log });
+  app.decorate('watchers', watchers);
+  registerWatchStatusRoutes(app, { status: watchers.status });
+  app.addHook('preClose', async () => watchers.stop());
+  return watchers;
 }

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../../core/validation/types.js';
-import type { CommitMeta } from '../features/state/revision-store.js';
+import type { Commit } from '../../core/model/schema-types.js';
 import type { ReconcileResult, TenantOutcome } from './reconcile.js';
 
 const MAX_REPORTED_ERRORS = 50;
@@ -8,14 +8,14 @@ interface TenantRecord {
   lastAttempt: {
     at: string;
     outcome: TenantOutcome;
-    commit: CommitMeta | null;
+    commit: Commit | null;
     revision: number | null;
     changes: number;
     errors: Diagnostic[];
     warnings: number;
     message?: string;
   };
-  lastSuccess: { at: string; commit: CommitMeta | null; revision: number | null } | null;
+  lastSuccess: { at: string; commit: Commit | null; revision: number | null } | null;
   consecutiveFailures: number;
 }
 
@@ -28,7 +28,7 @@ export interface WatchStatusView {
   last_attempt?: {
     at: string;
     outcome: TenantOutcome;
-    commit: CommitMeta | null;
+    commit: Commit | null;
     revision: number | null;
     changes: number;
     error_count: number;
@@ -36,7 +36,7 @@ export interface WatchStatusView {
     warnings: number;
     message?: string;
   } | null;
-  last_success?: { at: string; commit: CommitMeta | null; revision: number | null } | null;
+  last_success?: { at: string; commit: Commit | null; revision: number | null } | null;
   consecutive_failures?: number;
 }
 

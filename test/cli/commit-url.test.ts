@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commitUrl, parseRemote, stripCredentials } from '../../cli/git/commit-url.js';
+import { commitUrl, parseRemote } from '../../cli/git/commit-url.js';
 
 const SHA = '4e94a299df32a0ca6af15ac3ceab46e733154f0c';
 
@@ -31,13 +31,5 @@ describe('commitUrl', () => {
     expect(parseRemote('git@github.com:org/flags.git')).toEqual({ host: 'github.com', path: 'org/flags' });
     expect(parseRemote('https://GitHub.com/org/flags/')).toEqual({ host: 'github.com', path: 'org/flags' });
     expect(parseRemote('github.com:flags')).toBeUndefined();
-  });
-});
-
-describe('stripCredentials', () => {
-  it('removes a user and password from URL remotes and leaves the rest alone', () => {
-    expect(stripCredentials('https://x-access-token:ghs_secret@github.com/org/flags.git')).toBe('https://github.com/org/flags.git');
-    expect(stripCredentials('https://github.com/org/flags.git')).toBe('https://github.com/org/flags.git');
-    expect(stripCredentials('git@github.com:org/flags.git')).toBe('git@github.com:org/flags.git');
   });
 });

@@ -111,7 +111,7 @@ describe('deploy/nginx/nginx.conf', () => {
   it('keeps upstream connections alive (HTTP/1.1, no Connection: close from the client)', () => {
     expect(one(server, 'proxy_http_version').args).toEqual(['1.1']);
     expect(one(server, 'proxy_set_header', 'Connection').args[1]).toBe('');
-    expect(one(one(http, 'upstream', 'ff').block!, 'keepalive')).toBeDefined();
+    expect(one(one(http, 'upstream', 'ff').block!, 'keepalive').args).toEqual(['32']);
   });
 
   it('never answers a too-large body itself: its limit is above the server’s default', () => {

@@ -103,9 +103,9 @@ describe.each(OVERLAYS)('deploy/kubernetes/overlays/%s', (overlay) => {
 
   it('requests and limits CPU and memory, and caps the heap below the memory limit', () => {
     const { requests, limits } = container.resources;
-    for (const r of ['cpu', 'memory']) {
-      expect(requests[r], `requests.${r}`).toBeDefined();
-      expect(limits[r], `limits.${r}`).toBeDefined();
+    for (const quantities of [requests, limits]) {
+      expect(String(quantities.cpu)).toMatch(/^\d+(\.\d+)?m?$/);
+      expect(quantities.memory).toMatch(/^\d+(Mi|Gi)$/);
     }
     const mib = (q: string) => Number(/^(\d+)(Mi|Gi)$/.exec(q)![1]) * (q.endsWith('Gi') ? 1024 : 1);
     const heap = Number(/--max-old-space-size=(\d+)/.exec(container.env.find((e: any) => e.name === 'NODE_OPTIONS').value)![1]);
@@ -122,7 +122,7 @@ describe.each(OVERLAYS)('deploy/kubernetes/overlays/%s', (overlay) => {
       capabilities: { drop: ['ALL'] },
     });
     expect(container.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
-    expect(pod.spec.volumes.find((v: any) => v.name === 'tmp').emptyDir).toBeDefined();
+    expect(pod.spec.volumes.find((v: any) => v.name === 'tmp').emptyDir).toEqual({ sizeLimit: '64Mi' });
     expect(pod.spec.automountServiceAccountToken).toBe(false);
     // The image's `node` user is uid 1000.
     expect(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).toMatch(/^USER node$/m);

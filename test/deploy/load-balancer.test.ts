@@ -59,8 +59,8 @@ describe('nginx in front of two replicas', () => {
     a = await startTestServer({ tenants: [ALPHA] });
     b = await startTestServer({ env: { FF_DB_PATH: a.config.dbPath } });
     // Each replica follows the other's commits, as separate processes do.
-    await a.app.live.start();
-    await b.app.live.start();
+    await a.app.watchers.start();
+    await b.app.watchers.start();
     dir = mkdtempSync(join(tmpdir(), 'ff-nginx-'));
     mkdirSync(join(dir, 'logs'));
     // nginx's workers drop root (to `nobody`) and write large bodies to these.
@@ -154,7 +154,7 @@ describe('nginx in front of two replicas', () => {
     const r = await call('/v1/flags', { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"key":"${'x'.repeat(2 * 1024 * 1024)}"}` });
     expect(r.status, await r.clone().text()).toBe(413);
     expect(r.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(((await r.json()) as { error: { code: string } }).error.code).toBeDefined();
+    expect(((await r.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('keeps serving when one replica is gone', async () => {

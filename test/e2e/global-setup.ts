@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 const ROOT = resolve(import.meta.dirname, '../..');
 /** Written last by `npm run build` (tsc && oclif manifest): its age is the build's age. */
 const STAMP = join(ROOT, 'oclif.manifest.json');
-const SOURCE_DIRS = ['core', 'cli', 'server', 'sdk/src', 'bench', 'schemas', 'scripts', 'console/src'];
+const SOURCE_DIRS = ['core', 'git', 'cli', 'server', 'sdk/src', 'bench', 'schemas', 'scripts', 'console/src'];
 const SOURCE_FILES = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.sdk-types.json'];
 const LOCK = join(tmpdir(), `ff-build-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}.lock`);
 const LOCK_STALE_MS = 10 * 60_000;

@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_COMMIT_MESSAGE } from '../../core/model/commit.js';
+import { readCommit } from '../../git/read-commit.js';
 import { openStore, type OpenedStore } from '../../server/db/open-store.js';
 import { readTenantState } from '../../server/features/state/read-state.js';
 import type { Stores } from '../../server/stores.js';
-import { readCommit, withoutCredentials } from '../../server/watch/git-commit.js';
 import { reconcileDirectory } from '../../server/watch/reconcile.js';
 import { WatchStatus } from '../../server/watch/watch-status.js';
 import { createTestDatabase, storeMatrix, type TestDatabase } from '../support/postgres.js';
@@ -68,6 +69,34 @@ describe.each(storeMatrix())('reconcileDirectory ($store store)', ({ store }) =>
     expect((await stores.tenants.get('alpha'))?.revision).toBe(1);
   });
 
+  it('a Git checkout is applied as source git with its commit, recorded in the wire names without credentials, message capped', async () => {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
+    git('init', '-q', '-b', 'trunk');
+    git('config', 'user.name', 'Ada');
+    git('config', 'user.email', 'ada@example.test');
+    git('config', 'commit.gpgsign', 'false');
+    git('remote', 'add', 'origin', 'https://bot:ghp_secret@example.test/flags.git?token=also_secret');
+    git('add', '-A');
+    const long = `subject\n\n${'b'.repeat(MAX_COMMIT_MESSAGE)}`;
+    git('commit', '-q', '-m', long);
+    const expected = {
+      sha: git('rev-parse', 'HEAD'),
+      author: 'Ada',
+      email: 'ada@example.test',
+      message: long.slice(0, MAX_COMMIT_MESSAGE),
+      branch: 'trunk',
+      remote_url: 'https://example.test/flags.git',
+      committed_at: git('log', '-1', '--format=%cI'),
+      dirty: false,
+    };
+    const result = await reconcile();
+    expect(result.commit).toEqual(expected);
+    expect((await stores.revisions.since('alpha', 0, 10))[0]).toMatchObject({ source: 'git', commit: expected });
+    const audit = await stores.audit.query('alpha', { limit: 10 });
+    expect(audit.map((a) => [a.source, a.commit])).toEqual([['git', expected], ['git', expected]]);
+    expect(JSON.stringify(audit)).not.toContain('secret');
+  });
+
   it('an error in one tenant’s files keeps that tenant; the others apply; deletions follow the files', async () => {
     await reconcile();
     write('alpha/flags.yaml', 'version: 1\nflags:\n  - key: checkout\n    type: boolean\n    variants: [oops\n');
@@ -105,51 +134,5 @@ describe.each(storeMatrix())('reconcileDirectory ($store store)', ({ store }) =>
     status.record(gone);
     expect(status.view('alpha')).toMatchObject({ state: 'failed', last_attempt: { outcome: 'blocked' } });
     expect((await stores.tenants.get('alpha'))?.revision).toBe(2);
-  });
-});
-
-describe('readCommit', () => {
-  let repo: string;
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
-  beforeEach(() => {
-    repo = mkdtempSync(path.join(tmpdir(), 'ff-git-'));
-  });
-  afterEach(() => rmSync(repo, { recursive: true, force: true }));
-
-  it('is null outside a repository and in a repository without a commit', async () => {
-    expect(await readCommit(repo)).toBeNull();
-    git('init', '-q', '-b', 'main');
-    expect(await readCommit(repo)).toBeNull();
-  });
-
-  it('reads sha, author, e-mail, message, branch, remote without credentials, time and dirtiness', async () => {
-    git('init', '-q', '-b', 'trunk');
-    git('config', 'user.name', 'Ada');
-    git('config', 'user.email', 'ada@example.test');
-    git('remote', 'add', 'origin', 'https://bot:ghp_secret@example.test/flags.git');
-    writeFileSync(path.join(repo, 'a.yaml'), 'x: 1\n');
-    git('add', '-A');
-    git('commit', '-q', '-m', 'subject line', '-m', 'body line');
-    const meta = await readCommit(repo);
-    expect(meta).toEqual({
-      sha: git('rev-parse', 'HEAD'),
-      author: 'Ada',
-      email: 'ada@example.test',
-      message: 'subject line\n\nbody line',
-      branch: 'trunk',
-      remote: 'https://example.test/flags.git',
-      time: new Date(git('log', '-1', '--format=%cI')).toISOString(),
-      dirty: false,
-    });
-    writeFileSync(path.join(repo, 'a.yaml'), 'x: 2\n');
-    expect((await readCommit(repo))?.dirty).toBe(true);
-    git('checkout', '-q', '--detach');
-    expect((await readCommit(repo))?.branch).toBeUndefined();
-  });
-
-  it('strips credentials from URLs, leaves scp-like remotes alone', () => {
-    expect(withoutCredentials('https://user:pw@host/x.git')).toBe('https://host/x.git');
-    expect(withoutCredentials('git@github.com:org/flags.git')).toBe('git@github.com:org/flags.git');
-    expect(withoutCredentials('https://host/x.git')).toBe('https://host/x.git');
   });
 });

@@ -90,8 +90,8 @@ describe('watch mode: serve --watch DIR on a Git checkout', () => {
       email: 'author@example.test',
       message: 'initial flags',
       branch: 'main',
-      remote: 'https://git.example.test/org/flags.git',
-      time: new Date(git('log', '-1', '--format=%cI')).toISOString(),
+      remote_url: 'https://git.example.test/org/flags.git',
+      committed_at: git('log', '-1', '--format=%cI'),
       dirty: false,
     });
     const audit = await call(server, 'GET', '/v1/audit?source=git&key=banner', { token: alpha, tenant: 'alpha' });

@@ -83,7 +83,7 @@ describe('serve --workers (end to end, real processes)', () => {
 
   beforeAll(() => {
     build = transpileDir(repo, 'ff-cluster-e2e-');
-    transpileTree(repo, ['server', 'core'], build);
+    transpileTree(repo, ['server', 'core', 'git'], build);
     main = path.join(build, 'server', 'main.js');
     work = mkdtempSync(path.join(tmpdir(), 'ff-cluster-e2e-'));
     // No periodic usage flush during the test: what the database holds at the end came from each worker's shutdown flush.

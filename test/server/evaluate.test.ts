@@ -94,7 +94,7 @@ describe.each(storeMatrix())('$store: evaluation over HTTP and OFREP', ({ store 
   });
 
   describe('/v1/evaluate', () => {
-    it('evaluates with the API key’s environment and the documented wire shape', async () => {
+    it('evaluates with the API key’s environment, answering flag_key, value, variant, reason, details and revision', async () => {
       const r = await s.call('POST', '/v1/evaluate', {
         apiKey: prodKey,
         tenant: null,
@@ -290,7 +290,7 @@ describe.each(storeMatrix())('$store: evaluation over HTTP and OFREP', ({ store 
       expect(byKey['new-checkout']).toMatchObject({ errorCode: 'TARGETING_KEY_MISSING' });
       expect(byKey['new-checkout']).not.toHaveProperty('value');
       const etag = r.headers.get('etag') as string;
-      expect(etag).toBeTruthy();
+      expect(etag).toMatch(/^"\d[^"]*-production-[^"]+"$/);
       const same = await s.call('POST', '/ofrep/v1/evaluate/flags', {
         apiKey: prodKey,
         tenant: null,
@@ -305,6 +305,7 @@ describe.each(storeMatrix())('$store: evaluation over HTTP and OFREP', ({ store 
         headers: { 'if-none-match': etag },
       });
       expect(otherContext.status).toBe(200);
+      expect(otherContext.headers.get('etag')).not.toBe(etag);
       const bad = await s.call('POST', '/ofrep/v1/evaluate/flags', { apiKey: prodKey, tenant: null, raw: '[' });
       expect(bad.status).toBe(400);
       expect(bad.json).toMatchObject({ errorCode: 'PARSE_ERROR' });

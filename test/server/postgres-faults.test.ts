@@ -103,8 +103,8 @@ describe('PostgreSQL faults', () => {
     const cutOff = await startTestServer({ store: 'postgres', database: { ...database, url: relay.url }, tenants: [ALPHA] });
     const other = await startTestServer({ store: 'postgres', database });
     cleanup.push(() => database.drop(), () => relay.cut(), () => other.close(), () => cutOff.close());
-    await cutOff.app.live.start();
-    await other.app.live.start();
+    await cutOff.app.watchers.start();
+    await other.app.watchers.start();
     expect(await metricValue(cutOff, 'ff_index_stale')).toBe(0);
     const before = await evaluate(cutOff);
     expect(before.json).toMatchObject({ value: 'Sale now on', revision: 1 });

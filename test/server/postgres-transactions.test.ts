@@ -109,7 +109,7 @@ describe('PostgreSQL transactions', () => {
       ).rejects.toThrow('inner failed');
       sa.afterCommit(() => void seen.push('outer'));
     });
-    expect(await sa.flags.get('alpha', 'outer')).toBeDefined();
+    expect((await sa.flags.get('alpha', 'outer'))?.key).toBe('outer');
     expect(await sa.flags.get('alpha', 'inner')).toBeUndefined();
     expect(seen).toEqual(['outer']);
   });
@@ -180,7 +180,7 @@ describe('PostgreSQL transactions', () => {
     release();
     await global;
     await tenantWrite;
-    expect(await sb.flags.get('alpha', 'waits-for-global')).toBeDefined();
+    expect((await sb.flags.get('alpha', 'waits-for-global'))?.key).toBe('waits-for-global');
   });
 
   it('read() sees one snapshot even while another replica commits, and takes no write lock', async () => {

@@ -51,7 +51,7 @@ describe('server launcher (end to end, child process, clean database)', () => {
 
   beforeAll(() => {
     build = transpileDir(repo, 'ff-e2e-');
-    transpileTree(repo, ['server', 'core'], build);
+    transpileTree(repo, ['server', 'core', 'git'], build);
     main = path.join(build, 'server', 'main.js');
     work = mkdtempSync(path.join(tmpdir(), 'ff-e2e-'));
     env = { FF_DEV: '1', FF_PORT: '0', FF_DB_PATH: path.join(work, 'data', 'ff.db'), FF_SEED_DIR: seedDir, FF_LOG_LEVEL: 'info' };

@@ -1,6 +1,8 @@
-// The semantic layer (cross-file rules), one rule at a time, through validateTenantState:
-// each mutation of a valid state yields exactly the expected code at the
-// expected JSON pointer.
+// The semantic layer — the rules a JSON Schema cannot say: keys unique,
+// references (environments, segments, variants) resolve, values fit the flag
+// type and the operator, rules and defaults reachable, regexes safe — one
+// rule at a time, through validateTenantState: each mutation of a valid state
+// yields exactly the expected code at the expected JSON pointer.
 import { describe, expect, it } from 'vitest';
 import type { Condition, Flag, TenantState } from '../../core/model/index.js';
 import { validateTenantState } from '../../core/validation/index.js';

@@ -7,7 +7,7 @@ export type PlanRequest = Omit<ApplyRequest, 'dry_run' | 'allow_delete' | 'allow
 import type { StateDelta } from '../../../core/model/schema-types.js';
 import { ApiError, unprocessable, type ErrorDetail } from '../../errors.js';
 import type { Stores } from '../../stores.js';
-import { commitMetaOf } from '../state/commit-wire.js';
+import { recordedCommit } from '../../../core/model/commit.js';
 import { noUpdates, patchState } from '../state/patch-state.js';
 import { replaceTenantState, type DesiredChange } from '../state/replace-state.js';
 import type { StateListener } from '../state/state-listener.js';
@@ -50,7 +50,7 @@ export async function planDesiredState(stores: Stores, listener: StateListener, 
  * that `ff apply` makes.
  */
 export async function applyDesiredState(stores: Stores, listener: StateListener, ctx: WriteContext, tenant: string, body: ApplyRequest, safety?: DeleteSafety): Promise<ApplyResponse> {
-  const gitCtx: WriteContext = { ...ctx, source: 'git', commit: body.commit ? commitMetaOf(body.commit) : null };
+  const gitCtx: WriteContext = { ...ctx, source: 'git', commit: body.commit ? recordedCommit(body.commit) : null };
   const refuseInUse = !(body.dry_run ?? false) && (body.allow_delete ?? false) && !(body.allow_delete_in_use ?? false);
   const review =
     safety === undefined

@@ -1,5 +1,6 @@
 import type { Database as Db } from 'better-sqlite3';
-import type { ChangeSource, CommitMeta } from '../state/revision-store.js';
+import type { Commit } from '../../../core/model/schema-types.js';
+import { commitOfColumn, type ChangeSource } from '../state/revision-store.js';
 import type { Synchronous } from '../../db/sqlite-gate.js';
 
 export type AuditResource = 'environment' | 'flag' | 'segment' | 'experiment' | 'api_key' | 'tenant';
@@ -26,7 +27,7 @@ export interface AuditEntry {
 export interface AuditRecord extends AuditEntry {
   id: number;
   /** Commit metadata of the revision, when the change came from Git. */
-  commit: CommitMeta | null;
+  commit: Commit | null;
 }
 
 export interface AuditQuery {
@@ -89,7 +90,7 @@ export const toAuditRecord = (r: AuditDbRow): AuditRecord => ({
   commitSha: r.commit_sha,
   requestId: r.request_id,
   reason: r.reason,
-  commit: r.commit_meta ? (JSON.parse(r.commit_meta) as CommitMeta) : null,
+  commit: r.commit_meta ? commitOfColumn(r.commit_meta) : null,
 });
 
 export class SqliteAuditStore implements Synchronous<AuditStore> {

@@ -5,7 +5,6 @@ import { decodeCursor, page } from '../../http/cursor.js';
 import { tenantOf } from '../../http/request-context.js';
 import { errorResponses, listEnvelope, listQuery, schemaDef } from '../../http/schemas.js';
 import type { AuditQuery, AuditRecord, AuditStore } from './audit-store.js';
-import { wireCommitOf } from '../state/commit-wire.js';
 
 const auditItem = {
   type: 'object',
@@ -47,7 +46,7 @@ const toItem = (r: AuditRecord) => ({
   before: r.before,
   after: r.after,
   // Git rows: {sha, author, email, message, branch, remote_url, committed_at, dirty}, for commit links.
-  commit: r.commit ? wireCommitOf(r.commit) : r.commitSha ? { sha: r.commitSha } : null,
+  commit: r.commit ? r.commit : r.commitSha ? { sha: r.commitSha } : null,
   request_id: r.requestId,
   reason: r.reason,
 });

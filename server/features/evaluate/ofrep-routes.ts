@@ -4,7 +4,7 @@ import { evaluate, evaluateAll, type EvaluationResult } from '../../../core/engi
 import { evaluationRoute } from '../../auth/route-auth.js';
 import { ApiError } from '../../errors.js';
 import { noneMatch } from '../../http/etag.js';
-import type { EvaluationIndex } from '../../index/evaluation-index.js';
+import type { EvaluationIndex } from '../../evaluation-index/evaluation-index.js';
 import { eventStreamsFor, eventStreamsSchema } from '../stream/event-streams.js';
 import type { EvaluationObserver } from './observe-evaluations.js';
 import type { OfrepErrorCode } from './ofrep-errors.js';

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Snapshot } from '../../../core/engine/index.js';
 import { ApiError, badRequest, forbidden } from '../../errors.js';
 import { tenantOf } from '../../http/request-context.js';
-import type { EvaluationIndex } from '../../index/evaluation-index.js';
+import type { EvaluationIndex } from '../../evaluation-index/evaluation-index.js';
 
 /**
  * The snapshot a request evaluates against: the API key's environment, or —

@@ -6,7 +6,7 @@ import { ApiError } from '../../errors.js';
 import { noneMatch } from '../../http/etag.js';
 import { tenantOf } from '../../http/request-context.js';
 import { errorResponses } from '../../http/schemas.js';
-import type { EvaluationIndex } from '../../index/evaluation-index.js';
+import type { EvaluationIndex } from '../../evaluation-index/evaluation-index.js';
 import type { EvaluationObserver } from './observe-evaluations.js';
 import { resolveSnapshot } from './resolve-snapshot.js';
 import { bulkBody, bulkResponse, configQuery, evaluateBody, previewResponse, wireEvaluation } from './schemas.js';

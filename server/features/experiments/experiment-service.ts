@@ -6,7 +6,7 @@ import { analyzeExperiment, experimentWindow, type ExperimentResults } from '../
 import type { Experiment } from '../../../core/model/index.js';
 import type { MetricEvent, UploadedExposure } from '../../../core/model/schema-types.js';
 import { ApiError, notFound, unprocessable, type ErrorDetail } from '../../errors.js';
-import type { EvaluationIndex } from '../../index/evaluation-index.js';
+import type { EvaluationIndex } from '../../evaluation-index/evaluation-index.js';
 import { FOREVER_MS, type ExperimentDataStore, type MetricEventRow } from './experiment-data-store.js';
 import type { ExposureRecorder } from './exposure-recorder.js';
 

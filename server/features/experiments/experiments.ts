@@ -2,7 +2,7 @@
 // evaluation observer with a flush timer), the service behind the routes,
 // and an hourly retention sweep.
 import type { ServerConfig } from '../../config.js';
-import type { EvaluationIndex } from '../../index/evaluation-index.js';
+import type { EvaluationIndex } from '../../evaluation-index/evaluation-index.js';
 import type { ExperimentDataStore } from './experiment-data-store.js';
 import { ExperimentService } from './experiment-service.js';
 import { ExposureRecorder } from './exposure-recorder.js';

@@ -9,7 +9,7 @@
 // costs three lookups and allocates nothing.
 import { ExposureMatcher, type Exposure } from '../../../core/experiments/index.js';
 import type { TenantState } from '../../../core/model/index.js';
-import type { EvaluationIndex } from '../../index/evaluation-index.js';
+import type { EvaluationIndex } from '../../evaluation-index/evaluation-index.js';
 import type { EvaluationObserver } from '../evaluate/observe-evaluations.js';
 import type { AllocationRow, ExperimentDataStore, ExposureRow, ExposureSource } from './experiment-data-store.js';
 

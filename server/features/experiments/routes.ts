@@ -6,7 +6,7 @@ import { schemasDir } from '../../../core/validation/index.js';
 import { evaluationRoute, jwtReadRoute } from '../../auth/route-auth.js';
 import { tenantOf } from '../../http/request-context.js';
 import { errorResponses } from '../../http/schemas.js';
-import type { EvaluationIndex } from '../../index/evaluation-index.js';
+import type { EvaluationIndex } from '../../evaluation-index/evaluation-index.js';
 import { resolveSnapshot } from '../evaluate/resolve-snapshot.js';
 import type { ExperimentService } from './experiment-service.js';
 

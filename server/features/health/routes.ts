@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { PUBLIC } from '../../auth/route-auth.js';
-import type { EvaluationIndex } from '../../index/evaluation-index.js';
+import type { EvaluationIndex } from '../../evaluation-index/evaluation-index.js';
 import type { Metrics } from '../../observability/metrics.js';
 
 import { errorResponse } from '../../http/schemas.js';

@@ -1,20 +1,21 @@
 import type { Database as Db } from 'better-sqlite3';
+import type { Commit } from '../../../core/model/schema-types.js';
 import type { DocumentKind } from '../documents/types.js';
 import type { Synchronous } from '../../db/sqlite-gate.js';
 
 export type ChangeSource = 'api' | 'git' | 'seed';
 export type ChangeAction = 'create' | 'update' | 'archive' | 'restore' | 'delete';
 
-/** Git commit metadata recorded with a `git` change. */
-export interface CommitMeta {
-  sha: string;
-  author?: string;
-  email?: string;
-  message?: string;
-  branch?: string;
-  remote?: string;
-  time?: string;
-  dirty?: boolean;
+/**
+ * The `commit_meta` column of a revision: the commit it came from, as JSON.
+ * Rows written before the column took the wire names held `remote` and
+ * `time` for `remote_url` and `committed_at`; they read as the wire names.
+ */
+export function commitOfColumn(json: string): Commit {
+  const { remote, time, ...commit } = JSON.parse(json) as Commit & { remote?: string; time?: string };
+  if (remote !== undefined && commit.remote_url === undefined) commit.remote_url = remote;
+  if (time !== undefined && commit.committed_at === undefined) commit.committed_at = time;
+  return commit;
 }
 
 /** One resource touched by a revision, and the environments whose evaluation it may change. */
@@ -31,7 +32,7 @@ export interface RevisionRecord {
   ts: string;
   actor: string;
   source: ChangeSource;
-  commit: CommitMeta | null;
+  commit: Commit | null;
   changes: RevisionChange[];
 }
 
@@ -58,7 +59,7 @@ export const toRevisionRecord = (r: RevisionDbRow): RevisionRecord => ({
   ts: r.ts,
   actor: r.actor,
   source: r.source,
-  commit: r.commit_meta ? (JSON.parse(r.commit_meta) as CommitMeta) : null,
+  commit: r.commit_meta ? commitOfColumn(r.commit_meta) : null,
   changes: JSON.parse(r.changes) as RevisionChange[],
 });
 

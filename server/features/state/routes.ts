@@ -49,7 +49,7 @@ export function registerStateRoutes(app: FastifyInstance, deps: { stores: Stores
       summary: 'The tenant’s current state, revision, and each resource’s ownership and drift',
       response: { 200: stateResponse, ...errorResponses },
     },
-    handler: async (request) => toStateView(await readConsistentSnapshot(deps.stores, tenantOf(request))),
+    handler: async (request) => toStateView((await readConsistentSnapshot(deps.stores, tenantOf(request))).snapshot),
   });
 
   const manifests = new ManifestService(deps.stores);

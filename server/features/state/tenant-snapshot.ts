@@ -46,18 +46,34 @@ export async function readTenantSnapshot(stores: Stores, tenant: string): Promis
   };
 }
 
+const ATTEMPTS = 5;
+
+/** A snapshot read by readConsistentSnapshot. */
+export interface ConsistentRead {
+  snapshot: TenantSnapshot;
+  /**
+   * False when every attempt was torn (a writer busier than a few statements
+   * per attempt): the snapshot is then the last read, its parts possibly from
+   * different revisions, stale only by the commits racing it.
+   */
+  consistent: boolean;
+}
+
 /**
- * Reads a snapshot whose parts all belong to one revision: each statement is
- * its own read transaction and another process may commit in between, so a
- * read is kept only when the tenant revision did not move across it (every
- * committed change to the state bumps it). Retried a few times, then the last
- * read is returned — it is only ever stale by the commits racing it.
+ * Reads a tenant's snapshot as of ONE revision although it takes several
+ * statements, each its own read transaction: another process may commit
+ * between them. Every committed change to the evaluated state bumps the
+ * tenant's revision in the same transaction, so a revision that reads the same
+ * before and after the documents proves no commit landed in between (a
+ * sequence lock). A torn read is retried a few times. The one consistent
+ * reader of a tenant: the state route serves even a torn last read, the
+ * evaluation index refuses it (the next change notification retries).
  */
-export async function readConsistentSnapshot(stores: Stores, tenant: string, attempts = 5): Promise<TenantSnapshot> {
+export async function readConsistentSnapshot(stores: Stores, tenant: string): Promise<ConsistentRead> {
   let snapshot = await readTenantSnapshot(stores, tenant);
-  for (let i = 1; i < attempts; i++) {
-    if (((await stores.tenants.get(tenant))?.revision ?? 0) === snapshot.revision) break;
+  for (let attempt = 1; ; attempt++) {
+    if (((await stores.tenants.get(tenant))?.revision ?? 0) === snapshot.revision) return { snapshot, consistent: true };
+    if (attempt >= ATTEMPTS) return { snapshot, consistent: false };
     snapshot = await readTenantSnapshot(stores, tenant);
   }
-  return snapshot;
 }

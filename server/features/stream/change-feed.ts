@@ -1,4 +1,4 @@
-import type { EvaluationIndex, IndexSwap } from '../../index/evaluation-index.js';
+import type { EvaluationIndex, IndexSwap } from '../../evaluation-index/evaluation-index.js';
 import type { RevisionStore } from '../state/revision-store.js';
 import { revisionEvents, type RevisionEvent } from './revision-events.js';
 

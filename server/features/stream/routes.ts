@@ -4,7 +4,7 @@ import { evaluationRoute } from '../../auth/route-auth.js';
 import { ApiError, forbidden } from '../../errors.js';
 import { tenantOf } from '../../http/request-context.js';
 import { errorResponses } from '../../http/schemas.js';
-import type { EvaluationIndex } from '../../index/evaluation-index.js';
+import type { EvaluationIndex } from '../../evaluation-index/evaluation-index.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { RevisionStore } from '../state/revision-store.js';
 import { ChangeFeed, type StreamFilter } from './change-feed.js';

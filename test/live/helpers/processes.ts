@@ -17,10 +17,10 @@ import { until } from './poll.js';
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const SECRET = 'live-test-secret-that-is-at-least-32-bytes';
 
-/** Transpiles server/ and core/ once; returns the launcher path and a cleanup. */
+/** Transpiles server/, core/ and git/ once; returns the launcher path and a cleanup. */
 export function buildLauncher(): { main: string; remove(): void } {
   const out = transpileDir(repo, 'ff-live-');
-  transpileTree(repo, ['server', 'core'], out);
+  transpileTree(repo, ['server', 'core', 'git'], out);
   return { main: path.join(out, 'server', 'main.js'), remove: () => rmSync(out, { recursive: true, force: true }) };
 }
 

@@ -2,7 +2,7 @@ import type { ApiKeyIndex } from '../auth/key-index.js';
 import type { Stores } from '../stores.js';
 import type { EvaluationIndex } from './evaluation-index.js';
 import { catchUp } from '../features/state/catch-up.js';
-import { readConsistentState } from './read-consistent-state.js';
+import { readConsistentSnapshot } from '../features/state/tenant-snapshot.js';
 
 export interface RefreshReport {
   /** Tenants whose state was reloaded. */
@@ -71,8 +71,8 @@ export class IndexRefresher {
         return this.index.load(caught.state, revision, { base: held.revision, change: caught.change });
       }
     }
-    const loaded = await readConsistentState(this.stores, tenant);
-    return loaded !== undefined && this.index.load(loaded.state, loaded.revision);
+    const { snapshot, consistent } = await readConsistentSnapshot(this.stores, tenant);
+    return consistent && snapshot.row !== undefined && this.index.load(snapshot.state, snapshot.revision);
   }
 
   /** This process committed a key change itself: remember the version it wrote. */

@@ -1,15 +1,15 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { readCommit } from '../../git/read-commit.js';
 import type { ServerConfig } from '../config.js';
 import type { Db } from '../db/open.js';
 import { PgChangeWatcher, type PgCheckTrigger } from '../db/postgres/change-watcher.js';
 import type { StateListener } from '../features/state/state-listener.js';
-import type { RefreshReport } from '../index/refresh.js';
+import type { RefreshReport } from '../evaluation-index/refresh.js';
 import { formatDiagnostic } from '../seed.js';
 import type { Stores } from '../stores.js';
 import { DataVersion } from './data-version.js';
 import { DbChangeWatcher, type CheckTrigger } from './db-change-watcher.js';
 import { FlagsDirWatcher } from './flags-dir-watcher.js';
-import { readCommit } from './git-commit.js';
 import { reconcileDirectory, type ReconcileResult } from './reconcile.js';
 import { ReconcileScheduler } from './reconcile-scheduler.js';
 import type { WatchMetrics } from './watch-metrics.js';
@@ -17,7 +17,7 @@ import { WatchStatus } from './watch-status.js';
 
 const LOGGED_DIAGNOSTICS = 50;
 
-export interface LiveIndexDeps {
+export interface WatchSupervisorDeps {
   config: Pick<ServerConfig, 'dbPath' | 'databaseUrl' | 'watchDb' | 'watchDbCheckMs' | 'watchDir' | 'watchDebounceMs'>;
   /** The SQLite connection (undefined on PostgreSQL). */
   sqlite: Db | undefined;
@@ -30,7 +30,8 @@ export interface LiveIndexDeps {
 }
 
 /**
- * Keeps this process's in-memory index live:
+ * Starts, supervises and stops the watchers that keep this process's
+ * in-memory index live:
  * - database watch: another process's commit to the shared SQLite file is
  *   reloaded within milliseconds (DbChangeWatcher); on PostgreSQL, another
  *   replica's commit arrives by LISTEN/NOTIFY (PgChangeWatcher), with a
@@ -41,7 +42,7 @@ export interface LiveIndexDeps {
  * Built with the app (so the data_version baseline predates the index load);
  * started by the launcher, so an app built by a test watches nothing unless told.
  */
-export class LiveIndex {
+export class WatchSupervisor {
   readonly status: WatchStatus;
   private readonly dataVersion: DataVersion | undefined;
   private dbWatcher: DbChangeWatcher | undefined;
@@ -49,7 +50,7 @@ export class LiveIndex {
   private dirWatcher: FlagsDirWatcher | undefined;
   private scheduler: ReconcileScheduler | undefined;
 
-  constructor(private readonly deps: LiveIndexDeps) {
+  constructor(private readonly deps: WatchSupervisorDeps) {
     this.status = new WatchStatus(deps.config.watchDir);
     this.dataVersion = deps.sqlite === undefined ? undefined : new DataVersion(deps.sqlite);
   }
