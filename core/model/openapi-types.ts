@@ -980,7 +980,9 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @description Evaluation context: targetingKey plus attributes. */
-                    context?: Record<string, never>;
+                    context?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -1065,7 +1067,9 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @description Evaluation context: targetingKey plus attributes. */
-                    context?: Record<string, never>;
+                    context?: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };

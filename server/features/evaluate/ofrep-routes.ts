@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { evaluate, evaluateAll, type EvaluationResult } from '../../../core/engine/index.js';
+import type { RequestBodyOf } from '../../../core/model/openapi-types.js';
 import { evaluationRoute } from '../../auth/route-auth.js';
 import { ApiError } from '../../errors.js';
 import { noneMatch } from '../../http/etag.js';
@@ -15,8 +16,11 @@ import { resolveSnapshot } from './resolve-snapshot.js';
 const requestBody = {
   type: 'object',
   description: 'OFREP evaluation request. Other members are ignored, as the protocol may add some.',
-  properties: { context: { type: 'object', description: 'Evaluation context: targetingKey plus attributes.' } },
+  properties: { context: { type: 'object', additionalProperties: true, description: 'Evaluation context: targetingKey plus attributes.' } },
 } as const;
+
+/** The request body as the schema above declares it (absent when the request has none). */
+type OfrepBody = RequestBodyOf<'postOfrepEvaluateFlags'> | undefined;
 
 const metadata = {
   type: 'object',
@@ -70,14 +74,14 @@ const environmentHeader = (request: FastifyRequest): string | undefined => {
 };
 
 /** OFREP contexts must be objects; the engine answers INVALID_CONTEXT otherwise, we answer 400 before. */
-function contextOf(body: { context?: unknown } | undefined): unknown {
+function contextOf(body: OfrepBody): unknown {
   return body?.context ?? {};
 }
 
 export function registerOfrepRoutes(app: FastifyInstance, deps: { index: EvaluationIndex; observer: EvaluationObserver }): void {
   const { index, observer } = deps;
 
-  app.post<{ Params: { key: string }; Body: { context?: unknown } | undefined }>('/ofrep/v1/evaluate/flags/:key', {
+  app.post<{ Params: { key: string }; Body: OfrepBody }>('/ofrep/v1/evaluate/flags/:key', {
     config: { auth: evaluationRoute, errorFormat: 'ofrep-single' },
     schema: {
       tags: ['ofrep'],
@@ -97,7 +101,7 @@ export function registerOfrepRoutes(app: FastifyInstance, deps: { index: Evaluat
     },
   });
 
-  app.post<{ Body: { context?: unknown } | undefined }>('/ofrep/v1/evaluate/flags', {
+  app.post<{ Body: OfrepBody }>('/ofrep/v1/evaluate/flags', {
     config: { auth: evaluationRoute, errorFormat: 'ofrep-bulk' },
     schema: {
       tags: ['ofrep'],
