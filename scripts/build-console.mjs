@@ -19,7 +19,10 @@ const noNodeCrypto = {
   setup(b) {
     b.onResolve({ filter: /^node:crypto$/ }, () => ({ path: 'node:crypto', namespace: 'ff-stub' }));
     b.onLoad({ filter: /.*/, namespace: 'ff-stub' }, () => ({
-      contents: "export function createHash() { throw new Error('hashing is not available in the console'); }",
+      contents: [
+        "const unavailable = () => { throw new Error('hashing is not available in the console'); };",
+        'export { unavailable as createHash, unavailable as hash };',
+      ].join('\n'),
       loader: 'js',
     }));
   },

@@ -199,6 +199,21 @@ describe('canonical JSON', () => {
     );
   });
 
+  it('the content hash is the sha256 of the canonical JSON as createHash computes it (stored hashes stay valid)', async () => {
+    const { createHash } = await import('node:crypto');
+    const { canonicalJson } = await import('../../core/diff/canonical.js');
+    expect(contentHash({ b: ['y', 'x'], a: 1 })).toBe('sha256:4af3259836a1c825190abb561173c89a9e564dd8933f61d69e10d9d94bf307d6');
+    // UTF-8 beyond ASCII, an astral character and a lone surrogate (encoded as U+FFFD by both).
+    const text = fc.oneof(fc.string(), fc.constantFrom('é', '\u{1F600}', '\uD800', 'a\uDC00b', '\u0000'));
+    const value = fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.dictionary(text, fc.array(text, { maxLength: 3 }), { maxKeys: 5 }));
+    fc.assert(
+      fc.property(value, (value) => {
+        expect(contentHash(value)).toBe(`sha256:${createHash('sha256').update(canonicalJson(value)).digest('hex')}`);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('jsonEqual implies the same canonical form', async () => {
     const { canonicalJson, jsonEqual } = await import('../../core/diff/canonical.js');
     fc.assert(
