@@ -39,8 +39,8 @@ export interface PlanCall {
 /** How often a plan is retried when the tenant moved between the manifest and the plan request. */
 const PLAN_ATTEMPTS = 3;
 
-export function fetchManifest(client: ApiClient, tenant: string): Promise<StateManifest> {
-  return client.get<StateManifest>('/v1/state/manifest', { tenant });
+export function fetchManifest(client: ApiClient, tenant: string, signal?: AbortSignal): Promise<StateManifest> {
+  return client.get<StateManifest>('/v1/state/manifest', { tenant, ...(signal === undefined ? {} : { signal }) });
 }
 
 /**
@@ -52,7 +52,12 @@ export function fetchManifest(client: ApiClient, tenant: string): Promise<StateM
  */
 export async function deltaOf(state: TenantState, manifest: StateManifest): Promise<StateDelta> {
   const { contentHash } = await import('../../core/diff/index.js');
-  const changed = <T extends { key: string }>(docs: readonly T[], hashes: StateManifest['flags']) => docs.filter((d) => hashes[d.key] !== contentHash(d));
+  // A document the server lacks is changed without hashing it (every one, when the tenant is empty).
+  const changed = <T extends { key: string }>(docs: readonly T[], hashes: StateManifest['flags']) =>
+    docs.filter((d) => {
+      const held = hashes[d.key];
+      return held === undefined || held !== contentHash(d);
+    });
   const absent = (docs: readonly { key: string }[], hashes: StateManifest['flags']) => {
     const declared = new Set(docs.map((d) => d.key));
     return Object.keys(hashes).filter((key) => !declared.has(key));
@@ -77,12 +82,13 @@ const isStale = (error: unknown) => error instanceof ServerRefusal && error.apiC
 
 /**
  * One POST /v1/plan: what applying `state` would change now, computed by the
- * server, written nowhere. Sent as a delta against the manifest; if the
- * tenant moved in between, the manifest is read again.
+ * server, written nowhere. Sent as a delta against the manifest (`first`:
+ * one already requested, else read now); if the tenant moved in between, the
+ * manifest is read again.
  */
-export async function postPlan(client: ApiClient, call: PlanCall): Promise<Plan> {
+export async function postPlan(client: ApiClient, call: PlanCall, first?: Promise<StateManifest>): Promise<Plan> {
   for (let attempt = 1; ; attempt++) {
-    const manifest = await fetchManifest(client, call.tenant);
+    const manifest = await (attempt === 1 && first !== undefined ? first : fetchManifest(client, call.tenant));
     const body = { delta: await deltaOf(call.state, manifest), base_revision: manifest.revision, environments: call.environments };
     try {
       const response = await client.post<PlanResponse>('/v1/plan', { tenant: call.tenant, body });
@@ -134,8 +140,22 @@ export async function postApply(client: ApiClient, call: ApplyCall): Promise<App
  * apply still refuses them without --allow-delete.
  */
 export async function planRemote(request: PlanRequest): Promise<PlanOutcome> {
-  const desired = await loadDesiredState(request.dir, request.tenant, request.environments);
-  if (!desired.ok) return desired;
-  const plan = await postPlan(request.client, { tenant: request.tenant, state: desired.state, environments: request.environments });
+  // The tenant is known before the files are read, so the manifest is
+  // requested while they are loaded and validated: the wait hides under
+  // validation. Its outcome, an error included, is looked at only once the
+  // files passed (the same errors, in the same order, as reading it after);
+  // otherwise the request is ended so the process does not wait for it.
+  const unwanted = new AbortController();
+  const manifest = fetchManifest(request.client, request.tenant, unwanted.signal);
+  manifest.catch(() => undefined);
+  const desired = await loadDesiredState(request.dir, request.tenant, request.environments).catch((error: unknown) => {
+    unwanted.abort();
+    throw error;
+  });
+  if (!desired.ok) {
+    unwanted.abort();
+    return desired;
+  }
+  const plan = await postPlan(request.client, { tenant: request.tenant, state: desired.state, environments: request.environments }, manifest);
   return { ok: true, report: desired.report, plan, desired: desired.state, filesHash: desired.filesHash };
 }

@@ -8,6 +8,8 @@ export interface RequestOptions {
   tenant?: string;
   body?: unknown;
   query?: Record<string, string | number | boolean | undefined>;
+  /** Ends the request early, for an answer no longer wanted (the timeout applies either way). */
+  signal?: AbortSignal;
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -86,7 +88,7 @@ export class ApiClient {
         method,
         headers,
         ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: options.signal === undefined ? AbortSignal.timeout(timeoutMs) : AbortSignal.any([options.signal, AbortSignal.timeout(timeoutMs)]),
       });
     } catch (error) {
       const reason = networkReason(error);

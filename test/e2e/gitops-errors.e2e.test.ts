@@ -12,7 +12,9 @@ import { storeMatrix } from '../support/postgres.js';
 
 let tmp: TempDir;
 let failing: StubServer;
+let silent: StubServer;
 let dir: string;
+let invalidDir: string;
 
 beforeAll(async () => {
   tmp = await tempDir('ff-errors-e2e-');
@@ -21,8 +23,15 @@ beforeAll(async () => {
   await repo.write(tenantFiles(SMALL_REPO, 'shop'));
   repo.commit('Flags');
   dir = join(repo.path, 'flags');
+  // A server that accepts every request and never answers.
+  silent = await startStub(() => undefined);
+  const broken = await createGitRepo(join(tmp.path, 'broken'));
+  await broken.write(tenantFiles({ ...SMALL_REPO, 'shop/flags.yaml': SMALL_REPO['shop/flags.yaml']!.replace('- segment: staff', '- segment: ghosts') }, 'shop'));
+  broken.commit('Broken flags');
+  invalidDir = join(broken.path, 'flags');
 });
 afterAll(async () => {
+  await silent?.close();
   await failing?.close();
   await tmp?.remove();
 });
@@ -58,6 +67,28 @@ describe('talking to the server', () => {
   it('reports a failing server (5xx) in one line with its request id', async () => {
     const line = oneLine(await ffAgainst(failing.url, 'x')(['plan', dir, '-t', 'shop']), 'SERVER_ERROR');
     expect(line).toBe(`Error SERVER_ERROR: the server at ${failing.url} failed on GET /v1/state/manifest (503 INTERNAL, request id abc-123); its log has the cause`);
+  });
+});
+
+describe('the files before the server', () => {
+  // `ff plan` asks the server for its manifest while it validates the files;
+  // what the files say is still reported first, and alone.
+  it('reports invalid files, not the server, whether it fails, is unreachable or never answers', async () => {
+    const servers = [failing.url, `http://127.0.0.1:${await closedPort()}`, silent.url];
+    for (const url of servers) {
+      const r = await ffAgainst(url, 'any-token')(['plan', invalidDir, '-t', 'shop']);
+      expect(r.code, url).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/flags\.yaml:\d+:\d+ {2}error {4}\S+ {2}/);
+      const lines = r.stderr.trimEnd().split('\n');
+      expect(lines.filter((line) => line.startsWith('Error ')), url).toEqual([expect.stringMatching(/^Error REPO_INVALID: /)]);
+    }
+  });
+
+  it('names a tenant or environment the files lack, not what the server answers', async () => {
+    const line = oneLine(await ffAgainst(silent.url, 'any-token')(['plan', dir, '-t', 'nosuch']), 'UNKNOWN_TENANT');
+    expect(line).not.toContain(silent.url);
+    oneLine(await ffAgainst(failing.url, 'any-token')(['plan', dir, '-t', 'shop', '-e', 'nosuch']), 'UNKNOWN_ENVIRONMENT');
   });
 });
 
