@@ -15,5 +15,5 @@ export function installCliPackage(root: string, work: string): string {
   mkdirSync(project, { recursive: true });
   writeFileSync(path.join(project, 'package.json'), '{"name":"bench-consumer","version":"1.0.0","private":true}\n');
   execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', path.join(work, packed[0]!.filename)], { cwd: project, env, stdio: 'ignore' });
-  return path.join(project, 'node_modules/@ff/cli/dist/ff.js');
+  return path.join(project, 'node_modules/@ff/cli/dist/ff.cjs');
 }

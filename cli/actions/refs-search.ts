@@ -1,7 +1,8 @@
 // Reading and matching files for `ff refs`, on this thread or on worker
 // threads: with many files, one worker per further core reads and matches its
 // share while this thread does its own. A worker runs this same module (the
-// check at the bottom), so the installed bundle needs no separate worker file.
+// check at the bottom; in the installed bundle, main.ts starts it), so the
+// package needs no separate worker file.
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import type { RefsConfig } from '../../core/model/index.js';
 import { RefMatcher, type RefMatch } from '../../core/refs/index.js';
 import { readSourceBytes } from '../io/source-files.js';
+import { isRefsSearchJob, REFS_SEARCH_ROLE } from './refs-worker.js';
 
 export interface FoundReference extends RefMatch {
   file: string;
@@ -22,7 +24,7 @@ export interface SearchResult {
 }
 
 interface Job {
-  role: 'ff-refs-search';
+  role: typeof REFS_SEARCH_ROLE;
   root: string;
   files: string[];
   keys: string[];
@@ -75,7 +77,7 @@ export async function searchFiles(root: string, files: readonly string[], keys: 
   const shares = Array.from({ length: parts }, (_, p) => files.filter((_, i) => i % parts === p));
   const others = shares.slice(1).map((share) =>
     // A worker that cannot start (say, an unusual loader) leaves its share to this thread.
-    searchInWorker({ role: 'ff-refs-search', root, files: share, keys, config }).catch(() => ({ ...searchHere(root, share, matcher), threads: 0 })),
+    searchInWorker({ role: REFS_SEARCH_ROLE, root, files: share, keys, config }).catch(() => ({ ...searchHere(root, share, matcher), threads: 0 })),
   );
   const mine = searchHere(root, shares[0]!, matcher);
   const results = [mine, ...(await Promise.all(others))];
@@ -86,7 +88,7 @@ export async function searchFiles(root: string, files: readonly string[], keys: 
   };
 }
 
-if (!isMainThread && (workerData as Partial<Job> | null)?.role === 'ff-refs-search') {
+if (!isMainThread && isRefsSearchJob(workerData)) {
   const job = workerData as Job;
   parentPort!.postMessage(searchHere(job.root, job.files, new RefMatcher(job.keys, job.config)));
 }

@@ -3,7 +3,7 @@
 // `ff --version`, `ff validate` and `ff plan` against a real server — from
 // that project, never from this repository's node_modules.
 import { execFileSync, spawn } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,8 +62,8 @@ describe('the @ff/cli package', () => {
   it('holds the bundle and nothing else', () => {
     const files = packed.files.map((f) => f.path).sort();
     expect(files).toContain('package.json');
-    expect(files).toContain('dist/ff.js');
-    expect(files).toContain('dist/bundle.js');
+    expect(files).toContain('dist/ff.cjs');
+    expect(files).toContain('dist/bundle.cjs');
     expect(files.every((f) => f === 'package.json' || f.startsWith('dist/'))).toBe(true);
     expect(files.some((f) => f.endsWith('.ts') || f.endsWith('.map') || f.includes('meta.json'))).toBe(false);
   });
@@ -82,6 +82,49 @@ describe('the @ff/cli package', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^@ff/cli/${version.replace(/\./g, '\\.')} `));
+  });
+
+  it("keeps V8's compilation of each command in the user's cache, and starts the same without or with a bad one", async () => {
+    const home = join(tmp.path, 'cache-home');
+    execFileSync('mkdir', ['-p', home]);
+    const dir = join(home, '.cache/ff/compile-cache');
+    const cacheOf = (command: string) => readdirSync(dir).filter((f) => f.endsWith(`-${process.version}-${process.arch}-${command}.v8`));
+
+    expect((await installedFf(['validate', join(ROOT, 'flags')], project, { HOME: home })).code).toBe(0);
+    const [file] = cacheOf('validate');
+    expect(file).toBeDefined();
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    const path = join(dir, file!);
+    const written = readFileSync(path);
+    const writtenAt = statSync(path).mtimeMs;
+    expect(written.length).toBeGreaterThan(100_000);
+
+    // A cache V8 accepts is used as it is, not written again.
+    const again = await installedFf(['validate', join(ROOT, 'flags')], project, { HOME: home });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/No problems found/);
+    expect(statSync(path).mtimeMs).toBe(writtenAt);
+
+    // A damaged cache is refused by V8: same answer, and a good cache replaces it.
+    writeFileSync(path, Buffer.alloc(written.length, 7));
+    const damaged = await installedFf(['validate', join(ROOT, 'flags')], project, { HOME: home });
+    expect([damaged.code, damaged.stderr]).toEqual([0, '']);
+    expect(damaged.stdout).toBe(again.stdout);
+    expect(readFileSync(path).equals(Buffer.alloc(written.length, 7))).toBe(false);
+
+    // Bytecode is code: a cache directory others may write into is neither read nor written.
+    chmodSync(dir, 0o777);
+    writeFileSync(path, Buffer.alloc(16, 1));
+    const shared = await installedFf(['validate', join(ROOT, 'flags')], project, { HOME: home });
+    expect(shared.code).toBe(0);
+    expect(readFileSync(path).equals(Buffer.alloc(16, 1))).toBe(true);
+    chmodSync(dir, 0o700);
+
+    // Switched off: nothing written.
+    const off = join(tmp.path, 'cache-off');
+    execFileSync('mkdir', ['-p', off]);
+    expect((await installedFf(['--version'], project, { HOME: off, FF_COMPILE_CACHE: '0' })).code).toBe(0);
+    expect(existsSync(join(off, '.cache'))).toBe(false);
   });
 
   it('ff validate and ff plan work in a flags repository against a real server', async () => {
