@@ -1,6 +1,7 @@
 import { CliError } from '../errors.js';
 import { messages } from '../messages.js';
 import type { Connection } from './connection.js';
+import { send, type Answer } from './send.js';
 import { isServerErrorBody, ServerRefusal } from './server-refusal.js';
 
 export interface RequestOptions {
@@ -15,9 +16,8 @@ export interface RequestOptions {
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /**
- * Why a request never got an answer. Node's fetch throws TypeError("fetch
- * failed") with the socket error as its cause (ECONNREFUSED, ENOTFOUND...);
- * the code says most, else the innermost message ("bad port").
+ * Why a request never got an answer: the socket error's code (ECONNREFUSED,
+ * ENOTFOUND…, possibly as a cause) says most, else the innermost message.
  */
 function networkReason(error: unknown): string | undefined {
   if (!(error instanceof Error)) return undefined;
@@ -33,8 +33,7 @@ function networkReason(error: unknown): string | undefined {
   return innermost.message.split('\n', 1)[0];
 }
 
-async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text();
+function parseBody(text: string): unknown {
   if (text === '') return undefined;
   try {
     return JSON.parse(text) as unknown;
@@ -60,7 +59,7 @@ export function expiryIfPast(token: string, now: number = Date.now()): string | 
 }
 
 /**
- * The CLI's only way to the server: JSON over HTTP with global fetch and a
+ * The CLI's only way to the server: JSON over HTTP (send.ts) with a
  * timeout. Every failure becomes one CliError line (unreachable, 401, 403,
  * an unknown tenant, 5xx, or a ServerRefusal for other 4xx), never a stack trace.
  */
@@ -82,36 +81,31 @@ export class ApiClient {
     if (options.tenant !== undefined) headers['x-tenant-id'] = options.tenant;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
 
-    let response: Response;
+    let response: Answer;
     try {
-      response = await fetch(url, {
+      response = await send({
         method,
+        url,
         headers,
         ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-        signal: options.signal === undefined ? AbortSignal.timeout(timeoutMs) : AbortSignal.any([options.signal, AbortSignal.timeout(timeoutMs)]),
+        timeoutMs,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
       });
     } catch (error) {
+      // No answer, or the connection dropped or the timeout fired while it was arriving.
       const reason = networkReason(error);
       if (reason === 'timeout') throw new CliError('SERVER_UNREACHABLE', messages.serverTimeout(server, timeoutMs / 1000));
       throw new CliError('SERVER_UNREACHABLE', messages.serverUnreachable(server, reason ?? String(error)));
     }
-    let body: unknown;
-    try {
-      body = await readBody(response);
-    } catch (error) {
-      // The connection dropped or the timeout fired while the body was arriving.
-      const reason = networkReason(error);
-      if (reason === 'timeout') throw new CliError('SERVER_UNREACHABLE', messages.serverTimeout(server, timeoutMs / 1000));
-      throw new CliError('SERVER_UNREACHABLE', messages.serverUnreachable(server, reason ?? String(error)));
-    }
+    const body = parseBody(response.text);
     const request = `${method} ${path}`;
-    if (response.ok) {
+    if (response.status >= 200 && response.status < 300) {
       if (body === undefined && response.status !== 204) {
-        throw new CliError('SERVER_ERROR', messages.notOurApi(server, response.status, response.headers.get('content-type')));
+        throw new CliError('SERVER_ERROR', messages.notOurApi(server, response.status, response.header('content-type') ?? null));
       }
       return body as T;
     }
-    const requestId = response.headers.get('x-request-id') ?? undefined;
+    const requestId = response.header('x-request-id') ?? undefined;
     const code = isServerErrorBody(body) ? body.error.code : undefined;
     if (response.status === 401) {
       const expiredAt = expiryIfPast(token);
@@ -125,7 +119,7 @@ export class ApiClient {
     }
     if (response.status >= 500) throw new CliError('SERVER_ERROR', messages.serverFailed(server, request, response.status, code, requestId));
     if (!isServerErrorBody(body)) {
-      throw new CliError('SERVER_ERROR', messages.notOurApi(server, response.status, response.headers.get('content-type')));
+      throw new CliError('SERVER_ERROR', messages.notOurApi(server, response.status, response.header('content-type') ?? null));
     }
     throw new ServerRefusal(request, response.status, { ...body.error, details: Array.isArray(body.error.details) ? body.error.details : [] });
   }

@@ -1,5 +1,11 @@
 // The CLI's HTTP client against real sockets: every failure is one CliError
 // with a stable code and a one-line message, never a stack trace.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CliError } from '../../cli/errors.js';
 import { ApiClient } from '../../cli/http/client.js';
@@ -137,6 +143,55 @@ describe('ApiClient', () => {
       expect((await failure(client(okHtml.url).get('/v1/state'))).message).toContain('not the ff API (text/html)');
     } finally {
       await okHtml.close();
+    }
+  });
+
+  it('sends a JSON body with its length in bytes and reads a large answer whole', async () => {
+    let received = '';
+    stub = await startStub((req, res, body) => {
+      received = `${req.method} ${req.headers['content-length']} ${req.headers['content-type']} ${body}`;
+      json(res, 200, { big: 'é'.repeat(300_000) });
+    });
+    const answer = await client(stub.url).post<{ big: string }>('/v1/plan', { body: { name: 'ü' } });
+    expect(answer.big).toHaveLength(300_000);
+    expect(received).toBe('POST 13 application/json {"name":"ü"}');
+  });
+
+  it('names a connection that drops in the middle of the answer', async () => {
+    stub = await startStub((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"partial":');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const error = await failure(client(stub.url).get('/v1/state'));
+    expect(error.code).toBe('SERVER_UNREACHABLE');
+    expect(error.message).toContain('(ECONNRESET)');
+  });
+
+  it('ends a request its caller no longer wants, before the timeout', async () => {
+    stub = await startStub(() => undefined); // never answers
+    const controller = new AbortController();
+    const pending = failure(client(stub.url, 't', 60_000).get('/v1/state/manifest', { signal: controller.signal }));
+    setTimeout(() => controller.abort(), 50);
+    expect((await pending).code).toBe('SERVER_UNREACHABLE');
+  });
+
+  it('speaks TLS to an https:// server (a certificate it cannot trust is named, not ignored)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ff-cli-tls-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-days', '1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+      const tls = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => json(res, 200, {}));
+      await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+      try {
+        const { port } = tls.address() as AddressInfo;
+        const error = await failure(client(`https://127.0.0.1:${port}`).get('/v1/state'));
+        expect(error.code).toBe('SERVER_UNREACHABLE');
+        expect(error.message).toContain('(DEPTH_ZERO_SELF_SIGNED_CERT)');
+      } finally {
+        await new Promise((resolve) => tls.close(resolve));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
