@@ -75,7 +75,7 @@ describe.each(storeMatrix())('watch mode: serve --watch DIR on a Git checkout ($
     git('checkout', '-q', 'main');
 
     database = store === 'postgres' ? await createTestDatabase() : undefined;
-    const storeEnv = database === undefined ? { FF_DB_PATH: path.join(work, 'ff.db') } : { FF_DATABASE_URL: database.url };
+    const storeEnv: Record<string, string> = database === undefined ? { FF_DB_PATH: path.join(work, 'ff.db') } : { FF_DATABASE_URL: database.url };
     server = await startServer(launcher.main, 'W', { ...storeEnv, FF_SEED_DIR: path.join(work, 'no-seed'), FF_WATCH_DEBOUNCE_MS: '200' }, ['--watch', checkout]);
     alpha = await adminToken(['alpha']);
     bravo = await adminToken(['bravo']);
