@@ -165,7 +165,9 @@ describe.each(storeMatrix())('watch mode: serve --watch DIR on a Git checkout ($
   it('fixing the file recovers; an uncommitted edit is recorded as dirty', async () => {
     write('alpha/flags.yaml', flagsYaml(stringFlag('banner', { a: 'A', b: 'B', c: 'C' }, 'c')));
     await until('banner = C', async () => ((await evaluate('alpha', 'banner')).value === 'C' ? true : undefined));
-    const s = await status('alpha');
+    // The status is recorded once the apply returns; on PostgreSQL the index may
+    // already serve the commit (its notification) before that, so wait for it too.
+    const s = await until('alpha to recover', async () => ((r) => (r.state === 'ok' ? r : undefined))(await status('alpha')));
     expect(s).toMatchObject({ state: 'ok', consecutive_failures: 0 });
     expect(s.last_success.commit).toMatchObject({ sha: git('rev-parse', 'HEAD'), dirty: true });
   });
