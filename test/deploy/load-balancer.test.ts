@@ -1,5 +1,6 @@
 // deploy/nginx/nginx.conf run by a real nginx in front of two real ff
-// replicas on one database: the configuration as compose.yaml mounts it, with
+// replicas on one database (the store matrix: one SQLite file, or one
+// PostgreSQL database, the topology compose.yaml stands for): the configuration as compose.yaml mounts it, with
 // only the addresses changed (the replicas' ports here instead of ff-1:8000 and
 // ff-2:8000, a free port instead of 8080) and nginx's own files (pid, access
 // log, temp folders) in a temp dir.
@@ -14,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../cli/support/run-ff.js';
 import { ALPHA } from '../server/helpers/fixtures.js';
 import { startTestServer, type TestServer } from '../server/helpers/server.js';
+import { createTestDatabase, storeMatrix, type TestDatabase } from '../support/postgres.js';
 
 const NGINX = [process.env.FF_NGINX, '/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => p !== undefined && existsSync(p));
 
@@ -46,7 +48,8 @@ function localConfig(dir: string, port: number, upstreams: string[]): string {
   return text;
 }
 
-describe('nginx in front of two replicas', () => {
+describe.each(storeMatrix())('nginx in front of two replicas ($store store)', ({ store }) => {
+  let database: TestDatabase | undefined;
   let a: TestServer;
   let b: TestServer;
   let nginx: ChildProcess | undefined;
@@ -56,8 +59,10 @@ describe('nginx in front of two replicas', () => {
 
   beforeAll(async () => {
     if (NGINX === undefined) throw new Error('nginx is not installed: apt-get install -y nginx (make test does), or set FF_NGINX');
-    a = await startTestServer({ tenants: [ALPHA] });
-    b = await startTestServer({ env: { FF_DB_PATH: a.config.dbPath } });
+    database = store === 'postgres' ? await createTestDatabase() : undefined;
+    const shared = database === undefined ? {} : { database };
+    a = await startTestServer({ store, ...shared, tenants: [ALPHA] });
+    b = await startTestServer({ store, ...shared, env: { FF_DB_PATH: a.config.dbPath } });
     // Each replica follows the other's commits, as separate processes do.
     await a.app.watchers.start();
     await b.app.watchers.start();
@@ -94,6 +99,7 @@ describe('nginx in front of two replicas', () => {
     }
     await b?.close().catch(() => undefined);
     await a?.close();
+    await database?.drop();
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 

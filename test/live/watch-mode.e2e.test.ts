@@ -3,7 +3,9 @@
 // the repository; a checkout touching many files is one reconcile (one
 // revision); invalid files keep the last good state while evaluation and
 // readiness carry on, and the failure shows in /v1/watch/status, the log and
-// ff_watch_reconcile_failures_total.
+// ff_watch_reconcile_failures_total. On both stores (the matrix): a
+// reconcile is an apply, and its one-revision promise is each store's
+// transaction.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from './helpers/poll.js';
 import { adminToken, buildLauncher, call, metric, startServer, type Server } from './helpers/processes.js';
+import { createTestDatabase, storeMatrix, type TestDatabase } from '../support/postgres.js';
 
 const BURST = 10;
 
@@ -30,8 +33,9 @@ const stringFlag = (key: string, variants: Record<string, string>, serve: string
   ].join('\n');
 const flagsYaml = (...flags: string[]) => `version: 1\nflags:\n${flags.join('\n')}\n`;
 
-describe('watch mode: serve --watch DIR on a Git checkout', () => {
+describe.each(storeMatrix())('watch mode: serve --watch DIR on a Git checkout ($store store)', ({ store }) => {
   let launcher: ReturnType<typeof buildLauncher>;
+  let database: TestDatabase | undefined;
   let work: string;
   let checkout: string;
   let server: Server;
@@ -70,12 +74,15 @@ describe('watch mode: serve --watch DIR on a Git checkout', () => {
     git('commit', '-q', '-am', 'flip every burst flag');
     git('checkout', '-q', 'main');
 
-    server = await startServer(launcher.main, 'W', { FF_DB_PATH: path.join(work, 'ff.db'), FF_SEED_DIR: path.join(work, 'no-seed'), FF_WATCH_DEBOUNCE_MS: '200' }, ['--watch', checkout]);
+    database = store === 'postgres' ? await createTestDatabase() : undefined;
+    const storeEnv: Record<string, string> = database === undefined ? { FF_DB_PATH: path.join(work, 'ff.db') } : { FF_DATABASE_URL: database.url };
+    server = await startServer(launcher.main, 'W', { ...storeEnv, FF_SEED_DIR: path.join(work, 'no-seed'), FF_WATCH_DEBOUNCE_MS: '200' }, ['--watch', checkout]);
     alpha = await adminToken(['alpha']);
     bravo = await adminToken(['bravo']);
   });
   afterAll(async () => {
     await server?.stop();
+    await database?.drop();
     launcher?.remove();
     rmSync(work, { recursive: true, force: true });
   });
@@ -158,7 +165,9 @@ describe('watch mode: serve --watch DIR on a Git checkout', () => {
   it('fixing the file recovers; an uncommitted edit is recorded as dirty', async () => {
     write('alpha/flags.yaml', flagsYaml(stringFlag('banner', { a: 'A', b: 'B', c: 'C' }, 'c')));
     await until('banner = C', async () => ((await evaluate('alpha', 'banner')).value === 'C' ? true : undefined));
-    const s = await status('alpha');
+    // The status is recorded once the apply returns; on PostgreSQL the index may
+    // already serve the commit (its notification) before that, so wait for it too.
+    const s = await until('alpha to recover', async () => ((r) => (r.state === 'ok' ? r : undefined))(await status('alpha')));
     expect(s).toMatchObject({ state: 'ok', consecutive_failures: 0 });
     expect(s.last_success.commit).toMatchObject({ sha: git('rev-parse', 'HEAD'), dirty: true });
   });

@@ -11,6 +11,7 @@ import { ConfigError, loadConfig } from '../../server/config.js';
 import { commit, desiredOf } from './helpers/apply.js';
 import { ALPHA } from './helpers/fixtures.js';
 import { startTestServer, TEST_SECRET, type TestServer } from './helpers/server.js';
+import { storeMatrix } from '../support/postgres.js';
 import { accessFile, startFakeGithubOidc, type FakeGithubOidc, type GithubClaims } from './support/github-oidc.js';
 
 const AUDIENCE = 'https://flags.acme.test';
@@ -94,14 +95,15 @@ describe('the CI access file at start-up', () => {
   });
 });
 
-describe('GitHub Actions OIDC tokens against a real server', () => {
+// On both stores (the matrix): the CI job's apply is a write that must land, and be audited, on either.
+describe.each(storeMatrix())('GitHub Actions OIDC tokens against a real server ($store store)', ({ store }) => {
   let github: FakeGithubOidc;
   let s: TestServer;
   beforeAll(async () => {
     github = await startFakeGithubOidc(AUDIENCE);
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'ff-ci-')), 'ci-access.yaml');
     writeFileSync(file, accessFile(github.jwksUrl, AUDIENCE));
-    s = await startTestServer({ env: { FF_CI_ACCESS_FILE: file } });
+    s = await startTestServer({ store, env: { FF_CI_ACCESS_FILE: file } });
   });
   afterAll(async () => {
     await s?.close();

@@ -1,17 +1,19 @@
 // readConsistentSnapshot, the one consistent reader of a tenant (GET /v1/state
 // and the evaluation index's reload): a real commit lands between its
-// statements, as another process's would, and the read is retried.
+// statements, as another process's would, and the read is retried. On both
+// stores (the matrix): PostgreSQL's reads run on pooled connections, so a
+// torn read there is what a replica sees when another one commits.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TenantState } from '../../core/model/index.js';
-import { migrate } from '../../server/db/migrate.js';
-import { MIGRATIONS } from '../../server/db/migrations/index.js';
-import { openDatabase, type Db } from '../../server/db/open.js';
+import { openStore, type OpenedStore } from '../../server/db/open-store.js';
 import { replaceTenantState } from '../../server/features/state/replace-state.js';
 import { readConsistentSnapshot } from '../../server/features/state/tenant-snapshot.js';
-import { createStores, type Stores } from '../../server/stores.js';
+import type { Stores } from '../../server/stores.js';
+import { createTestDatabase, storeMatrix, type TestDatabase } from '../support/postgres.js';
 import { ALPHA } from './helpers/fixtures.js';
 
 const FLAG = ALPHA.flags[0]!.key;
@@ -24,20 +26,23 @@ const described = (description: string): TenantState => ({
   flags: ALPHA.flags.map((f) => (f.key === FLAG ? { ...f, description } : f)),
 });
 
-describe('readConsistentSnapshot', () => {
+describe.each(storeMatrix())('readConsistentSnapshot ($store store)', ({ store }) => {
   let dir: string;
-  let db: Db;
+  let database: TestDatabase | undefined;
+  let opened: OpenedStore;
   let stores: Stores;
 
   beforeEach(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'ff-consistent-read-'));
-    db = openDatabase(path.join(dir, 'ff.db'));
-    migrate(db, MIGRATIONS);
-    stores = createStores(db);
+    database = store === 'postgres' ? await createTestDatabase() : undefined;
+    opened = openStore({ databaseUrl: database?.url ?? null, dbPath: path.join(dir, 'ff.db') }, pino({ level: 'silent' }));
+    await opened.ready();
+    stores = opened.stores;
     await replaceTenantState(stores, listener, ctx(), described('v1'), { allowDelete: true });
   });
-  afterEach(() => {
-    db.close();
+  afterEach(async () => {
+    await opened.close();
+    await database?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -5,6 +5,7 @@ import { MAX_BODY_DEPTH, parseJsonBody } from '../../server/http/json-body.js';
 import { ALPHA } from './helpers/fixtures.js';
 import { commit, desiredOf } from './helpers/apply.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { storeMatrix } from '../support/postgres.js';
 
 /** `{"a":{"a":…}}` nested `depth` objects deep around `leaf`. */
 const nested = (depth: number, leaf: unknown = 1): unknown => {
@@ -22,11 +23,12 @@ const objectFlag = (key: string, value: unknown) => ({
   offVariant: 'flat',
 });
 
-describe('the one JSON body reader: the YAML loader rules, 400 in the one error shape', () => {
+// On both stores (the matrix): "changes nothing" is read back from the database the refused write would have reached.
+describe.each(storeMatrix())('the one JSON body reader: the YAML loader rules, 400 in the one error shape ($store store)', ({ store }) => {
   let s: TestServer;
   let prodKey: string;
   beforeAll(async () => {
-    s = await startTestServer({ tenants: [ALPHA] });
+    s = await startTestServer({ store, tenants: [ALPHA] });
     prodKey = (await s.call('POST', '/v1/api-keys', { body: { name: 'eval', environment: 'production' } })).json.key;
   });
   afterAll(async () => s.close());
@@ -58,6 +60,7 @@ describe('the one JSON body reader: the YAML loader rules, 400 in the one error 
 
   it('refuses object variants nested 1,000 deep on create, replace and apply — and changes nothing', async () => {
     const before = (await s.call('GET', '/v1/state')).json.revision;
+    const themeBefore = (await s.call('GET', '/v1/flags/theme')).json;
     const deep = nested(1000);
     expectInvalid(await s.call('POST', '/v1/flags', { body: objectFlag('deep-1', deep) }), 'JSON_TOO_DEEP');
     const put = await s.call('PUT', '/v1/flags/theme', { body: objectFlag('theme', deep), headers: { 'if-match': '"1"' } });
@@ -67,6 +70,9 @@ describe('the one JSON body reader: the YAML loader rules, 400 in the one error 
     const apply = await s.call('POST', '/v1/apply', { body: { state, base_revision: before, commit: commit('deep') } });
     expectInvalid(apply, 'JSON_TOO_DEEP');
     expect((await s.call('GET', '/v1/state')).json.revision).toBe(before);
+    expect((await s.call('GET', '/v1/flags/theme')).json).toEqual(themeBefore);
+    expect((await s.call('GET', '/v1/flags/deep-1')).status).toBe(404);
+    expect((await s.call('GET', '/v1/flags/deep-2')).status).toBe(404);
   });
 
   it('still accepts an object variant as deep as a YAML file may hold it', async () => {
@@ -111,10 +117,10 @@ describe('the one JSON body reader: the YAML loader rules, 400 in the one error 
   });
 });
 
-describe('OFREP with an unknown X-Environment answers in OFREP\'s own shape', () => {
+describe.each(storeMatrix())('OFREP with an unknown X-Environment answers in OFREP\'s own shape ($store store)', ({ store }) => {
   let s: TestServer;
   beforeAll(async () => {
-    s = await startTestServer({ tenants: [ALPHA] });
+    s = await startTestServer({ store, tenants: [ALPHA] });
   });
   afterAll(async () => s.close());
 

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { PG_MIGRATIONS } from '../../server/db/postgres/migrations/index.js';
 import { openPostgres } from '../../server/db/postgres/open.js';
-import { postgresContext } from '../support/postgres.js';
+import { postgresContext, recordTestDatabase } from '../support/postgres.js';
 
 const withDatabase = (url: string, database: string) => {
   const u = new URL(url);
@@ -32,6 +32,7 @@ describe('openPostgres', () => {
           // The operator creates it after a few attempts.
           if (attempt === 3) {
             created = true;
+            recordTestDatabase(name);
             void admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
           }
         },

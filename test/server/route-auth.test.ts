@@ -6,6 +6,7 @@ import type { RouteAuth } from '../../server/auth/route-auth.js';
 import type { Scope } from '../../server/auth/scopes.js';
 import { ALPHA, BRAVO, CANARY } from './helpers/fixtures.js';
 import { startTestServer, type Call, type Reply, type TestServer } from './helpers/server.js';
+import { storeMatrix } from '../support/postgres.js';
 import { mintToken } from '../../server/auth/dev-token.js';
 import { badTokens, tokenWithout } from './helpers/tokens.js';
 import { TEST_SECRET } from './helpers/server.js';
@@ -220,7 +221,9 @@ function expectNoCanary(reply: Reply, allowed: string[] = []): void {
   }
 }
 
-describe('route-table authorization', () => {
+// On both stores (the matrix): tenant isolation is the stores' WHERE clauses as
+// much as the routes' checks, and each store has its own queries.
+describe.each(storeMatrix())('route-table authorization ($store store)', ({ store }) => {
   let s: TestServer;
   // Method and URL are read when the hook fires (fastify reuses the options
   // object for a prefix's trailing-slash twin); config is read later, once
@@ -232,7 +235,7 @@ describe('route-table authorization', () => {
   const bObjects: Record<ObjectKind, string> = { flag: CANARY.flag, segment: CANARY.segment, environment: CANARY.environment, api_key: '', experiment: 'canary-experiment-b7q' };
 
   beforeAll(async () => {
-    s = await startTestServer({ tenants: [ALPHA, BRAVO], deps: { onRoute: (r) => void registered.push({ key: `${String(r.method)} ${r.url}`, route: r }) } });
+    s = await startTestServer({ store, tenants: [ALPHA, BRAVO], deps: { onRoute: (r) => void registered.push({ key: `${String(r.method)} ${r.url}`, route: r }) } });
     bad = await badTokens('alpha');
     alphaKey = (await s.call('POST', '/v1/api-keys', { body: { name: 'a', environment: 'production' } })).json.key;
     const bravoToken = await s.token({ tenants: ['bravo'], sub: 'bob' });

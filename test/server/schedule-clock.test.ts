@@ -1,14 +1,16 @@
 // A progressive rollout moves to its next step on time, with no write: the
 // index builds snapshots for the present moment and rebuilds a tenant when
-// its next step comes, at the same revision.
+// its next step comes, at the same revision. On both stores (the matrix):
+// the rebuild reads the tenant back from the database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantState } from '../../core/model/index.js';
 import { until } from '../live/helpers/poll.js';
+import { storeMatrix } from '../support/postgres.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 const STEP_IN_MS = 1_500;
 
-describe('progressive rollouts on the server', () => {
+describe.each(storeMatrix())('progressive rollouts on the server ($store store)', ({ store }) => {
   let s: TestServer;
   let stepAt: number;
 
@@ -38,7 +40,7 @@ describe('progressive rollouts on the server', () => {
         },
       ],
     };
-    s = await startTestServer({ tenants: [state] });
+    s = await startTestServer({ store, tenants: [state] });
   });
   afterAll(async () => s.close());
 

@@ -55,6 +55,15 @@ function callerFile(): string {
   return path.relative(process.cwd(), file);
 }
 
+/**
+ * Enters a database a test created on the run's server by itself (not through
+ * createTestDatabase) in the ledger: dropped at the run's end if the test did
+ * not, and counted for the calling file in the tier report.
+ */
+export function recordTestDatabase(name: string): void {
+  appendFileSync(postgresContext().ledger, `${name}\t${callerFile()}\n`);
+}
+
 /** CREATE DATABASE on the run's server: isolated from every other test file, server and worker. */
 export interface CreateOptions {
   /** Collate with this ICU locale (e.g. 'en'): how production servers are often set up, unlike our C-locale one. */
@@ -76,7 +85,7 @@ export async function createTestDatabase(options: CreateOptions = {}): Promise<T
   } finally {
     await admin.end();
   }
-  appendFileSync(ctx.ledger, `${name}\t${callerFile()}\n`);
+  recordTestDatabase(name);
   let dropped = false;
   return {
     name,
