@@ -75,6 +75,24 @@ describe('analyzeExperiment', () => {
     expect(md.indexOf('CAUTION')).toBeLessThan(md.indexOf('Primary'));
   });
 
+  it('names the period that mismatches and its own p-value when the pooled check passes', () => {
+    const allocations = [
+      { revision: 1, weights: { control: 50, treatment: 50 }, commit: 'c1' },
+      { revision: 2, weights: { control: 50, treatment: 50 }, commit: 'c2' },
+      { revision: 3, weights: { control: 20, treatment: 80 }, commit: 'c3' },
+    ];
+    // Revisions 1–2: 10,000 units split 50/50 as weighted; revision 3 on: 500 units split 250/250 where 20/80 was due.
+    const groups = [group('control', 1, 5000, 500), group('treatment', 2, 5000, 500), group('control', 3, 250, 25), group('treatment', 3, 250, 25)];
+    const r = analyzeExperiment({ experiment: EXPERIMENT, allocations, metrics: [{ groups, notExposed: 0 }], now: NOW });
+    expect(r.srm?.mismatch).toBe(false);
+    const period = r.periods[1]?.srm;
+    expect(period?.mismatch).toBe(true);
+    expect(r.warnings[0]).toBe(
+      `SAMPLE RATIO MISMATCH (revision 3 on, p = ${period?.pValue.toExponential(2)}): the units per variant do not match the rollout's weights. Assignment or exposure logging is broken; do not trust these results until the cause is found.`,
+    );
+    expect(r.warnings[0]).not.toContain(`p = ${r.srm?.pValue.toExponential(2)}`);
+  });
+
   it('carries an unbounded always-valid interval as null ends, and renders them as −∞ and +∞', () => {
     // No conversions on either side: no variance, so the always-valid interval has no bounds yet.
     const groups = [group('control', 1, 1000, 0), group('treatment', 1, 1000, 0)];
