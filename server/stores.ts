@@ -86,7 +86,7 @@ export function createStores(db: Db, opts: { results?: ResultsReader } = {}): St
             commitAt: (tenant, revision) => experimentData.commitAt(tenant, revision),
             allocations: (tenant, experiment) => experimentData.allocations(tenant, experiment),
             metricSummary: (q) => results.metricSummary(q),
-            prune: (before) => experimentData.prune(before),
+            prune: (before, keep) => experimentData.prune(before, keep),
           },
     usage: gated<UsageStore>(gate, new SqliteUsageStore(db)),
     transaction: (fn) => gate.transaction(fn),

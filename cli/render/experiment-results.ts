@@ -94,20 +94,57 @@ function mdTable(m: MetricResult): string {
   return [`| ${HEADER.join(' | ')} |`, `|${HEADER.map((_, i) => (i === 0 ? '---' : '--:')).join('|')}|`, ...cells.map((c) => `| ${c.join(' | ')} |`)].join('\n');
 }
 
-export function renderResultsMarkdown(r: ExperimentResults): string {
+/**
+ * What the markdown leaves out to fit a pull-request comment, least needed
+ * first: each step keeps everything the previous one kept minus one thing.
+ * The primary metric, the warnings and the sample-ratio checks are always there.
+ */
+const MARKDOWN_STEPS = [
+  { periodGuardrails: true, guardrailTables: true, periodPrimary: true, guardrails: true, omitted: '' },
+  { periodGuardrails: false, guardrailTables: true, periodPrimary: true, guardrails: true, omitted: 'the guardrails per allocation period' },
+  { periodGuardrails: false, guardrailTables: false, periodPrimary: true, guardrails: true, omitted: 'the guardrails per allocation period and the guardrail tables (each guardrail is one line)' },
+  { periodGuardrails: false, guardrailTables: false, periodPrimary: false, guardrails: true, omitted: 'every metric per allocation period and the guardrail tables (each guardrail is one line)' },
+  { periodGuardrails: false, guardrailTables: false, periodPrimary: false, guardrails: false, omitted: 'every metric per allocation period and the guardrails' },
+] as const;
+/** Periods are not bounded: past the last step, only the periods that fit are listed, oldest first. */
+const PERIODS_CUT = 'every metric per allocation period, the guardrails and the allocation periods past those listed';
+type MarkdownStep = (typeof MARKDOWN_STEPS)[number];
+
+/** GitHub refuses a comment over 65,536 characters; the rest is room for what a workflow wraps around it. */
+export const MARKDOWN_LIMIT = 60_000;
+
+/** A guardrail in one line: the treatments whose always-valid interval excludes zero. */
+function guardrailLine(m: MetricResult): string {
+  const moved = m.comparisons.filter((c) => c.significant).map((c) => `${c.variant} ${c.effect > 0 ? 'higher' : 'lower'} (${effectOf(m, c.effect)})`);
+  return `${metricTitle(m)}: ${moved.length === 0 ? 'no detectable difference in any variant yet' : moved.join(', ')}`;
+}
+
+function markdownAt(r: ExperimentResults, step: MarkdownStep, periodsShown = r.periods.length): string {
   const out: string[] = [];
   out.push(`### Experiment ${inlineCode(r.experiment)} — ${r.status}`);
   out.push('', `Flag ${inlineCode(r.flag)} in ${inlineCode(r.environment)}, from ${escapeMarkdown(r.start)}${r.stop ? ` to ${escapeMarkdown(r.stop)}` : ''}.`);
   if (r.hypothesis) out.push('', `> ${escapeMarkdown(r.hypothesis)}`);
   for (const w of r.warnings) out.push('', w.startsWith('SAMPLE RATIO MISMATCH') ? `> [!CAUTION]\n> **${escapeMarkdown(w)}**` : `> [!WARNING]\n> ${escapeMarkdown(w)}`);
+  const omitted = periodsShown < r.periods.length ? PERIODS_CUT : step.omitted;
+  if (omitted !== '') {
+    out.push('', `> [!NOTE]\n> Shortened to fit a pull-request comment: left out ${escapeMarkdown(omitted)}. ${inlineCode(`ff experiment results ${r.experiment} --format json`)} has everything.`);
+  }
   out.push('', `**Units:** ${r.units.exposed} exposed, ${r.units.analyzed} analyzed, ${r.units.multipleVariants} excluded (saw more than one variant). ${escapeMarkdown(srmLine(r))}`);
-  for (const m of r.metrics) out.push('', `#### ${escapeMarkdown(metricTitle(m))}`, '', mdTable(m), '', `<sub>${escapeMarkdown(dropped(m))}</sub>`);
+  const guardrails: string[] = [];
+  for (const m of r.metrics) {
+    if (m.role === 'primary' || step.guardrailTables) out.push('', `#### ${escapeMarkdown(metricTitle(m))}`, '', mdTable(m), '', `<sub>${escapeMarkdown(dropped(m))}</sub>`);
+    else if (step.guardrails) guardrails.push(`- ${escapeMarkdown(guardrailLine(m))}`);
+  }
+  if (guardrails.length > 0) out.push('', '#### Guardrails', '', ...guardrails);
   if (r.periods.length > 1) {
     out.push('', '<details><summary>By allocation period</summary>');
-    for (const p of r.periods) {
+    for (const p of r.periods.slice(0, periodsShown)) {
       out.push('', `**${escapeMarkdown(periodLabel(p))}** — ${p.units.exposed} units. ${escapeMarkdown(srmLine(p))}`);
-      for (const m of p.metrics) out.push('', escapeMarkdown(metricTitle(m)), '', mdTable(m));
+      for (const m of p.metrics) {
+        if (m.role === 'primary' ? step.periodPrimary : step.periodGuardrails) out.push('', escapeMarkdown(metricTitle(m)), '', mdTable(m));
+      }
     }
+    if (periodsShown < r.periods.length) out.push('', `… and ${r.periods.length - periodsShown} more allocation period(s).`);
     out.push('', '</details>');
   }
   out.push(
@@ -115,4 +152,26 @@ export function renderResultsMarkdown(r: ExperimentResults): string {
     `<sub>Effects are treatment minus control. 95% CI and p-value hold for a single look at a fixed horizon; the always-valid interval (mSPRT, minimum detectable effect ${pct(r.minimumDetectableEffect, 0)}) may be read daily. Computed ${escapeMarkdown(r.computedAt)}.</sub>`,
   );
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * Markdown for a pull-request comment, under MARKDOWN_LIMIT characters: the
+ * first of MARKDOWN_STEPS that fits (the same results always give the same
+ * text), with a note naming what was left out.
+ */
+export function renderResultsMarkdown(r: ExperimentResults): string {
+  for (const step of MARKDOWN_STEPS) {
+    const md = markdownAt(r, step);
+    if (md.length <= MARKDOWN_LIMIT) return md;
+  }
+  // The most periods that fit (each costs about the same, so halving finds it in a few renders).
+  const last = MARKDOWN_STEPS[MARKDOWN_STEPS.length - 1] as MarkdownStep;
+  let fits = 0;
+  let over = r.periods.length;
+  while (over - fits > 1) {
+    const mid = Math.floor((fits + over) / 2);
+    if (markdownAt(r, last, mid).length <= MARKDOWN_LIMIT) fits = mid;
+    else over = mid;
+  }
+  return markdownAt(r, last, fits);
 }

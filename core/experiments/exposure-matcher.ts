@@ -49,6 +49,11 @@ export class ExposureMatcher {
     return this.byFlag.get(flag)?.find((w) => w.experiment === experiment)?.weights;
   }
 
+  /** The variants an experiment this matcher watches compares. */
+  variantsOf(flag: string, experiment: string): ReadonlySet<string> | undefined {
+    return this.byFlag.get(flag)?.find((w) => w.experiment === experiment)?.variants;
+  }
+
   get isEmpty(): boolean {
     return this.byFlag.size === 0;
   }

@@ -349,9 +349,19 @@ export function analyzeExperiment(input: AnalyzeInput): ExperimentResults {
   const status = now < start ? 'scheduled' : now >= stop ? 'stopped' : 'running';
 
   const warnings: string[] = [];
-  if (overallSrm?.mismatch || periodResults.some((p) => p.srm?.mismatch)) {
+  // Where the ratio is off, each with its own p-value: a single period can mismatch while the pooled check passes.
+  const mismatches: string[] = [];
+  if (overallSrm?.mismatch) mismatches.push(`${periodResults.length > 1 ? 'overall, ' : ''}p = ${overallSrm.pValue.toExponential(2)}`);
+  if (periodResults.length > 1) {
+    for (const p of periodResults) {
+      if (!p.srm?.mismatch) continue;
+      const revisions = p.toRevision === null ? `revision ${p.fromRevision} on` : p.toRevision === p.fromRevision ? `revision ${p.fromRevision}` : `revisions ${p.fromRevision}–${p.toRevision}`;
+      mismatches.push(`${revisions}, p = ${p.srm.pValue.toExponential(2)}`);
+    }
+  }
+  if (mismatches.length > 0) {
     warnings.push(
-      `SAMPLE RATIO MISMATCH (p = ${(overallSrm?.pValue ?? 0).toExponential(2)}): the units per variant do not match the rollout's weights. Assignment or exposure logging is broken; do not trust these results until the cause is found.`,
+      `SAMPLE RATIO MISMATCH (${mismatches.join('; ')}): the units per variant do not match the rollout's weights. Assignment or exposure logging is broken; do not trust these results until the cause is found.`,
     );
   }
   if (periods.length > 1) warnings.push(`The allocation changed ${periods.length - 1} time(s) while the experiment ran: read the results per period; the pooled figures mix allocations.`);

@@ -2,7 +2,7 @@
 // matrix; SQLite with its results worker, as the server runs it): exposures keep the earliest per unit and variant, events are
 // idempotent per id, allocations keep the first per revision, the per-unit
 // summary splits events into before / counted / after and finds units that
-// saw two variants, retention deletes by age.
+// saw two variants, retention deletes by age except what it is told to keep.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -150,8 +150,33 @@ describe.each(storeMatrix())('$store experiment data store', ({ store }) => {
   it('retention deletes events received and exposures first seen before the cut-off', async () => {
     await o.data.recordExposures([exposure('old', 'a', BASE - 10 * H), exposure('new', 'a', BASE + H)]);
     await o.data.recordEvents([event('old', 'old', BASE - 10 * H), event('new', 'new', BASE + H)]);
-    expect(await o.data.prune(BASE)).toEqual({ events: 1, exposures: 1 });
+    expect(await o.data.prune(BASE, { experiments: [], events: [] })).toEqual({ events: 1, exposures: 1 });
     const { groups } = await o.data.metricSummary({ ...query, start: 0 });
     expect(groups.map((g) => g.units)).toEqual([1]);
+  });
+
+  it('retention keeps the exposures and metric events of the experiments it is told to keep, however old', async () => {
+    const other = (row: ExposureRow): ExposureRow => ({ ...row, experiment: 'done' });
+    await o.data.recordExposures([exposure('early', 'a', BASE - 10 * H), exposure('late', 'b', BASE + H), other(exposure('early', 'a', BASE - 10 * H))]);
+    await o.data.recordEvents([
+      event('kept', 'early', BASE - 9 * H), // the kept experiment's metric
+      event('gone', 'early', BASE - 9 * H, null, 'unrelated'), // no kept experiment measures it
+      { ...event('elsewhere', 'early', BASE - 9 * H), environment: 'staging' }, // same event name, another environment
+      event('fresh', 'late', BASE + 2 * H, null, 'unrelated'), // young enough anyway
+    ]);
+    const keep = { experiments: [{ tenant: 'alpha', experiment: 'exp' }], events: [{ tenant: 'alpha', environment: 'production', event: 'purchase' }] };
+    expect(await o.data.prune(BASE, keep)).toEqual({ events: 2, exposures: 1 });
+    // The kept experiment still has its early unit, and the early unit's event still counts.
+    const { groups } = await o.data.metricSummary({ ...query, start: 0 });
+    expect(groups).toEqual([
+      { variant: 'a', revision: 1, multi: false, units: 1, converted: 1, sum: 0, sumSquares: 0, events: 1, before: 0, after: 0 },
+      { variant: 'b', revision: 1, multi: false, units: 1, converted: 0, sum: 0, sumSquares: 0, events: 0, before: 0, after: 0 },
+    ]);
+    expect((await o.data.metricSummary({ ...query, experiment: 'done', start: 0 })).groups).toEqual([]);
+    // A key of another tenant keeps nothing here.
+    expect(await o.data.prune(BASE + 3 * H, { experiments: [{ tenant: 'bravo', experiment: 'exp' }], events: [{ tenant: 'bravo', environment: 'production', event: 'purchase' }] })).toEqual({
+      events: 2,
+      exposures: 2,
+    });
   });
 });

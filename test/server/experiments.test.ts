@@ -244,12 +244,70 @@ describe.each(storeMatrix())('experiments on the $store store', ({ store }) => {
     });
   });
 
+  describe('POST /v1/exposures refuses bad input and records nothing', () => {
+    const exposure = (unit: string, variant: string) => ({ experiment: 'checkout-test', flag: 'checkout', variant, unit });
+    const upload = async (revision: number, exposures: ReturnType<typeof exposure>[]) => s.call('POST', '/v1/exposures', { apiKey: prodKey, body: { revision, exposures } });
+    const current = async () => (await s.call('GET', '/v1/state/manifest')).json.revision as number;
+
+    it('a variant the experiment does not compare refuses the whole batch, naming the item', async () => {
+      const before = s.app.ff.experiments.recorder.pending;
+      const r = await upload(await current(), [exposure('sdk-ok', 'new'), exposure('sdk-bogus', 'bogus')]);
+      expect(r.status).toBe(422);
+      expect(r.json.error.code).toBe('SCHEMA_VALIDATION_FAILED');
+      expect(r.json.error.details).toEqual([expect.objectContaining({ code: 'EXPERIMENT_VARIANT_UNKNOWN', path: '/exposures/1/variant' })]);
+      expect(s.app.ff.experiments.recorder.pending).toBe(before);
+    });
+
+    it('a revision newer than the server has refuses the batch', async () => {
+      const before = s.app.ff.experiments.recorder.pending;
+      const r = await upload((await current()) + 1, [exposure('sdk-ahead', 'new')]);
+      expect(r.status).toBe(422);
+      expect(r.json.error.details).toEqual([expect.objectContaining({ code: 'REVISION_UNKNOWN', path: '/revision' })]);
+      // Every bad item is named at once, timestamps included.
+      const both = await s.call('POST', '/v1/exposures', {
+        apiKey: prodKey,
+        body: { revision: (await current()) + 5, exposures: [{ ...exposure('sdk-x', 'bogus'), timestamp: 'yesterday' }] },
+      });
+      expect(both.json.error.details.map((d: { path: string }) => d.path)).toEqual(['/revision', '/exposures/0/variant', '/exposures/0/timestamp']);
+      expect(s.app.ff.experiments.recorder.pending).toBe(before);
+    });
+
+    it('accepts compared variants at the current or an older revision, and ignores experiments not running here', async () => {
+      const before = s.app.ff.experiments.recorder.pending;
+      const r = await upload((await current()) - 1, [exposure('sdk-ok', 'new'), { experiment: 'elsewhere', flag: 'checkout', variant: 'bogus', unit: 'sdk-other' }]);
+      expect(r.status).toBe(202);
+      expect(r.json).toEqual({ accepted: 1, ignored: 1 });
+      expect(s.app.ff.experiments.recorder.pending).toBe(before + 1);
+    });
+  });
+
   describe('GET /v1/experiments/{key}/results', () => {
     it('is 404 for an unknown experiment and 403 for another tenant', async () => {
       expect((await s.call('GET', '/v1/experiments/nope/results')).status).toBe(404);
       const other = await s.token({ tenants: ['bravo'] });
       expect((await s.call('GET', '/v1/experiments/checkout-test/results', { token: other })).status).toBe(403);
       expect((await s.call('GET', '/v1/experiments/checkout-test/results', { apiKey: prodKey })).status).toBe(403);
+    });
+  });
+
+  describe('retention', () => {
+    it('keeps the exposures and metric events of a running experiment, however old, and prunes the rest by age', async () => {
+      const old = Date.now() - 200 * 86_400_000;
+      const insert = (experiment: string, unit: string) =>
+        s.sql(`INSERT INTO exposures (tenant, experiment, unit, variant, environment, revision, commit_sha, first_at, source) VALUES ('alpha', $1, $2, 'old', 'production', 1, NULL, $3, 'server')`, [experiment, unit, old]);
+      await insert('checkout-test', 'retention-early');
+      await insert('removed-test', 'retention-gone');
+      const event = (id: string, name: string) =>
+        s.sql(`INSERT INTO metric_events (tenant, id, environment, event, unit, value, ts, received_at) VALUES ('alpha', $1, 'production', $2, 'retention-early', NULL, $3, $4)`, [id, name, old, old]);
+      await event('retention-purchase', 'purchase');
+      await event('retention-revenue', 'revenue');
+      await event('retention-other', 'not-a-metric');
+      // The running experiment's early unit and its metrics' events stay; the undeclared experiment's and the stray event go.
+      expect(await s.app.ff.experiments.service.prune()).toEqual({ events: 1, exposures: 1 });
+      const units = (await s.sql("SELECT unit FROM exposures WHERE unit LIKE 'retention-%' ORDER BY unit")).map((r) => r.unit);
+      expect(units).toEqual(['retention-early']);
+      const ids = (await s.sql("SELECT id FROM metric_events WHERE id LIKE 'retention-%' ORDER BY id")).map((r) => r.id);
+      expect(ids).toEqual(['retention-purchase', 'retention-revenue']);
     });
   });
 

@@ -10,6 +10,7 @@ import {
   type MetricEventRow,
   type MetricQuery,
   type MetricSummary,
+  type RetentionKeep,
   type SummaryDbRow,
 } from '../../features/experiments/experiment-data-store.js';
 import type { PgDatabase } from './database.js';
@@ -122,9 +123,24 @@ export class PgExperimentDataStore implements ExperimentDataStore {
     return toMetricSummary(rows, Number(counted.rows[0]?.n ?? 0));
   }
 
-  async prune(before: number): Promise<{ events: number; exposures: number }> {
-    const events = (await this.pg.db().query('DELETE FROM metric_events WHERE received_at < $1', [before])).rowCount ?? 0;
-    const exposures = (await this.pg.db().query('DELETE FROM exposures WHERE first_at < $1', [before])).rowCount ?? 0;
+  async prune(before: number, keep: RetentionKeep): Promise<{ events: number; exposures: number }> {
+    const events =
+      (
+        await this.pg.db().query(
+          `DELETE FROM metric_events e WHERE e.received_at < $1 AND NOT EXISTS (
+             SELECT 1 FROM unnest($2::text[], $3::text[], $4::text[]) AS k(tenant, environment, event)
+             WHERE k.tenant = e.tenant AND k.environment = e.environment AND k.event = e.event)`,
+          [before, keep.events.map((k) => k.tenant), keep.events.map((k) => k.environment), keep.events.map((k) => k.event)],
+        )
+      ).rowCount ?? 0;
+    const exposures =
+      (
+        await this.pg.db().query(
+          `DELETE FROM exposures x WHERE x.first_at < $1 AND NOT EXISTS (
+             SELECT 1 FROM unnest($2::text[], $3::text[]) AS k(tenant, experiment) WHERE k.tenant = x.tenant AND k.experiment = x.experiment)`,
+          [before, keep.experiments.map((k) => k.tenant), keep.experiments.map((k) => k.experiment)],
+        )
+      ).rowCount ?? 0;
     return { events, exposures };
   }
 }

@@ -74,8 +74,20 @@ export interface ExperimentDataStore {
   commitAt(tenant: string, revision: number): Promise<string | null>;
   allocations(tenant: string, experiment: string): Promise<AllocationRow[]>;
   metricSummary(q: MetricQuery): Promise<MetricSummary>;
-  /** Deletes events received and exposures first seen before `before` (epoch ms). */
-  prune(before: number): Promise<{ events: number; exposures: number }>;
+  /**
+   * Deletes events received and exposures first seen before `before` (epoch
+   * ms), except what `keep` names: the exposures of experiments still
+   * measuring and the events of their metrics, however old.
+   */
+  prune(before: number, keep: RetentionKeep): Promise<{ events: number; exposures: number }>;
+}
+
+/** What retention must not delete, whatever its age (ExperimentService.prune decides). */
+export interface RetentionKeep {
+  /** Their exposures stay. */
+  experiments: readonly { tenant: string; experiment: string }[];
+  /** Events of these metrics stay. */
+  events: readonly { tenant: string; environment: string; event: string }[];
 }
 
 /** Large enough for "never", small enough to add to any epoch-ms time exactly. */
@@ -197,8 +209,16 @@ export class SqliteExperimentDataStore implements Synchronous<ExperimentDataStor
       ),
       summary: db.prepare(summarySql((n) => `@${n}`, 'MIN')),
       eventsInRange: db.prepare(eventsInRangeSql((n) => `@${n}`)),
-      pruneEvents: db.prepare('DELETE FROM metric_events WHERE received_at < ?'),
-      pruneExposures: db.prepare('DELETE FROM exposures WHERE first_at < ?'),
+      // The kept keys arrive as one JSON array each (json_each): a statement prepared once, whatever their number.
+      pruneEvents: db.prepare(
+        `DELETE FROM metric_events WHERE received_at < @before AND NOT EXISTS (
+           SELECT 1 FROM json_each(@keep) k WHERE json_extract(k.value, '$[0]') = metric_events.tenant
+             AND json_extract(k.value, '$[1]') = metric_events.environment AND json_extract(k.value, '$[2]') = metric_events.event)`,
+      ),
+      pruneExposures: db.prepare(
+        `DELETE FROM exposures WHERE first_at < @before AND NOT EXISTS (
+           SELECT 1 FROM json_each(@keep) k WHERE json_extract(k.value, '$[0]') = exposures.tenant AND json_extract(k.value, '$[1]') = exposures.experiment)`,
+      ),
     };
     this.insertEvents = db.transaction((rows: readonly MetricEventRow[]) => {
       let stored = 0;
@@ -242,9 +262,9 @@ export class SqliteExperimentDataStore implements Synchronous<ExperimentDataStor
     return toMetricSummary(rows, inRange);
   }
 
-  prune(before: number): { events: number; exposures: number } {
-    const events = this.stmts.pruneEvents!.run(before).changes;
-    const exposures = this.stmts.pruneExposures!.run(before).changes;
+  prune(before: number, keep: RetentionKeep): { events: number; exposures: number } {
+    const events = this.stmts.pruneEvents!.run({ before, keep: JSON.stringify(keep.events.map((k) => [k.tenant, k.environment, k.event])) }).changes;
+    const exposures = this.stmts.pruneExposures!.run({ before, keep: JSON.stringify(keep.experiments.map((k) => [k.tenant, k.experiment])) }).changes;
     return { events, exposures };
   }
 }

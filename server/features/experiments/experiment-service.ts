@@ -7,7 +7,7 @@ import type { Experiment } from '../../../core/model/index.js';
 import type { MetricEvent, UploadedExposure } from '../../../core/model/schema-types.js';
 import { ApiError, notFound, unprocessable, type ErrorDetail } from '../../errors.js';
 import type { EvaluationIndex } from '../../evaluation-index/evaluation-index.js';
-import { FOREVER_MS, type ExperimentDataStore, type MetricEventRow } from './experiment-data-store.js';
+import { FOREVER_MS, type ExperimentDataStore, type MetricEventRow, type RetentionKeep } from './experiment-data-store.js';
 import type { ExposureRecorder } from './exposure-recorder.js';
 
 /** How far in the future an event's timestamp may be (clock skew between sender and server). */
@@ -36,8 +36,7 @@ export class ExperimentService {
   }
 
   /** Times of a batch, checked: an ISO date-time with an offset, not in the future, not older than retention. */
-  private times(items: readonly { timestamp?: string }[], base: string, now: number): number[] {
-    const details: ErrorDetail[] = [];
+  private times(items: readonly { timestamp?: string }[], base: string, now: number, details: ErrorDetail[] = []): number[] {
     const oldest = now - this.deps.retentionDays * DAY_MS;
     const times = items.map((item, i) => {
       if (item.timestamp === undefined) return now;
@@ -69,10 +68,24 @@ export class ExperimentService {
     return { accepted: events.length, stored, duplicates };
   }
 
-  /** Buffers uploaded exposures; those naming no experiment running here are ignored (and counted). */
-  uploadExposures(tenant: string, environment: string, revision: number, exposures: readonly UploadedExposure[]): { accepted: number; ignored: number } {
+  /**
+   * Buffers uploaded exposures; those naming no experiment running here are
+   * ignored (and counted). A revision this server has not reached yet, or a
+   * variant the experiment does not compare, refuses the whole batch: either
+   * would be recorded under an allocation that never served it (a bogus
+   * variant was counted as analyzed yet in no variant).
+   */
+  uploadExposures(tenant: string, environment: string, revision: number, current: number, exposures: readonly UploadedExposure[]): { accepted: number; ignored: number } {
     const now = this.now();
-    const times = this.times(exposures, 'exposures', now);
+    const details: ErrorDetail[] = [];
+    if (revision > current) details.push({ code: 'REVISION_UNKNOWN', message: `revision ${revision} is newer than this server's ${current}`, path: '/revision' });
+    exposures.forEach((x, i) => {
+      const variants = this.deps.recorder.comparedVariants(tenant, environment, x.flag, x.experiment);
+      if (variants !== undefined && !variants.has(x.variant)) {
+        details.push({ code: 'EXPERIMENT_VARIANT_UNKNOWN', message: `experiment ${x.experiment} compares ${[...variants].join(', ')}, not "${x.variant}"`, path: `/exposures/${i}/variant` });
+      }
+    });
+    const times = this.times(exposures, 'exposures', now, details);
     let accepted = 0;
     exposures.forEach((x, i) => {
       const at = times[i] as number;
@@ -114,8 +127,26 @@ export class ExperimentService {
     return analyzeExperiment({ experiment, allocations: allocations.filter((a) => a.environment === experiment.environment), metrics: summaries, now: this.now() });
   }
 
-  /** Deletes what is older than the retention. */
+  /**
+   * Deletes what is older than the retention, except the exposures and metric
+   * events of every experiment still declared whose stop is not older than
+   * the retention either: a long experiment keeps its early units, and a
+   * stopped one keeps its final results for a retention period. Nothing is
+   * deleted before the index has loaded (it is what says which experiments
+   * those are).
+   */
   async prune(): Promise<{ events: number; exposures: number }> {
-    return this.deps.store.prune(this.now() - this.deps.retentionDays * DAY_MS);
+    if (!this.deps.index.ready) return { events: 0, exposures: 0 };
+    const before = this.now() - this.deps.retentionDays * DAY_MS;
+    const keep: { experiments: RetentionKeep['experiments'][number][]; events: RetentionKeep['events'][number][] } = { experiments: [], events: [] };
+    for (const tenant of this.deps.index.tenantKeys()) {
+      for (const e of this.deps.index.entry(tenant)?.state.experiments ?? []) {
+        const { stop } = experimentWindow(e);
+        if (stop < before) continue;
+        keep.experiments.push({ tenant, experiment: e.key });
+        for (const m of [e.metrics.primary, ...(e.metrics.guardrails ?? [])]) keep.events.push({ tenant, environment: e.environment, event: m.event });
+      }
+    }
+    return this.deps.store.prune(before, keep);
   }
 }

@@ -79,10 +79,20 @@ export class ExposureRecorder {
     };
   }
 
-  /** Exposures an SDK evaluated locally and uploaded (already matched there; checked again against this server's state). */
+  /** The variants an experiment running in `environment` compares; undefined when none of that key runs there on that flag. */
+  comparedVariants(tenant: string, environment: string, flag: string, experiment: string): ReadonlySet<string> | undefined {
+    return this.matcher(tenant, environment)?.variantsOf(flag, experiment);
+  }
+
+  /**
+   * Exposures an SDK evaluated locally and uploaded (already matched there;
+   * checked again against this server's state). False when no such experiment
+   * runs here; a variant it does not compare is the caller's to refuse first
+   * (comparedVariants) — here it is never recorded.
+   */
   addUploaded(tenant: string, environment: string, revision: number, at: number, exposure: Exposure): boolean {
     const matcher = this.matcher(tenant, environment);
-    if (matcher === undefined || matcher.weightsOf(exposure.flag, exposure.experiment) === undefined) return false;
+    if (matcher === undefined || matcher.variantsOf(exposure.flag, exposure.experiment)?.has(exposure.variant) !== true) return false;
     this.add(tenant, environment, revision, at, 'sdk', exposure, matcher);
     return true;
   }

@@ -67,7 +67,7 @@ export function registerExperimentRoutes(app: FastifyInstance, deps: { index: Ev
     },
     handler(request, reply) {
       const snapshot = resolveSnapshot(index, request, request.body.environment);
-      const outcome = service.uploadExposures(tenantOf(request), snapshot.environment, request.body.revision, request.body.exposures);
+      const outcome = service.uploadExposures(tenantOf(request), snapshot.environment, request.body.revision, snapshot.revision, request.body.exposures);
       void reply.code(202).send(outcome);
     },
   });
