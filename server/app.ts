@@ -117,7 +117,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   const refresher = new IndexRefresher(stores, index, keys);
   const listener = indexUpdater(index, refresher);
   const services = createServices(stores, listener);
-  const experiments = createExperiments({ store: stores.experimentData, index, config, onError: (err, what) => logger.error({ err }, what) });
+  const experiments = createExperiments({ store: stores.experimentData, revisions: stores.revisions, index, config, onError: (err, what) => logger.error({ err }, what) });
   const usage = new UsageRecorder({
     store: stores.usage,
     flushMs: config.usageFlushMs,

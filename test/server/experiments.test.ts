@@ -272,6 +272,17 @@ describe.each(storeMatrix())('experiments on the $store store', ({ store }) => {
       expect(s.app.ff.experiments.recorder.pending).toBe(before);
     });
 
+    it('a revision the database has but this replica has not loaded yet is a retryable 503, not a refusal', async () => {
+      // A replica a few milliseconds behind the one that fed the SDK: the
+      // service is asked as if this process were still at the revision before.
+      const before = s.app.ff.experiments.recorder.pending;
+      const latest = await current();
+      const behind = s.app.ff.experiments.service.uploadExposures('alpha', 'production', latest, latest - 1, [exposure('sdk-lag', 'new')]);
+      await expect(behind).rejects.toMatchObject({ statusCode: 503, code: 'SERVICE_UNAVAILABLE', headers: { 'Retry-After': '1' } });
+      expect(s.app.ff.experiments.recorder.pending).toBe(before);
+      await expect(s.app.ff.experiments.service.uploadExposures('alpha', 'production', latest + 1, latest, [exposure('sdk-lag', 'new')])).rejects.toMatchObject({ statusCode: 422 });
+    });
+
     it('accepts compared variants at the current or an older revision, and ignores experiments not running here', async () => {
       const before = s.app.ff.experiments.recorder.pending;
       const r = await upload((await current()) - 1, [exposure('sdk-ok', 'new'), { experiment: 'elsewhere', flag: 'checkout', variant: 'bogus', unit: 'sdk-other' }]);

@@ -6,6 +6,7 @@ import { analyzeExperiment, experimentWindow, type ExperimentResults } from '../
 import type { Experiment } from '../../../core/model/index.js';
 import type { MetricEvent, UploadedExposure } from '../../../core/model/schema-types.js';
 import { ApiError, notFound, unprocessable, type ErrorDetail } from '../../errors.js';
+import type { RevisionStore } from '../state/revision-store.js';
 import type { EvaluationIndex } from '../../evaluation-index/evaluation-index.js';
 import { FOREVER_MS, type ExperimentDataStore, type MetricEventRow, type RetentionKeep } from './experiment-data-store.js';
 import type { ExposureRecorder } from './exposure-recorder.js';
@@ -24,6 +25,8 @@ export class ExperimentService {
   constructor(
     private readonly deps: {
       store: ExperimentDataStore;
+      /** To tell a revision this replica has not loaded yet from one that does not exist. */
+      revisions: RevisionStore;
       index: EvaluationIndex;
       recorder: ExposureRecorder;
       retentionDays: number;
@@ -70,15 +73,24 @@ export class ExperimentService {
 
   /**
    * Buffers uploaded exposures; those naming no experiment running here are
-   * ignored (and counted). A revision this server has not reached yet, or a
-   * variant the experiment does not compare, refuses the whole batch: either
-   * would be recorded under an allocation that never served it (a bogus
-   * variant was counted as analyzed yet in no variant).
+   * ignored (and counted). A variant the experiment does not compare, or a
+   * revision that does not exist, refuses the whole batch: either would be
+   * recorded under an allocation that never served it (a bogus variant was
+   * counted as analyzed yet in no variant). A revision that exists but this
+   * replica has not loaded yet (an SDK fed by a replica a few milliseconds
+   * ahead) is a 503 with Retry-After: the uploader keeps the batch and sends
+   * it again, instead of losing it to a 4xx.
    */
-  uploadExposures(tenant: string, environment: string, revision: number, current: number, exposures: readonly UploadedExposure[]): { accepted: number; ignored: number } {
+  async uploadExposures(tenant: string, environment: string, revision: number, current: number, exposures: readonly UploadedExposure[]): Promise<{ accepted: number; ignored: number }> {
     const now = this.now();
     const details: ErrorDetail[] = [];
-    if (revision > current) details.push({ code: 'REVISION_UNKNOWN', message: `revision ${revision} is newer than this server's ${current}`, path: '/revision' });
+    if (revision > current) {
+      const stored = await this.deps.revisions.since(tenant, revision - 1, 1);
+      if (stored[0]?.revision === revision) {
+        throw new ApiError(503, 'SERVICE_UNAVAILABLE', `revision ${revision} is not loaded on this server yet (it serves ${current}); send the batch again`, [], { 'Retry-After': '1' });
+      }
+      details.push({ code: 'REVISION_UNKNOWN', message: `revision ${revision} does not exist (this tenant is at ${current})`, path: '/revision' });
+    }
     exposures.forEach((x, i) => {
       const variants = this.deps.recorder.comparedVariants(tenant, environment, x.flag, x.experiment);
       if (variants !== undefined && !variants.has(x.variant)) {

@@ -3,6 +3,7 @@
 // and an hourly retention sweep.
 import type { ServerConfig } from '../../config.js';
 import type { EvaluationIndex } from '../../evaluation-index/evaluation-index.js';
+import type { RevisionStore } from '../state/revision-store.js';
 import type { ExperimentDataStore } from './experiment-data-store.js';
 import { ExperimentService } from './experiment-service.js';
 import { ExposureRecorder } from './exposure-recorder.js';
@@ -18,14 +19,14 @@ export interface Experiments {
   close(): Promise<void>;
 }
 
-export function createExperiments(deps: { store: ExperimentDataStore; index: EvaluationIndex; config: ServerConfig; onError: (err: unknown, what: string) => void }): Experiments {
+export function createExperiments(deps: { store: ExperimentDataStore; revisions: RevisionStore; index: EvaluationIndex; config: ServerConfig; onError: (err: unknown, what: string) => void }): Experiments {
   const recorder = new ExposureRecorder({
     store: deps.store,
     index: deps.index,
     flushMs: deps.config.exposureFlushMs,
     onError: (err) => deps.onError(err, 'writing experiment exposures failed; they stay buffered for the next flush'),
   });
-  const service = new ExperimentService({ store: deps.store, index: deps.index, recorder, retentionDays: deps.config.eventsRetentionDays });
+  const service = new ExperimentService({ store: deps.store, revisions: deps.revisions, index: deps.index, recorder, retentionDays: deps.config.eventsRetentionDays });
   let sweep: NodeJS.Timeout | undefined;
   return {
     recorder,

@@ -65,9 +65,9 @@ export function registerExperimentRoutes(app: FastifyInstance, deps: { index: Ev
         ...errorResponses,
       },
     },
-    handler(request, reply) {
+    async handler(request, reply) {
       const snapshot = resolveSnapshot(index, request, request.body.environment);
-      const outcome = service.uploadExposures(tenantOf(request), snapshot.environment, request.body.revision, snapshot.revision, request.body.exposures);
+      const outcome = await service.uploadExposures(tenantOf(request), snapshot.environment, request.body.revision, snapshot.revision, request.body.exposures);
       void reply.code(202).send(outcome);
     },
   });
