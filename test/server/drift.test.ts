@@ -77,6 +77,9 @@ describe.each(storeMatrix())('$store: managed by Git, drift', ({ store }) => {
     const meta = (await state()).resources['flag:banner-text'];
     expect(meta).toEqual({ managed_by: 'git', git_commit: applied.sha, drift: { source: 'api', actor: 'alice', at: expect.any(String) } });
     expect(Number.isNaN(Date.parse(meta.drift.at))).toBe(false);
+    // The audit row says the write overrode Git (break-glass), so the trail tells it from an ordinary REST write.
+    const audit = await s.call('GET', '/v1/audit?key=banner-text&limit=1');
+    expect(audit.json.items[0]).toMatchObject({ action: 'update', source: 'api', actor: 'alice', forced: true, reason: null });
 
     const plan = await dryRun();
     expect(plan.summary).toEqual({ create: 0, update: 1, delete: 0, drift: 1 });
@@ -94,13 +97,15 @@ describe.each(storeMatrix())('$store: managed by Git, drift', ({ store }) => {
     expect(created.status).toBe(201);
     revision++;
     expect((await state()).resources['flag:hotfix']).toEqual({ managed_by: 'api', git_commit: null, drift: { source: 'api', actor: 'alice', at: expect.any(String) } });
-    // Unmanaged: further REST writes need no force (and stay drift).
-    const edited = await s.call('PUT', '/v1/flags/hotfix', {
+    // Unmanaged: further REST writes need no force (and stay drift); ?force=true overrides nothing, so the row is not forced.
+    const edited = await s.call('PUT', '/v1/flags/hotfix?force=true', {
       body: { key: 'hotfix', description: 'still here', type: 'boolean', variants: { on: true, off: false }, offVariant: 'off' },
       headers: { 'if-match': '*' },
     });
     expect(edited.status).toBe(200);
     revision++;
+    const rows = (await s.call('GET', '/v1/audit?key=hotfix')).json.items;
+    expect(rows.map((r: { action: string; forced: boolean }) => `${r.action} ${r.forced}`)).toEqual(['update false', 'create false']);
     const plan = await dryRun();
     const hotfix = plan.changes.find((c) => c.key === 'hotfix');
     expect(hotfix).toMatchObject({ action: 'delete', drift: { source: 'api', actor: 'alice' } });
@@ -126,15 +131,16 @@ describe.each(storeMatrix())('$store: managed by Git, drift', ({ store }) => {
   });
 
   it('a forced archive is drift too: the plan re-creates the resource and the apply restores it', async () => {
-    const archived = await s.call('DELETE', '/v1/flags/theme?force=true');
+    const archived = await s.call('DELETE', '/v1/flags/theme?force=true', { headers: { 'x-change-reason': encodeURIComponent('theme breaks checkout') } });
     expect(archived.status).toBe(200);
+    expect((await s.call('GET', '/v1/audit?key=theme&limit=1')).json.items[0]).toMatchObject({ action: 'archive', forced: true, reason: 'theme breaks checkout' });
     expect(archived.json.meta.archived).toBe(true);
     revision++;
     const plan = await dryRun();
     expect(plan.changes.map((c: Change) => `${c.action} ${c.key}`)).toEqual(['create theme']);
     const { c } = await apply('Bring theme back');
     const audit = await s.call('GET', `/v1/audit?commit=${c.sha}`);
-    expect(audit.json.items.map((i: { action: string; key: string }) => `${i.action} ${i.key}`)).toEqual(['restore theme']);
+    expect(audit.json.items.map((i: { action: string; key: string; forced: boolean }) => `${i.action} ${i.key} ${i.forced}`)).toEqual(['restore theme false']);
     expect((await s.call('GET', '/v1/flags/theme')).json.meta).toMatchObject({ archived: false, managed_by: 'git', git_commit: c.sha });
     expect((await state()).resources['flag:theme']).toEqual({ managed_by: 'git', git_commit: c.sha });
   });

@@ -75,6 +75,8 @@ export interface Desired {
   state: TenantState;
   /** Absent: any document may differ (a whole desired state). */
   candidates?: Candidates;
+  /** The write overrides Git's ownership (a REST write with ?force=true to a Git-managed resource): audited as forced. */
+  forced?: boolean;
 }
 
 /** How the rows a write creates or changes are marked. */
@@ -215,7 +217,7 @@ export function writeTenant(stores: Stores, listener: StateListener, w: TenantWr
     // A moved environment: every one takes its place in the files' order.
     const reordered = reordersEnvironments(plan.changes);
     if (reordered) await stores.environments.setOrder(tenant, next.environments.map((e) => e.key));
-    await recordChanges(stores, tenant, revision, ctx, changes);
+    await recordChanges(stores, tenant, revision, ctx, changes, desired.forced === true);
     const patched = committedState(base.state, inDeclarationOrder(plan.changes, declared), w.scope === null ? (next.name ?? null) : undefined);
     const committed = reordered ? inOrderOf(patched, next.environments) : patched;
     stores.afterCommit(() => listener.stateCommitted(tenant, committed, revision, { base: previousRevision, change }));
