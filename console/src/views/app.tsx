@@ -15,12 +15,10 @@ import { KeysView } from './keys.js';
 import { Playground } from './playground.js';
 import { SegmentsView } from './segments.js';
 import type { Scope } from '../../../core/model/scopes.js';
+import type { ConsoleConfig } from '../../../server/features/console/console-config.js';
 
 const store = sessionTokenStore();
 
-interface ConsoleConfig {
-  oidc: OidcSettings | null;
-}
 
 export function App() {
   const [token, setToken] = useState<string | null>(store.get());
