@@ -605,7 +605,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Server-sent events: one `revision` event per new revision of the tenant and environment
+         * Server-sent events: one `revision` event per new revision of the tenant and environment; `marks` when an apply only cleared drift
          * @description Scope: `evaluate`, or an evaluation API key. A tenant with no state on the server is `404 UNKNOWN_TENANT`.
          */
         get: operations["getStream"];

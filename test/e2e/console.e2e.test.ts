@@ -258,12 +258,12 @@ describe('the console', () => {
     expect((await ci(['export', '-t', 'acme', '--out', flagsDir, '--drift'])).code).toBe(0);
     expect((await ci(['plan', flagsDir, '-t', 'acme', '--detailed-exitcode'])).code).toBe(0);
     repo.commit('Keep PayPal disabled in staging (break-glass, reviewed)');
+    await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 7));
     expect((await ci(['apply', flagsDir, '-t', 'acme', '--auto-approve'])).code).toBe(0);
     expect((await remoteState(ff.server, 'acme', admin)).resources['flag:disable-paypal']?.drift).toBeUndefined();
-    // The apply cleared the mark without a new revision, so the page shows it on its next load.
-    await page.reload();
-    await page.waitForSelector('#flag-title');
-    expect(await page.locator('.badge-drift').count()).toBe(0);
+    // The apply cleared the mark without a new revision: the open page hears of it on the change stream (`event: marks`), no reload.
+    await expect.poll(() => page.locator('.badge-drift').count(), { timeout: 10_000 }).toBe(0);
+    expect(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(7);
     await context.close();
   });
 

@@ -41,6 +41,28 @@ describe.each(storeMatrix())('$store: managed by Git, drift', ({ store }) => {
       headers: { 'if-match': '*' },
     });
 
+  /** GET /v1/stream as a page follows it: the text so far, read until it holds `marker`. */
+  const openStream = async () => {
+    const abort = new AbortController();
+    const res = await fetch(`${s.url}/v1/stream`, { headers: { authorization: `Bearer ${s.adminToken}`, 'x-tenant-id': 'alpha' }, signal: abort.signal });
+    expect(res.status).toBe(200);
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    // The greeting first: from then on the stream is subscribed.
+    while (!text.includes(': connected')) text += (await reader.read()).value ?? '';
+    return {
+      until: async (marker: string) => {
+        while (!text.includes(marker)) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          text += value;
+        }
+        return text;
+      },
+      close: () => abort.abort(),
+    };
+  };
+
   beforeAll(async () => {
     s = await startTestServer({ store });
     const first = await apply('Initial flags');
@@ -153,12 +175,18 @@ describe.each(storeMatrix())('$store: managed by Git, drift', ({ store }) => {
     revision += 2;
     expect((await state()).resources['flag:max-items'].drift).toMatchObject({ source: 'api', actor: 'alice' });
     expect((await dryRun()).changes).toEqual([]);
+    // A page following the change stream hears of it, though no revision is made: `event: marks`, no id.
+    const stream = await openStream();
     const before = await fingerprint(s);
     const { c, body } = await apply('Nothing to do');
     expect(body).toMatchObject({ applied: false, revision: before.revision });
     expect(await fingerprint(s)).toEqual(before);
     expect((await s.call('GET', `/v1/audit?commit=${c.sha}`)).json.items).toEqual([]);
     expect((await state()).resources['flag:max-items']).not.toHaveProperty('drift');
+    const text = await stream.until('event: marks');
+    expect(text).toContain(`event: marks\ndata: ${JSON.stringify({ tenant: 'alpha', revision: before.revision })}\n\n`);
+    expect(text).not.toMatch(/^id:/m);
+    stream.close();
   });
 
   it('an environment-scoped apply restores its environments but keeps the drift record (other environments may still differ)', async () => {

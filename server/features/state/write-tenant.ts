@@ -205,10 +205,15 @@ export function writeTenant(stores: Stores, listener: StateListener, w: TenantWr
 
     await stores.tenants.ensure(tenant, ctx.now, next.name);
     if (w.scope === null && base.row && (base.row.name ?? undefined) !== next.name) await stores.tenants.setName(tenant, next.name ?? null, ctx.now);
-    if (w.scope === null && w.marks.clearUnchangedDrift && base.row !== undefined) {
+    const clearsDrift = w.scope === null && w.marks.clearUnchangedDrift && base.row !== undefined;
+    if (clearsDrift) {
       for (const kind of ['environment', 'segment', 'flag', 'experiment'] as const) await storeOf(stores, kind).clearActiveDrift(tenant);
     }
-    if (changes.length === 0) return result;
+    if (changes.length === 0) {
+      // Drift cleared with nothing else to write is no revision (the documents are Git's already); pages showing the marks still hear of it.
+      if (clearsDrift) stores.afterCommit(() => listener.marksCommitted?.(tenant, previousRevision));
+      return result;
+    }
 
     const revision = await stores.tenants.bumpRevision(tenant, ctx.now);
     // New environments take the next positions in the order the desired state declares them (the plan lists them by key).
