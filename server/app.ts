@@ -24,6 +24,7 @@ import { registerEvaluateRoutes } from './features/evaluate/routes.js';
 import { registerFlagRoutes } from './features/flags/routes.js';
 import { registerHealthRoutes } from './features/health/routes.js';
 import { registerSegmentRoutes } from './features/segments/routes.js';
+import type { ChangeFeed } from './features/stream/change-feed.js';
 import { registerStreamRoutes } from './features/stream/routes.js';
 import { registerStateRoutes } from './features/state/routes.js';
 import { UsageRecorder } from './features/usage/usage-recorder.js';
@@ -115,7 +116,9 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   });
   const keys = new ApiKeyIndex();
   const refresher = new IndexRefresher(stores, index, keys);
-  const listener = indexUpdater(index, refresher);
+  // Applies that only clear drift swap no index: they reach the change stream's feed (registered with the routes below) through here.
+  const stream: { feed?: ChangeFeed } = {};
+  const listener = indexUpdater(index, refresher, (tenant, revision) => stream.feed?.marksCommitted(tenant, revision));
   const services = createServices(stores, listener);
   const experiments = createExperiments({ store: stores.experimentData, revisions: stores.revisions, index, config, onError: (err, what) => logger.error({ err }, what) });
   const usage = new UsageRecorder({
@@ -245,7 +248,7 @@ export async function buildApp(config: ServerConfig, deps: AppDeps = {}): Promis
   registerEvaluateRoutes(app, { index, observer });
   registerOfrepRoutes(app, { index, observer });
   registerExperimentRoutes(app, { index, service: experiments.service });
-  registerStreamRoutes(app, { index, revisions: stores.revisions, metrics, heartbeatMs: config.streamHeartbeatMs, log: logger });
+  stream.feed = registerStreamRoutes(app, { index, revisions: stores.revisions, metrics, heartbeatMs: config.streamHeartbeatMs, log: logger });
   registerConsoleRoutes(app, { config });
   registerWatchSupervisor(app, { config, sqlite: store.sqlite, stores, listener, registry: metrics.registry, refresh: () => refresher.refresh() });
 

@@ -9,7 +9,10 @@ function subject(message: string | undefined): string {
 function entry(row: AuditEntry, colors: Palette): string {
   const where = row.environment ? ` ${colors.dim(`(${row.environment})`)}` : '';
   const revision = row.revision === null ? '' : `r${row.revision}  `;
-  let out = `${colors.dim(row.ts)}  ${revision}${row.source.padEnd(4)}  ${row.actor}  ${colors.bold(`${row.action} ${row.resource} ${row.key}`)}${where}\n`;
+  // A forced write overrode Git (break-glass): say so on the line, it is what a reader of the trail looks for.
+  const forced = row.forced ? `  ${colors.red('FORCED (drift)')}` : '';
+  let out = `${colors.dim(row.ts)}  ${revision}${row.source.padEnd(4)}  ${row.actor}  ${colors.bold(`${row.action} ${row.resource} ${row.key}`)}${where}${forced}\n`;
+  if (row.reason) out += `    reason: ${row.reason}\n`;
   if (row.commit) {
     const text = subject(row.commit.message);
     const author = row.commit.author ? ` by ${row.commit.author}` : '';

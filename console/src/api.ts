@@ -22,11 +22,14 @@ export type DocumentMeta = FlagView['meta'];
 export type Usage = FlagListItem['usage'];
 export type { ApiKeyView, AuditItem, ListPage, PreviewResponse };
 
-/** Whether the server reports usage for this flag (a list item does: then the list has a "last evaluated" column). */
-export const hasUsage = (view: FlagView | FlagListItem): view is FlagListItem => 'usage' in view;
+/** A flag as read (the list's items, GET /v1/flags/{key}), with usage when the server reports it (servers before it did not). */
+type MaybeUsage = { usage?: Usage };
+
+/** Whether the server reports usage for this flag (then the list has a "last evaluated" column, the page a "last evaluated" line). */
+export const hasUsage = <V extends MaybeUsage>(view: V): view is V & { usage: Usage } => view.usage !== undefined;
 
 /** When the flag was last evaluated — in `environment` when given — or null (never, or not reported). */
-export function lastEvaluated(view: FlagView | FlagListItem, environment?: string): string | null {
+export function lastEvaluated(view: MaybeUsage, environment?: string): string | null {
   if (!hasUsage(view)) return null;
   if (environment !== undefined) return view.usage.environments[environment]?.last_evaluated_at ?? null;
   return view.usage.last_evaluated_at;

@@ -13,6 +13,8 @@ export interface StreamOptions {
   url: string;
   headers: Record<string, string>;
   onRevision: (event: RevisionEvent) => void;
+  /** Drift marks changed without a new revision (an apply that only cleared drift). */
+  onMarks?: () => void;
   onStatus: (status: 'live' | 'reconnecting' | 'refused') => void;
   signal: AbortSignal;
   /** Wait before reconnecting (ms). */
@@ -43,6 +45,7 @@ export async function followStream(o: StreamOptions): Promise<void> {
       const parser = createParser({
         onEvent: (message) => {
           if (message.id !== undefined) lastId = message.id;
+          if (message.event === 'marks') o.onMarks?.();
           const event = parseRevision(message);
           if (event !== null) o.onRevision(event);
         },

@@ -75,8 +75,8 @@ describe('console model', () => {
   });
 });
 
-describe('usage, when GET /v1/flags reports it', () => {
-  const view = (usage?: FlagListItem['usage']): FlagView | FlagListItem => ({ data: flag, meta: {} as FlagView['meta'], ...(usage === undefined ? {} : { usage }) });
+describe('usage, when GET /v1/flags and GET /v1/flags/{key} report it', () => {
+  const view = (usage?: FlagListItem['usage']): Omit<FlagView, 'usage'> & { usage?: FlagView['usage'] } => ({ data: flag, meta: {} as FlagView['meta'], ...(usage === undefined ? {} : { usage }) });
   it('reads the latest evaluation overall or in one environment; absent usage is no column', () => {
     const used = view({ last_evaluated_at: '2026-12-01T10:00:00.000Z', evaluations: 5, environments: { production: { last_evaluated_at: '2026-12-01T10:00:00.000Z', evaluations: 5 } } });
     expect(hasUsage(used)).toBe(true);

@@ -605,7 +605,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Server-sent events: one `revision` event per new revision of the tenant and environment
+         * Server-sent events: one `revision` event per new revision of the tenant and environment; `marks` when an apply only cleared drift
          * @description Scope: `evaluate`, or an evaluation API key. A tenant with no state on the server is `404 UNKNOWN_TENANT`.
          */
         get: operations["getStream"];
@@ -1812,6 +1812,8 @@ export interface operations {
                                 sha: string;
                             };
                             environment: string | null;
+                            /** @description A forced write: ?force=true changed a resource Git manages (break-glass), recorded as drift until the next apply. */
+                            forced: boolean;
                             id: number;
                             key: string;
                             /** @description Why, when the writer said (the X-Change-Reason header of a REST write). */
@@ -3492,6 +3494,19 @@ export interface operations {
                             updated_by: string;
                             /** @description Number of changes to this resource. */
                             version: number;
+                        };
+                        /** @description Evaluations in the last 30 days and the latest one, as flushed by the server processes. */
+                        usage: {
+                            environments: {
+                                [key: string]: {
+                                    evaluations: number;
+                                    last_evaluated_at: string;
+                                };
+                            };
+                            /** @description Evaluations in the window, every environment. */
+                            evaluations: number;
+                            /** @description Latest evaluation recorded in any environment (null: never). */
+                            last_evaluated_at: string | null;
                         };
                     };
                 };

@@ -11,8 +11,9 @@ export async function loadIndexes(refresher: IndexRefresher, index: EvaluationIn
 }
 
 /** Keeps the indexes in step with committed writes of this process. */
-export function indexUpdater(index: EvaluationIndex, refresher: IndexRefresher): StateListener {
+export function indexUpdater(index: EvaluationIndex, refresher: IndexRefresher, marks?: (tenant: string, revision: number) => void): StateListener {
   return {
+    ...(marks === undefined ? {} : { marksCommitted: marks }),
     held: (tenant) => index.entry(tenant),
     stateCommitted: (_tenant, state, revision, change) => {
       index.load(state, revision, change);

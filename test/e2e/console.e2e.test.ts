@@ -50,6 +50,8 @@ let admin: string;
 let reader: string;
 let ci: ReturnType<typeof ffAgainst>;
 let flagsDir: string;
+/** The commit the first apply came from (the audit view's commit filter finds its rows). */
+let firstCommit: string;
 
 beforeAll(async () => {
   if (CHROMIUM === undefined) throw new Error('Chromium is not installed: apt-get install -y chromium (scripts/ensure-chromium.sh does), or set FF_CHROMIUM');
@@ -58,7 +60,7 @@ beforeAll(async () => {
   ff = await startGitopsServer([bigTenant()], { FF_USAGE_FLUSH_MS: '100' });
   repo = await createGitRepo(join(tmp.path, 'flags-repo'), 'git@github.com:acme/flags.git');
   await cp(join(ROOT, 'flags', 'acme'), join(repo.path, 'flags', 'acme'), { recursive: true });
-  repo.commit('Acme flags');
+  firstCommit = repo.commit('Acme flags');
   flagsDir = join(repo.path, 'flags');
   ci = ffAgainst(ff.url, await ff.token(['acme'], 'ci'));
   expect((await ci(['apply', flagsDir, '-t', 'acme', '--auto-approve'])).code).toBe(0);
@@ -109,6 +111,14 @@ const rowOf = (page: Page, key: string) => page.locator('table.flags tbody tr.ro
 
 describe('the console', () => {
   it('signs in with a pasted token kept out of URLs and logs, navigates every view, without CSP or accessibility violations', async () => {
+    // The sign-in page itself, before any token.
+    const anonymous = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const signInPage = await anonymous.newPage();
+    await signInPage.goto(`${ff.url}/ui`);
+    await signInPage.getByLabel('Bearer token').waitFor();
+    expect(await seriousViolations(signInPage)).toEqual([]);
+    await anonymous.close();
+
     const { context, page, messages } = await signIn(admin);
     expect(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).sessionStorage.getItem('ff.console.token'))).toBe(admin);
     expect(page.url()).not.toContain(admin.slice(0, 20));
@@ -134,6 +144,10 @@ describe('the console', () => {
     for (const [name, heading] of [['Segments', 'Segments'], ['Audit', 'Audit'], ['API keys', 'API keys']] as const) {
       await page.getByRole('navigation', { name: 'views' }).getByRole('link', { name, exact: true }).click();
       await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+      if (name === 'Audit') continue; // checked below, filtered
+      // Loaded (the list's table), then checked.
+      await page.locator('section .table-wrap table').waitFor();
+      expect(await seriousViolations(page), name).toEqual([]);
     }
     await page.getByRole('navigation', { name: 'views' }).getByRole('link', { name: 'Audit', exact: true }).click();
     await page.getByLabel('Actor').fill('ci');
@@ -143,6 +157,28 @@ describe('the console', () => {
     expect(await page.locator('.audit-entry').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('segment')]));
     await shot(page, 'audit');
     expect(await seriousViolations(page)).toEqual([]);
+
+    // By commit (a prefix, as git takes it): every entry shown links to that commit, and there are as many as the API finds.
+    const filters = page.locator('form.filters');
+    await filters.getByLabel('Actor').fill('');
+    await filters.getByLabel('Resource').selectOption('');
+    await filters.getByLabel('Commit', { exact: true }).fill(firstCommit.slice(0, 8));
+    await filters.getByRole('button', { name: 'Filter' }).click();
+    const byCommit = await ff.server.call('GET', `/v1/audit?commit=${firstCommit.slice(0, 8)}&limit=50`, { tenant: 'acme', token: admin });
+    expect(byCommit.json.items.length).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('.audit-entry').count()).toBe(byCommit.json.items.length);
+    expect(await page.locator(`.audit-entry a[href="https://github.com/acme/flags/commit/${firstCommit}"]`).count()).toBe(byCommit.json.items.length);
+    expect(page.url()).toContain(`commit=${firstCommit.slice(0, 8)}`);
+    // By time: a window after every change finds none; one around them finds them again.
+    await filters.getByLabel('From', { exact: true }).fill('2099-01-01T00:00');
+    await filters.getByRole('button', { name: 'Filter' }).click();
+    await page.getByText('No entries.').waitFor();
+    expect(await page.locator('.audit-entry').count()).toBe(0);
+    await filters.getByLabel('From', { exact: true }).fill('2000-01-01T00:00');
+    await filters.getByLabel('To', { exact: true }).fill('2099-01-01T00:00');
+    await filters.getByRole('button', { name: 'Filter' }).click();
+    await expect.poll(() => page.locator('.audit-entry').count()).toBe(byCommit.json.items.length);
+    expect(decodeURIComponent(page.url())).toMatch(/from=\d{4}-\d\d-\d\dT\d\d:\d\d:00\.000Z/);
 
     expect(messages.filter((m) => /Content Security Policy|pageerror/.test(m))).toEqual([]);
     expect(ff.server.rawLogs()).not.toContain(admin);
@@ -210,7 +246,11 @@ describe('the console', () => {
     await expect.poll(() => page.locator('.badge-drift').count()).toBeGreaterThan(0);
 
     const audit = await ff.server.call('GET', '/v1/audit?key=disable-paypal&limit=1', { tenant: 'acme', token: admin });
-    expect(audit.json.items[0]).toMatchObject({ actor: 'oncall', action: 'update', environment: 'staging', reason: 'PayPal sandbox flapping; drill over' });
+    expect(audit.json.items[0]).toMatchObject({ actor: 'oncall', action: 'update', environment: 'staging', reason: 'PayPal sandbox flapping; drill over', forced: true });
+    // The flag's history marks the entry as a forced write, with its reason.
+    const forcedEntry = page.locator('ol.audit .audit-entry', { has: page.locator('.badge-forced') });
+    await expect.poll(() => forcedEntry.count()).toBe(1);
+    expect(await forcedEntry.textContent()).toContain('Reason: PayPal sandbox flapping; drill over');
     const plan = await ci(['plan', flagsDir, '-t', 'acme', '--detailed-exitcode']);
     expect(plan.code).toBe(2);
     expect(plan.stdout).toMatch(/drift: changed on the server outside Git by oncall/);
@@ -218,12 +258,12 @@ describe('the console', () => {
     expect((await ci(['export', '-t', 'acme', '--out', flagsDir, '--drift'])).code).toBe(0);
     expect((await ci(['plan', flagsDir, '-t', 'acme', '--detailed-exitcode'])).code).toBe(0);
     repo.commit('Keep PayPal disabled in staging (break-glass, reviewed)');
+    await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 7));
     expect((await ci(['apply', flagsDir, '-t', 'acme', '--auto-approve'])).code).toBe(0);
     expect((await remoteState(ff.server, 'acme', admin)).resources['flag:disable-paypal']?.drift).toBeUndefined();
-    // The apply cleared the mark without a new revision, so the page shows it on its next load.
-    await page.reload();
-    await page.waitForSelector('#flag-title');
-    expect(await page.locator('.badge-drift').count()).toBe(0);
+    // The apply cleared the mark without a new revision: the open page hears of it on the change stream (`event: marks`), no reload.
+    await expect.poll(() => page.locator('.badge-drift').count(), { timeout: 10_000 }).toBe(0);
+    expect(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(7);
     await context.close();
   });
 

@@ -41,6 +41,28 @@ describe.each(storeMatrix())('$store: managed by Git, drift', ({ store }) => {
       headers: { 'if-match': '*' },
     });
 
+  /** GET /v1/stream as a page follows it: the text so far, read until it holds `marker`. */
+  const openStream = async () => {
+    const abort = new AbortController();
+    const res = await fetch(`${s.url}/v1/stream`, { headers: { authorization: `Bearer ${s.adminToken}`, 'x-tenant-id': 'alpha' }, signal: abort.signal });
+    expect(res.status).toBe(200);
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    // The greeting first: from then on the stream is subscribed.
+    while (!text.includes(': connected')) text += (await reader.read()).value ?? '';
+    return {
+      until: async (marker: string) => {
+        while (!text.includes(marker)) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          text += value;
+        }
+        return text;
+      },
+      close: () => abort.abort(),
+    };
+  };
+
   beforeAll(async () => {
     s = await startTestServer({ store });
     const first = await apply('Initial flags');
@@ -77,6 +99,9 @@ describe.each(storeMatrix())('$store: managed by Git, drift', ({ store }) => {
     const meta = (await state()).resources['flag:banner-text'];
     expect(meta).toEqual({ managed_by: 'git', git_commit: applied.sha, drift: { source: 'api', actor: 'alice', at: expect.any(String) } });
     expect(Number.isNaN(Date.parse(meta.drift.at))).toBe(false);
+    // The audit row says the write overrode Git (break-glass), so the trail tells it from an ordinary REST write.
+    const audit = await s.call('GET', '/v1/audit?key=banner-text&limit=1');
+    expect(audit.json.items[0]).toMatchObject({ action: 'update', source: 'api', actor: 'alice', forced: true, reason: null });
 
     const plan = await dryRun();
     expect(plan.summary).toEqual({ create: 0, update: 1, delete: 0, drift: 1 });
@@ -94,13 +119,15 @@ describe.each(storeMatrix())('$store: managed by Git, drift', ({ store }) => {
     expect(created.status).toBe(201);
     revision++;
     expect((await state()).resources['flag:hotfix']).toEqual({ managed_by: 'api', git_commit: null, drift: { source: 'api', actor: 'alice', at: expect.any(String) } });
-    // Unmanaged: further REST writes need no force (and stay drift).
-    const edited = await s.call('PUT', '/v1/flags/hotfix', {
+    // Unmanaged: further REST writes need no force (and stay drift); ?force=true overrides nothing, so the row is not forced.
+    const edited = await s.call('PUT', '/v1/flags/hotfix?force=true', {
       body: { key: 'hotfix', description: 'still here', type: 'boolean', variants: { on: true, off: false }, offVariant: 'off' },
       headers: { 'if-match': '*' },
     });
     expect(edited.status).toBe(200);
     revision++;
+    const rows = (await s.call('GET', '/v1/audit?key=hotfix')).json.items;
+    expect(rows.map((r: { action: string; forced: boolean }) => `${r.action} ${r.forced}`)).toEqual(['update false', 'create false']);
     const plan = await dryRun();
     const hotfix = plan.changes.find((c) => c.key === 'hotfix');
     expect(hotfix).toMatchObject({ action: 'delete', drift: { source: 'api', actor: 'alice' } });
@@ -126,15 +153,16 @@ describe.each(storeMatrix())('$store: managed by Git, drift', ({ store }) => {
   });
 
   it('a forced archive is drift too: the plan re-creates the resource and the apply restores it', async () => {
-    const archived = await s.call('DELETE', '/v1/flags/theme?force=true');
+    const archived = await s.call('DELETE', '/v1/flags/theme?force=true', { headers: { 'x-change-reason': encodeURIComponent('theme breaks checkout') } });
     expect(archived.status).toBe(200);
+    expect((await s.call('GET', '/v1/audit?key=theme&limit=1')).json.items[0]).toMatchObject({ action: 'archive', forced: true, reason: 'theme breaks checkout' });
     expect(archived.json.meta.archived).toBe(true);
     revision++;
     const plan = await dryRun();
     expect(plan.changes.map((c: Change) => `${c.action} ${c.key}`)).toEqual(['create theme']);
     const { c } = await apply('Bring theme back');
     const audit = await s.call('GET', `/v1/audit?commit=${c.sha}`);
-    expect(audit.json.items.map((i: { action: string; key: string }) => `${i.action} ${i.key}`)).toEqual(['restore theme']);
+    expect(audit.json.items.map((i: { action: string; key: string; forced: boolean }) => `${i.action} ${i.key} ${i.forced}`)).toEqual(['restore theme false']);
     expect((await s.call('GET', '/v1/flags/theme')).json.meta).toMatchObject({ archived: false, managed_by: 'git', git_commit: c.sha });
     expect((await state()).resources['flag:theme']).toEqual({ managed_by: 'git', git_commit: c.sha });
   });
@@ -147,12 +175,18 @@ describe.each(storeMatrix())('$store: managed by Git, drift', ({ store }) => {
     revision += 2;
     expect((await state()).resources['flag:max-items'].drift).toMatchObject({ source: 'api', actor: 'alice' });
     expect((await dryRun()).changes).toEqual([]);
+    // A page following the change stream hears of it, though no revision is made: `event: marks`, no id.
+    const stream = await openStream();
     const before = await fingerprint(s);
     const { c, body } = await apply('Nothing to do');
     expect(body).toMatchObject({ applied: false, revision: before.revision });
     expect(await fingerprint(s)).toEqual(before);
     expect((await s.call('GET', `/v1/audit?commit=${c.sha}`)).json.items).toEqual([]);
     expect((await state()).resources['flag:max-items']).not.toHaveProperty('drift');
+    const text = await stream.until('event: marks');
+    expect(text).toContain(`event: marks\ndata: ${JSON.stringify({ tenant: 'alpha', revision: before.revision })}\n\n`);
+    expect(text).not.toMatch(/^id:/m);
+    stream.close();
   });
 
   it('an environment-scoped apply restores its environments but keeps the drift record (other environments may still differ)', async () => {

@@ -38,6 +38,8 @@ beforeAll(async () => {
     const revision = await stores.tenants.bumpRevision('alpha', '2026-01-02T00:00:00.000Z');
     await stores.flags.update('alpha', first.key, { archived: { at: '2026-01-02T00:00:00.000Z', by: 'carol' }, revision, at: '2026-01-02T00:00:00.000Z', by: 'carol' });
     await stores.revisions.record({ tenant: 'alpha', revision, ts: '2026-01-02T00:00:00.000Z', actor: 'carol', source: 'api', commit: null, changes: [] });
+    // A forced write's row: the break-glass mark must survive the move.
+    await stores.audit.record({ tenant: 'alpha', ts: '2026-01-02T00:00:00.000Z', actor: 'carol', source: 'api', environment: null, resource: 'flag', key: first.key, action: 'archive', before: null, after: null, revision, commitSha: null, requestId: null, reason: 'outage', forced: true });
   });
   await stores.apiKeys.insert({ id: 'key1', tenant: 'alpha', environment: 'production', name: 'Web', verifier: 'ab'.repeat(32), createdAt: '2026-01-01T00:00:00.000Z', createdBy: 'alice' });
   await stores.idempotency.save(
@@ -89,6 +91,7 @@ describe('copy SQLite → PostgreSQL', () => {
     expect(await p.tenants.list()).toEqual(await stores.tenants.list());
     expect(await p.revisions.since('alpha', 0, 100)).toEqual(await stores.revisions.since('alpha', 0, 100));
     expect(await p.audit.query('alpha', { limit: 1000 })).toEqual(await stores.audit.query('alpha', { limit: 1000 }));
+    expect((await p.audit.query('alpha', { limit: 1000 })).filter((a) => a.forced).map((a) => a.reason)).toEqual(['outage']);
     expect(await p.apiKeys.all()).toEqual(await stores.apiKeys.all());
     // Results read from the copy are those of the source.
     for (const tenant of ['alpha', 'beta']) {
@@ -100,7 +103,7 @@ describe('copy SQLite → PostgreSQL', () => {
     }
 
     // Ids continue after the copied ones: a new audit row does not collide.
-    await p.audit.record({ tenant: 'alpha', ts: '2026-02-01T00:00:00.000Z', actor: 'x', source: 'api', environment: null, resource: 'flag', key: 'n', action: 'create', before: null, after: null, revision: null, commitSha: null, requestId: null, reason: null });
+    await p.audit.record({ tenant: 'alpha', ts: '2026-02-01T00:00:00.000Z', actor: 'x', source: 'api', environment: null, resource: 'flag', key: 'n', action: 'create', before: null, after: null, revision: null, commitSha: null, requestId: null, reason: null, forced: false });
     const newest = (await p.audit.query('alpha', { limit: 1 }))[0]!;
     expect(newest.key).toBe('n');
     expect(newest.id).toBeGreaterThan(Math.max(...(await stores.audit.query('alpha', { limit: 1000 })).map((a) => a.id)));

@@ -56,10 +56,10 @@ const ROUTES: Record<string, Entry> = {
   'GET /docs/static/index.html': { auth: 'public', url: '/docs/static/index.html' },
   'GET /docs/static/swagger-initializer.js': { auth: 'public', url: '/docs/static/swagger-initializer.js' },
   // The console: a page and its assets; every call it makes is an API call with the user's token.
-  'GET /ui': { auth: 'public', url: '/ui' },
-  'GET /ui/': { auth: 'public', url: '/ui/' },
+  'HEAD,GET /ui': { auth: 'public', url: '/ui' },
+  'HEAD,GET /ui/': { auth: 'public', url: '/ui/' },
   'GET /ui/config.json': { auth: 'public', url: '/ui/config.json' },
-  'GET /ui/assets/:file': { auth: 'public', url: `/ui/assets/${builtConsole().assets[0] ?? 'missing'}` },
+  'HEAD,GET /ui/assets/:file': { auth: 'public', url: `/ui/assets/${builtConsole().assets[0] ?? 'missing'}` },
 
   'GET /v1/flags': { auth: 'jwt', scope: 'flags:read', object: null, request: () => ({ url: '/v1/flags?state=all' }) },
   'POST /v1/flags': { auth: 'jwt', scope: 'flags:write', object: null, request: () => ({ url: '/v1/flags', body: newFlag(unique('rt-flag')) }) },

@@ -213,9 +213,9 @@ describe.each(storeMatrix())('$store store contract', ({ store }) => {
   });
 
   it('audit in batches: recordMany keeps the order and the fields record writes, past the statement-parameter limit', async () => {
-    const base = { tenant: 'alpha', actor: 'alice', source: 'git' as const, environment: null, resource: 'flag' as const, action: 'create' as const, ts: T0, before: null, revision: 3, commitSha: 'abc', requestId: 'r1', reason: null };
+    const base = { tenant: 'alpha', actor: 'alice', source: 'git' as const, environment: null, resource: 'flag' as const, action: 'create' as const, ts: T0, before: null, revision: 3, commitSha: 'abc', requestId: 'r1', reason: null, forced: false };
     const entries = Array.from({ length: BEYOND_PARAMETER_LIMIT }, (_, i) => ({ ...base, key: `k${i}`, after: { i, s: 'quote " and \\ brace {' } }));
-    entries[1] = { ...entries[1]!, environment: 'production' as unknown as null, reason: 'why' as unknown as null, before: { n: 1 } as unknown as null, revision: null as unknown as number, commitSha: null as unknown as string };
+    entries[1] = { ...entries[1]!, environment: 'production' as unknown as null, reason: 'why' as unknown as null, forced: true as unknown as false, before: { n: 1 } as unknown as null, revision: null as unknown as number, commitSha: null as unknown as string };
     await s.audit.recordMany(entries);
     await s.audit.recordMany([]);
     await s.audit.record({ ...entries[1]!, tenant: 'beta' });
@@ -224,7 +224,8 @@ describe.each(storeMatrix())('$store store contract', ({ store }) => {
     const [single] = await s.audit.query('beta', { limit: 1 });
     const strip = ({ id: _id, tenant: _t, ...rest }: NonNullable<typeof single>) => rest;
     expect(strip(got[BEYOND_PARAMETER_LIMIT - 2]!)).toEqual(strip(single!));
-    expect(got[0]).toMatchObject({ key: `k${BEYOND_PARAMETER_LIMIT - 1}`, after: { i: BEYOND_PARAMETER_LIMIT - 1, s: 'quote " and \\ brace {' }, revision: 3, commitSha: 'abc', requestId: 'r1', reason: null, environment: null });
+    expect(got[0]).toMatchObject({ key: `k${BEYOND_PARAMETER_LIMIT - 1}`, after: { i: BEYOND_PARAMETER_LIMIT - 1, s: 'quote " and \\ brace {' }, revision: 3, commitSha: 'abc', requestId: 'r1', reason: null, forced: false, environment: null });
+    expect(got[BEYOND_PARAMETER_LIMIT - 2]).toMatchObject({ key: 'k1', reason: 'why', forced: true });
   });
 
   it('revisions: recorded with their commit, read back after a revision in order', async () => {
@@ -247,16 +248,17 @@ describe.each(storeMatrix())('$store store contract', ({ store }) => {
   it('audit: newest first, every filter, commit by any-case prefix, the revision’s commit joined in', async () => {
     const commit = { sha: 'abcdef1234567890', author: 'Alice' };
     await s.revisions.record({ tenant: 'alpha', revision: 1, ts: T0, actor: 'alice', source: 'git', commit, changes: [] });
-    const base = { tenant: 'alpha', actor: 'alice', source: 'api' as const, environment: null, resource: 'flag' as const, action: 'update' as const, revision: null, commitSha: null, requestId: null, reason: null };
+    const base = { tenant: 'alpha', actor: 'alice', source: 'api' as const, environment: null, resource: 'flag' as const, action: 'update' as const, revision: null, commitSha: null, requestId: null, reason: null, forced: false };
     await s.audit.record({ ...base, ts: T0, key: 'a', action: 'create', before: null, after: { on: true }, source: 'git', revision: 1, commitSha: commit.sha });
-    await s.audit.record({ ...base, ts: T1, key: 'b', before: { n: 1 }, after: { n: 2 }, actor: 'bob', requestId: 'req-1', reason: 'kill switch: checkout errors' });
+    await s.audit.record({ ...base, ts: T1, key: 'b', before: { n: 1 }, after: { n: 2 }, actor: 'bob', requestId: 'req-1', reason: 'kill switch: checkout errors', forced: true });
     await s.audit.record({ ...base, ts: T2, key: 'k1', resource: 'api_key', action: 'revoke', environment: 'production', before: null, after: null });
     await s.audit.record({ ...base, tenant: 'beta', ts: T2, key: 'z', before: null, after: null });
     const all = await s.audit.query('alpha', { limit: 10 });
     expect(all.map((a) => a.key)).toEqual(['k1', 'b', 'a']);
     expect(all[2]).toMatchObject({ source: 'git', revision: 1, commitSha: commit.sha, commit, before: null, after: { on: true } });
-    expect(all[1]).toMatchObject({ actor: 'bob', before: { n: 1 }, after: { n: 2 }, commit: null, requestId: 'req-1', reason: 'kill switch: checkout errors' });
+    expect(all[1]).toMatchObject({ actor: 'bob', before: { n: 1 }, after: { n: 2 }, commit: null, requestId: 'req-1', reason: 'kill switch: checkout errors', forced: true });
     expect(all[0]!.reason).toBeNull();
+    expect(all[0]!.forced).toBe(false);
     const keys = async (q: Omit<Parameters<ContractStores['audit']['query']>[1], 'limit'>) => (await s.audit.query('alpha', { limit: 10, ...q })).map((a) => a.key);
     expect(await keys({ actor: 'bob' })).toEqual(['b']);
     expect(await keys({ resource: 'api_key', environment: 'production', action: 'revoke' })).toEqual(['k1']);

@@ -36,7 +36,7 @@ describe.each(storeMatrix())('usage through the server on the $store store', ({ 
     });
     afterAll(async () => s.close());
 
-    it('counts every served evaluation per flag and environment; GET /v1/usage and GET /v1/flags show it after a flush', async () => {
+    it('counts every served evaluation per flag and environment; GET /v1/usage, GET /v1/flags and GET /v1/flags/{key} show it after a flush', async () => {
       for (let i = 0; i < 3; i++) expect((await evaluate(s, 'new-checkout', 'production', `u${i}`)).status).toBe(200);
       expect((await evaluate(s, 'new-checkout', 'development')).status).toBe(200);
       // Bulk counts each flag it answers; an unknown listed key counts for nothing.
@@ -63,6 +63,11 @@ describe.each(storeMatrix())('usage through the server on the $store store', ({ 
       expect(byKey['new-checkout']).toEqual(checkout);
       // A flag never evaluated says so, in the same shape.
       expect(byKey['max-items']).toEqual({ last_evaluated_at: null, evaluations: 0, environments: {} });
+      // The one flag's GET carries the same usage (the console's flag page reads it), its ETag unchanged by it.
+      const one = await s.call('GET', '/v1/flags/new-checkout');
+      expect(one.json.usage).toEqual(checkout);
+      expect(one.headers.get('etag')).toBe(`"${one.json.meta.revision}"`);
+      expect((await s.call('GET', '/v1/flags/max-items')).json.usage).toEqual({ last_evaluated_at: null, evaluations: 0, environments: {} });
 
       const metrics = await s.call('GET', '/metrics', { token: null, tenant: null });
       expect(metrics.text).toContain('ff_flag_evaluations_total{tenant="alpha",environment="production",flag="new-checkout"} 3');

@@ -3,13 +3,11 @@
 // code exchanged for a token at its token endpoint with the PKCE verifier.
 // What comes back is the bearer token the console then sends, exactly like
 // a pasted one.
+import type { ConsoleConfig } from '../../../server/features/console/console-config.js';
 import { authorizeUrl, challengeOf, randomVerifier } from './pkce.js';
 
-export interface OidcSettings {
-  issuer: string;
-  client_id: string;
-  scope: string;
-}
+/** The identity provider the server names in /ui/config.json (its type, not a copy of it). */
+export type OidcSettings = NonNullable<ConsoleConfig['oidc']>;
 
 interface Pending {
   state: string;

@@ -15,12 +15,10 @@ import { KeysView } from './keys.js';
 import { Playground } from './playground.js';
 import { SegmentsView } from './segments.js';
 import type { Scope } from '../../../core/model/scopes.js';
+import type { ConsoleConfig } from '../../../server/features/console/console-config.js';
 
 const store = sessionTokenStore();
 
-interface ConsoleConfig {
-  oidc: OidcSettings | null;
-}
 
 export function App() {
   const [token, setToken] = useState<string | null>(store.get());
@@ -111,6 +109,7 @@ function Shell({ token, claims, onSignOut, onRefused }: { token: string; claims:
   const tenant = route.tenant ?? (tenants !== '*' && tenants.length === 1 ? (tenants[0] ?? null) : null);
   const covered = tenant !== null && (tenants === '*' || tenants.includes(tenant));
   const [revision, setRevision] = useState(0);
+  const [marks, setMarks] = useState(0);
   const [live, setLive] = useState<LiveStatus>('off');
   const api = useMemo(() => createApi(token, covered ? tenant : null, onRefused), [token, tenant, covered]);
 
@@ -127,11 +126,12 @@ function Shell({ token, claims, onSignOut, onRefused }: { token: string; claims:
       signal: abort.signal,
       onStatus: setLive,
       onRevision: (e) => setRevision((r) => Math.max(r, e.revision)),
+      onMarks: () => setMarks((m) => m + 1),
     });
     return () => abort.abort();
   }, [api, covered]);
 
-  const ctx: TenantContext | null = covered ? { tenant, api, claims, can: (s) => can(claims, s), revision, live } : null;
+  const ctx: TenantContext | null = covered ? { tenant, api, claims, can: (s) => can(claims, s), revision, marks, live } : null;
   const view = route.view === 'flag' ? 'flags' : route.view;
   return (
     <>

@@ -14,6 +14,8 @@ export interface TenantContext {
   can: (scope: Scope) => boolean;
   /** The tenant's newest revision seen on the change stream (0 until one arrives); views reload when it moves. */
   revision: number;
+  /** Counts `marks` events (drift cleared without a revision); views that show drift reload when it moves. */
+  marks: number;
   live: LiveStatus;
 }
 

@@ -70,7 +70,7 @@ export function useFlagPages(ctx: TenantContext, q: string): FlagPages {
       },
       (e: Error) => mine === generation.current && (setError(e), setLoading(false)),
     );
-  }, [ctx.tenant, q, ctx.revision]);
+  }, [ctx.tenant, q, ctx.revision, ctx.marks]);
 
   const loadMore = () => {
     if (loading || cursor === null) return;

@@ -15,7 +15,7 @@ export function FlagPage({ flagKey, params }: { flagKey: string; params: Record<
   const ctx = useTenant();
   // Bumped after a write from this page, so it shows even when the page is not live.
   const [written, setWritten] = useState(0);
-  const flag = useLoad(() => ctx.api.get<FlagView>(`/v1/flags/${encodeURIComponent(flagKey)}`), [ctx.tenant, flagKey, ctx.revision, written]);
+  const flag = useLoad(() => ctx.api.get<FlagView>(`/v1/flags/${encodeURIComponent(flagKey)}`), [ctx.tenant, flagKey, ctx.revision, ctx.marks, written]);
   const history = useLoad(
     () => (ctx.can('audit:read') ? ctx.api.get<ListPage<AuditItem>>(`/v1/audit${query({ resource: 'flag', key: flagKey, limit: 50 })}`) : Promise.resolve(null)),
     [ctx.tenant, flagKey, ctx.revision, written],

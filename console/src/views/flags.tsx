@@ -126,7 +126,7 @@ function VirtualFlagTable(props: { items: FlagListItem[]; env: string; envKeys: 
                 </td>
                 <td class="wide">{s.targets === 0 ? '—' : s.targets}</td>
                 <td class="wide">{f.data.owner ?? '—'}</td>
-                <td class="wide tags">
+                <td class="wide tags" title={(f.data.tags ?? []).join(', ') || undefined}>
                   {(f.data.tags ?? []).map((t) => (
                     <Badge key={t} kind="tag">
                       {t}

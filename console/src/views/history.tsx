@@ -3,7 +3,7 @@ import type { AuditItem } from '../api.js';
 import { FieldDiff, when } from './parts.js';
 
 /** One audit entry: who, what, from where (the commit on the Git host, when it came from Git), and the field diff. */
-export function AuditEntry({ item, showKey }: { item: AuditItem & { reason?: string | null }; showKey: boolean }) {
+export function AuditEntry({ item, showKey }: { item: AuditItem; showKey: boolean }) {
   const link = item.commit ? commitUrl(item.commit.remote_url ?? item.commit.remote, item.commit.sha) : undefined;
   return (
     <li class="audit-entry">
@@ -16,6 +16,11 @@ export function AuditEntry({ item, showKey }: { item: AuditItem & { reason?: str
         ) : null}
         {item.environment ? <span class="muted"> in {item.environment}</span> : null}
         <span class="muted"> · {item.source}</span>
+        {item.forced ? (
+          <span class="badge badge-forced" title="A forced write: it overrode Git (break-glass) and stays drift until the next apply">
+            forced · drift
+          </span>
+        ) : null}
         {item.revision !== null ? <span class="muted"> · revision {item.revision}</span> : null}
         {item.commit ? (
           <span>

@@ -7,7 +7,7 @@ import { DriftBadge, ManagedBadge, Message } from './parts.js';
 
 export function SegmentsView() {
   const ctx = useTenant();
-  const list = useLoad(() => ctx.api.get<ListPage<SegmentView>>(`/v1/segments${query({ limit: 200 })}`), [ctx.tenant, ctx.revision]);
+  const list = useLoad(() => ctx.api.get<ListPage<SegmentView>>(`/v1/segments${query({ limit: 200 })}`), [ctx.tenant, ctx.revision, ctx.marks]);
   return (
     <section aria-labelledby="segments-title">
       <h1 id="segments-title">Segments</h1>

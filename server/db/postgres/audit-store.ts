@@ -10,9 +10,9 @@ export class PgAuditStore {
 
   async record(e: AuditEntry): Promise<void> {
     await this.pg.db().query(
-      `INSERT INTO audit (tenant, ts, actor, source, environment, resource, key, action, before, after, revision, commit_sha, request_id, reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-      [e.tenant, e.ts, e.actor, e.source, e.environment, e.resource, e.key, e.action, json(e.before), json(e.after), e.revision, e.commitSha, e.requestId, e.reason],
+      `INSERT INTO audit (tenant, ts, actor, source, environment, resource, key, action, before, after, revision, commit_sha, request_id, reason, forced)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+      [e.tenant, e.ts, e.actor, e.source, e.environment, e.resource, e.key, e.action, json(e.before), json(e.after), e.revision, e.commitSha, e.requestId, e.reason, e.forced ? 1 : 0],
     );
   }
 
@@ -21,11 +21,11 @@ export class PgAuditStore {
     if (entries.length === 0) return;
     const col = <T>(f: (e: AuditEntry) => T): T[] => entries.map(f);
     await this.pg.db().query(
-      `INSERT INTO audit (tenant, ts, actor, source, environment, resource, key, action, before, after, revision, commit_sha, request_id, reason)
-       SELECT u.tenant, u.ts, u.actor, u.source, u.environment, u.resource, u.key, u.action, u.before, u.after, u.revision, u.commit_sha, u.request_id, u.reason
+      `INSERT INTO audit (tenant, ts, actor, source, environment, resource, key, action, before, after, revision, commit_sha, request_id, reason, forced)
+       SELECT u.tenant, u.ts, u.actor, u.source, u.environment, u.resource, u.key, u.action, u.before, u.after, u.revision, u.commit_sha, u.request_id, u.reason, u.forced
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
-                   $11::bigint[], $12::text[], $13::text[], $14::text[])
-         WITH ORDINALITY AS u(tenant, ts, actor, source, environment, resource, key, action, before, after, revision, commit_sha, request_id, reason, ord)
+                   $11::bigint[], $12::text[], $13::text[], $14::text[], $15::smallint[])
+         WITH ORDINALITY AS u(tenant, ts, actor, source, environment, resource, key, action, before, after, revision, commit_sha, request_id, reason, forced, ord)
        ORDER BY u.ord`,
       [
         col((e) => e.tenant),
@@ -42,6 +42,7 @@ export class PgAuditStore {
         col((e) => e.commitSha),
         col((e) => e.requestId),
         col((e) => e.reason),
+        col((e) => (e.forced ? 1 : 0)),
       ],
     );
   }

@@ -41,7 +41,7 @@ export const COPIED_TABLES: readonly TableSpec[] = [
   { name: 'revisions', columns: ['tenant', 'revision', 'ts', 'actor', 'source', 'commit_sha', 'commit_meta', 'changes'], order: 'tenant, revision', pgOrder: 'tenant COLLATE "C", revision', identity: false },
   {
     name: 'audit',
-    columns: ['id', 'tenant', 'ts', 'actor', 'source', 'environment', 'resource', 'key', 'action', 'before', 'after', 'revision', 'commit_sha', 'request_id', 'reason'],
+    columns: ['id', 'tenant', 'ts', 'actor', 'source', 'environment', 'resource', 'key', 'action', 'before', 'after', 'revision', 'commit_sha', 'request_id', 'reason', 'forced'],
     order: 'id',
     pgOrder: 'id',
     identity: true,

@@ -98,6 +98,7 @@ export class ApiKeyService {
       commitSha: null,
       requestId: ctx.requestId,
       reason: ctx.reason ?? null,
+      forced: false,
     });
     this.stores.afterCommit(() => this.listener.keysCommitted(tenant));
   }

@@ -22,6 +22,8 @@ export interface AuditEntry {
   requestId: string | null;
   /** Why, when the writer said (X-Change-Reason); null otherwise. */
   reason: string | null;
+  /** A forced write: ?force=true overriding Git's ownership of the resource (break-glass). */
+  forced: boolean;
 }
 
 export interface AuditRecord extends AuditEntry {
@@ -69,6 +71,8 @@ export interface AuditDbRow {
   commit_sha: string | null;
   request_id: string | null;
   reason: string | null;
+  /** 0/1 on both stores. */
+  forced: number;
   commit_meta: string | null;
 }
 
@@ -90,6 +94,7 @@ export const toAuditRecord = (r: AuditDbRow): AuditRecord => ({
   commitSha: r.commit_sha,
   requestId: r.request_id,
   reason: r.reason,
+  forced: r.forced === 1,
   commit: r.commit_meta ? commitOfColumn(r.commit_meta) : null,
 });
 
@@ -97,8 +102,8 @@ export class SqliteAuditStore implements Synchronous<AuditStore> {
   private readonly insert;
   constructor(private readonly db: Db) {
     this.insert = db.prepare(
-      `INSERT INTO audit (tenant, ts, actor, source, environment, resource, key, action, before, after, revision, commit_sha, request_id, reason)
-       VALUES (@tenant, @ts, @actor, @source, @environment, @resource, @key, @action, @before, @after, @revision, @commitSha, @requestId, @reason)`,
+      `INSERT INTO audit (tenant, ts, actor, source, environment, resource, key, action, before, after, revision, commit_sha, request_id, reason, forced)
+       VALUES (@tenant, @ts, @actor, @source, @environment, @resource, @key, @action, @before, @after, @revision, @commitSha, @requestId, @reason, @forced)`,
     );
   }
 
@@ -107,6 +112,7 @@ export class SqliteAuditStore implements Synchronous<AuditStore> {
       ...e,
       before: e.before === null || e.before === undefined ? null : JSON.stringify(e.before),
       after: e.after === null || e.after === undefined ? null : JSON.stringify(e.after),
+      forced: e.forced ? 1 : 0,
     });
   }
 

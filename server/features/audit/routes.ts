@@ -8,7 +8,7 @@ import type { AuditQuery, AuditRecord, AuditStore } from './audit-store.js';
 
 const auditItem = {
   type: 'object',
-  required: ['id', 'ts', 'actor', 'source', 'environment', 'resource', 'key', 'action', 'revision', 'before', 'after', 'commit', 'request_id', 'reason'],
+  required: ['id', 'ts', 'actor', 'source', 'environment', 'resource', 'key', 'action', 'revision', 'before', 'after', 'commit', 'request_id', 'reason', 'forced'],
   properties: {
     id: { type: 'integer' },
     ts: { type: 'string' },
@@ -27,6 +27,10 @@ const auditItem = {
     },
     request_id: { type: ['string', 'null'] },
     reason: { type: ['string', 'null'], description: 'Why, when the writer said (the X-Change-Reason header of a REST write).' },
+    forced: {
+      type: 'boolean',
+      description: 'A forced write: ?force=true changed a resource Git manages (break-glass), recorded as drift until the next apply.',
+    },
   },
 };
 
@@ -49,6 +53,7 @@ const toItem = (r: AuditRecord) => ({
   commit: r.commit ? r.commit : r.commitSha ? { sha: r.commitSha } : null,
   request_id: r.requestId,
   reason: r.reason,
+  forced: r.forced,
 });
 
 export function registerAuditRoutes(app: FastifyInstance, deps: { audit: AuditStore; config: ServerConfig }): void {

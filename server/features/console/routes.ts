@@ -1,15 +1,14 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PUBLIC } from '../../auth/route-auth.js';
 import type { ServerConfig } from '../../config.js';
 import { ApiError } from '../../errors.js';
+import type { ConsoleConfig } from './console-config.js';
 
-/** What the page reads before signing in: how it may sign in (the provider, when one is configured). */
-export interface ConsoleConfig {
-  oidc: { issuer: string; client_id: string; scope: string } | null;
-}
+export type { ConsoleConfig };
 
 interface Asset {
   body: Buffer;
@@ -79,20 +78,35 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: { config: Pick
   const config = { auth: PUBLIC, contentSecurityPolicy: false as const };
   const schema = { hide: true };
   const secured = (reply: FastifyReply) => reply.header('content-security-policy', csp);
+  // The page is revalidated on every load: its ETag (a digest of the bytes) lets the answer be a 304 until a new build.
+  const indexEtag = index === null ? null : `"${createHash('sha256').update(index).digest('base64url').slice(0, 22)}"`;
+  const fresh = (request: FastifyRequest, etag: string) =>
+    (request.headers['if-none-match'] ?? '')
+      .split(',')
+      .map((t) => t.trim().replace(/^W\//, ''))
+      .some((t) => t === etag || t === '*');
   const consoleConfig: ConsoleConfig = {
     oidc: deps.config.consoleOidc
       ? { issuer: deps.config.consoleOidc.issuer, client_id: deps.config.consoleOidc.clientId, scope: deps.config.consoleOidc.scope }
       : null,
   };
 
-  app.get('/ui', { config, schema, handler: async (_request, reply) => reply.redirect('/ui/', 302) });
+  // HEAD as well as GET for the page and its assets (link checkers, load balancers' probes, curl -I);
+  // the server turns HEAD off elsewhere (server/app.ts), so only these routes answer it.
+  const methods: ['HEAD', 'GET'] = ['HEAD', 'GET'];
 
-  app.get('/ui/', {
+  app.route({ method: methods, url: '/ui', config, schema, handler: async (_request, reply) => reply.redirect('/ui/', 302) });
+
+  app.route({
+    method: methods,
+    url: '/ui/',
     config,
     schema,
-    handler: async (_request, reply) => {
-      if (index === null) throw new ApiError(404, 'NOT_FOUND', 'the console is not built: run make build');
-      return secured(reply).header('cache-control', REVALIDATE).type('text/html; charset=utf-8').send(index);
+    handler: async (request, reply) => {
+      if (index === null || indexEtag === null) throw new ApiError(404, 'NOT_FOUND', 'the console is not built: run make build');
+      secured(reply).header('cache-control', REVALIDATE).header('etag', indexEtag);
+      if (fresh(request, indexEtag)) return reply.code(304).send();
+      return reply.type('text/html; charset=utf-8').send(index);
     },
   });
 
@@ -102,7 +116,9 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: { config: Pick
     handler: async (_request, reply) => secured(reply).header('cache-control', REVALIDATE).send(consoleConfig),
   });
 
-  app.get<{ Params: { file: string } }>('/ui/assets/:file', {
+  app.route<{ Params: { file: string } }>({
+    method: methods,
+    url: '/ui/assets/:file',
     config,
     schema,
     handler: async (request, reply) => {

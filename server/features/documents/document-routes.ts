@@ -26,14 +26,18 @@ export interface DocumentRoutesOptions<K extends DocumentKind> {
   service: DocumentService<K>;
   stores: Stores;
   config: Pick<ServerConfig, 'maxPageSize' | 'defaultPageSize' | 'idempotencyTtlHours'>;
-  /** Fields the list adds to each item beside data and meta (flags: usage), read once per page. */
-  listExtra?: ListExtra;
+  /**
+   * Fields the reads add beside data and meta (flags: usage): to each list
+   * item, read once per page, and to the one document GET answers. Writes
+   * answer the document alone.
+   */
+  readExtra?: ReadExtra;
 }
 
-export interface ListExtra {
+export interface ReadExtra {
   /** Their JSON schemas, by field name. */
   properties: Record<string, unknown>;
-  /** The fields of each key of one page. */
+  /** The fields of each key of one page (or of the one key GET reads). */
   of(tenant: string, keys: readonly string[]): Promise<(key: string) => Record<string, unknown>>;
 }
 
@@ -59,6 +63,9 @@ export function registerDocumentRoutes<K extends DocumentKind>(app: FastifyInsta
   const item = { type: 'object', required: ['data', 'meta'], properties: { data: schemaRef(o.kind), meta: documentMeta } };
   const read = { auth: jwtReadRoute(o.readScope) };
   const write = { auth: jwtRoute(o.writeScope) };
+  const readItem = o.readExtra
+    ? { ...item, required: [...item.required, ...Object.keys(o.readExtra.properties)], properties: { ...item.properties, ...o.readExtra.properties } }
+    : item;
   const reply = (res: FastifyReply, stored: StoredDocument<DocumentOf[K]>, status = 200) =>
     res.code(status).header('etag', etagFor(stored.revision)).send(toDocumentView(stored));
 
@@ -72,11 +79,7 @@ export function registerDocumentRoutes<K extends DocumentKind>(app: FastifyInsta
         ...(o.tagFilter ? { tag: { type: 'string', maxLength: 50 } } : {}),
       }),
       response: {
-        200: listEnvelope(
-          o.listExtra
-            ? { ...item, required: [...item.required, ...Object.keys(o.listExtra.properties)], properties: { ...item.properties, ...o.listExtra.properties } }
-            : item,
-        ),
+        200: listEnvelope(readItem),
         ...errorResponses,
       },
     },
@@ -90,8 +93,8 @@ export function registerDocumentRoutes<K extends DocumentKind>(app: FastifyInsta
         ...(cursor === undefined ? {} : { afterKey: decodeCursor(cursor, 'string') }),
       });
       const p = page(rows, limit, (r) => r.key);
-      if (o.listExtra === undefined) return { items: p.items.map(toDocumentView), next_cursor: p.next_cursor };
-      const extra = await o.listExtra.of(tenantOf(request), p.items.map((r) => r.key));
+      if (o.readExtra === undefined) return { items: p.items.map(toDocumentView), next_cursor: p.next_cursor };
+      const extra = await o.readExtra.of(tenantOf(request), p.items.map((r) => r.key));
       return { items: p.items.map((r) => ({ ...toDocumentView(r), ...extra(r.key) })), next_cursor: p.next_cursor };
     },
   });
@@ -132,8 +135,14 @@ export function registerDocumentRoutes<K extends DocumentKind>(app: FastifyInsta
 
   app.get<{ Params: { key: string } }>(`${o.path}/:key`, {
     config: read,
-    schema: { tags: [tag], summary: `Get a ${o.kind} (ETag)`, params: keyParams, response: { 200: item, ...errorResponses } },
-    handler: async (request, res) => reply(res, await o.service.get(tenantOf(request), request.params.key)),
+    schema: { tags: [tag], summary: `Get a ${o.kind} (ETag)`, params: keyParams, response: { 200: readItem, ...errorResponses } },
+    handler: async (request, res) => {
+      const tenant = tenantOf(request);
+      const stored = await o.service.get(tenant, request.params.key);
+      if (o.readExtra === undefined) return reply(res, stored);
+      const extra = await o.readExtra.of(tenant, [stored.key]);
+      return res.header('etag', etagFor(stored.revision)).send({ ...toDocumentView(stored), ...extra(stored.key) });
+    },
   });
 
   app.put<{ Params: { key: string }; Body: DocumentOf[K]; Querystring: { force: boolean } }>(`${o.path}/:key`, {

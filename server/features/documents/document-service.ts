@@ -59,8 +59,8 @@ export class DocumentService<K extends DocumentKind> {
         { code: 'KEY_MISMATCH', message: 'renaming is not supported: create the new key and archive the old one', path: '/key' },
       ]);
     }
-    return this.write(ctx, tenant, key, async (base) => {
-      const current = await this.writable(base, key, opts, true);
+    return this.write(ctx, tenant, key, async (base, forcing) => {
+      const current = await this.writable(base, key, opts, true, forcing);
       if (current.archivedAt !== null) {
         throw new ApiError(409, 'RESOURCE_ARCHIVED', `the ${this.spec.label} is archived: restore it before updating`);
       }
@@ -69,8 +69,8 @@ export class DocumentService<K extends DocumentKind> {
   }
 
   archive(ctx: WriteContext, tenant: string, key: string, opts: WriteOptions): Promise<StoredDocument<DocumentOf[K]>> {
-    return this.write(ctx, tenant, key, async (base) => {
-      const current = await this.writable(base, key, opts, false);
+    return this.write(ctx, tenant, key, async (base, forcing) => {
+      const current = await this.writable(base, key, opts, false, forcing);
       if (current.archivedAt !== null) return null; // archiving twice is a no-op
       await this.spec.beforeArchive?.(this.stores, tenant, key);
       return null;
@@ -78,8 +78,8 @@ export class DocumentService<K extends DocumentKind> {
   }
 
   restore(ctx: WriteContext, tenant: string, key: string, opts: WriteOptions): Promise<StoredDocument<DocumentOf[K]>> {
-    return this.write(ctx, tenant, key, async (base) => {
-      const current = await this.writable(base, key, opts, false);
+    return this.write(ctx, tenant, key, async (base, forcing) => {
+      const current = await this.writable(base, key, opts, false, forcing);
       return current.doc as DocumentOf[K];
     });
   }
@@ -95,17 +95,18 @@ export class DocumentService<K extends DocumentKind> {
     ctx: WriteContext,
     tenant: string,
     key: string,
-    next: (base: TenantBase) => Promise<DocumentOf[K] | null>,
+    next: (base: TenantBase, forcing: () => void) => Promise<DocumentOf[K] | null>,
   ): Promise<StoredDocument<DocumentOf[K]>> {
     const kind = this.spec.kind;
     await writeTenant(this.stores, this.listener, {
       tenant,
       ctx,
       desire: async (base) => {
-        const doc = await next(base);
+        let forced = false;
+        const doc = await next(base, () => (forced = true));
         const updates = noUpdates();
         updates[kind].set(key, doc ?? undefined);
-        return { state: patchState(base.state, updates, undefined), candidates: { [kind]: new Set([key]) } };
+        return { state: patchState(base.state, updates, undefined), candidates: { [kind]: new Set([key]) }, forced };
       },
       scope: null,
       removal: 'archive',
@@ -115,8 +116,12 @@ export class DocumentService<K extends DocumentKind> {
     return this.get(tenant, key);
   }
 
-  /** The stored row, and the preconditions every write to an existing document shares. */
-  private async writable(base: TenantBase, key: string, opts: WriteOptions, requireIfMatch: boolean): Promise<StoredDocument> {
+  /**
+   * The stored row, and the preconditions every write to an existing
+   * document shares; `forcing` hears when the write goes through only
+   * because of ?force=true (the resource is Git's).
+   */
+  private async writable(base: TenantBase, key: string, opts: WriteOptions, requireIfMatch: boolean, forcing: () => void): Promise<StoredDocument> {
     const current = await base.stored(this.spec.kind, key);
     if (!current) throw notFound(this.spec.label);
     checkIfMatch(opts.ifMatch, etagFor(current.revision), requireIfMatch);
@@ -129,6 +134,7 @@ export class DocumentService<K extends DocumentKind> {
         [{ code: 'MANAGED_BY_GIT', message: 'managed by Git', commit: current.gitCommit }],
       );
     }
+    if (current.managedBy === 'git') forcing();
     return current;
   }
 }

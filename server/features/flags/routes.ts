@@ -5,7 +5,7 @@ import type { DocumentService } from '../documents/document-service.js';
 import { registerDocumentRoutes } from '../documents/document-routes.js';
 import { flagUsageSchema, NEVER_EVALUATED, tenantUsage } from '../usage/usage-view.js';
 
-/** The window of the usage each listed flag carries, in days. */
+/** The window of the usage a flag carries (in the list and in GET /v1/flags/{key}), in days. */
 export const LIST_USAGE_DAYS = 30;
 
 export function registerFlagRoutes(
@@ -20,7 +20,7 @@ export function registerFlagRoutes(
     writeScope: 'flags:write',
     tagFilter: true,
     ...deps,
-    listExtra: {
+    readExtra: {
       properties: {
         usage: { ...flagUsageSchema, description: `Evaluations in the last ${LIST_USAGE_DAYS} days and the latest one, as flushed by the server processes.` },
       },

@@ -14,7 +14,8 @@ export interface AppliedChange {
 
 /**
  * Records one revision and one audit row per change. Call inside the write
- * transaction, after bumping the tenant revision.
+ * transaction, after bumping the tenant revision. `forced`: the write
+ * overrode Git's ownership (?force=true), marked on every audit row.
  */
 export async function recordChanges(
   stores: Stores,
@@ -22,6 +23,7 @@ export async function recordChanges(
   revision: number,
   ctx: WriteContext,
   changes: readonly AppliedChange[],
+  forced = false,
 ): Promise<void> {
   const summary: RevisionChange[] = changes.map((c) => ({
     resource: c.resource,
@@ -54,6 +56,7 @@ export async function recordChanges(
       commitSha: ctx.commit?.sha ?? null,
       requestId: ctx.requestId,
       reason: ctx.reason ?? null,
+      forced,
     })),
   );
 }

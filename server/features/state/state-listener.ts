@@ -27,4 +27,11 @@ export interface StateListener {
   held?(tenant: string): HeldState | undefined;
   stateCommitted(tenant: string, state: TenantState, revision: number, change?: CommittedChange): void;
   keysCommitted(tenant: string): void | Promise<void>;
+  /**
+   * A whole-tenant apply from files committed without changing the state:
+   * no revision, no audit row, but the drift marks it clears are visible
+   * (GET /v1/state, each document's meta), so the change stream says so
+   * (`event: marks`). Told by the process that ran the apply only.
+   */
+  marksCommitted?(tenant: string, revision: number): void;
 }

@@ -75,6 +75,8 @@ export interface Desired {
   state: TenantState;
   /** Absent: any document may differ (a whole desired state). */
   candidates?: Candidates;
+  /** The write overrides Git's ownership (a REST write with ?force=true to a Git-managed resource): audited as forced. */
+  forced?: boolean;
 }
 
 /** How the rows a write creates or changes are marked. */
@@ -203,10 +205,15 @@ export function writeTenant(stores: Stores, listener: StateListener, w: TenantWr
 
     await stores.tenants.ensure(tenant, ctx.now, next.name);
     if (w.scope === null && base.row && (base.row.name ?? undefined) !== next.name) await stores.tenants.setName(tenant, next.name ?? null, ctx.now);
-    if (w.scope === null && w.marks.clearUnchangedDrift && base.row !== undefined) {
+    const clearsDrift = w.scope === null && w.marks.clearUnchangedDrift && base.row !== undefined;
+    if (clearsDrift) {
       for (const kind of ['environment', 'segment', 'flag', 'experiment'] as const) await storeOf(stores, kind).clearActiveDrift(tenant);
     }
-    if (changes.length === 0) return result;
+    if (changes.length === 0) {
+      // Drift cleared with nothing else to write is no revision (the documents are Git's already); pages showing the marks still hear of it.
+      if (clearsDrift) stores.afterCommit(() => listener.marksCommitted?.(tenant, previousRevision));
+      return result;
+    }
 
     const revision = await stores.tenants.bumpRevision(tenant, ctx.now);
     // New environments take the next positions in the order the desired state declares them (the plan lists them by key).
@@ -215,7 +222,7 @@ export function writeTenant(stores: Stores, listener: StateListener, w: TenantWr
     // A moved environment: every one takes its place in the files' order.
     const reordered = reordersEnvironments(plan.changes);
     if (reordered) await stores.environments.setOrder(tenant, next.environments.map((e) => e.key));
-    await recordChanges(stores, tenant, revision, ctx, changes);
+    await recordChanges(stores, tenant, revision, ctx, changes, desired.forced === true);
     const patched = committedState(base.state, inDeclarationOrder(plan.changes, declared), w.scope === null ? (next.name ?? null) : undefined);
     const committed = reordered ? inOrderOf(patched, next.environments) : patched;
     stores.afterCommit(() => listener.stateCommitted(tenant, committed, revision, { base: previousRevision, change }));

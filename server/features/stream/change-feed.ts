@@ -11,6 +11,14 @@ export interface StreamFilter {
 
 export interface Subscriber extends StreamFilter {
   deliver(event: RevisionEvent): void;
+  /** Drift marks changed without a revision (an apply that only cleared drift). */
+  marks?(event: MarksEvent): void;
+}
+
+/** What `event: marks` says: the tenant, still at this revision, has new ownership marks. */
+export interface MarksEvent {
+  tenant: string;
+  revision: number;
 }
 
 export interface ChangeFeedDeps {
@@ -82,6 +90,11 @@ export class ChangeFeed {
     const entry = this.deps.index.entry(filter.tenant);
     if (entry === undefined || entry.revision <= since) return [];
     return revisionEvents(await this.records(filter.tenant, since, entry.revision), entry.state, filter.environment);
+  }
+
+  /** An apply of this process cleared drift without a revision: told to every subscriber of the tenant, whatever its environment. */
+  marksCommitted(tenant: string, revision: number): void {
+    for (const s of [...(this.byTenant.get(tenant) ?? [])]) s.marks?.({ tenant, revision });
   }
 
   /** Resolves once every swap so far has been delivered (tests wait on it). */

@@ -10,7 +10,7 @@ import type { RevisionStore } from '../state/revision-store.js';
 import { ChangeFeed, type StreamFilter } from './change-feed.js';
 import type { RevisionEvent } from './revision-events.js';
 import { SseConnection } from './sse-connection.js';
-import { formatComment, formatEvent, formatRetry, RETRY_MS, type StreamFormat } from './sse-format.js';
+import { formatComment, formatEvent, formatMarks, formatRetry, RETRY_MS, type StreamFormat } from './sse-format.js';
 import { StreamHub } from './stream-hub.js';
 
 interface StreamQuery {
@@ -103,7 +103,7 @@ export function registerStreamRoutes(app: FastifyInstance, deps: StreamRouteDeps
     config: { auth: evaluationRoute },
     schema: {
       tags: ['evaluation'],
-      summary: 'Server-sent events: one `revision` event per new revision of the tenant and environment',
+      summary: 'Server-sent events: one `revision` event per new revision of the tenant and environment; `marks` when an apply only cleared drift',
       produces: ['text/event-stream'],
       querystring: streamQuery,
       response: { 200: { type: 'string', description: 'text/event-stream' }, ...errorResponses },
@@ -123,8 +123,14 @@ export function registerStreamRoutes(app: FastifyInstance, deps: StreamRouteDeps
       const revision = index.revision(filter.tenant) ?? 0;
       const held: RevisionEvent[] = [];
       let send: ((event: RevisionEvent) => void) | undefined = undefined;
+      let connected: SseConnection | undefined = undefined;
       const unsubscribe = follow
-        ? feed.subscribe({ ...filter, deliver: (event) => (event.revision <= revision ? undefined : send ? send(event) : held.push(event)) })
+        ? feed.subscribe({
+            ...filter,
+            deliver: (event) => (event.revision <= revision ? undefined : send ? send(event) : held.push(event)),
+            // OFREP providers re-fetch evaluations, which marks do not change; before the greeting there is nothing to update.
+            marks: (event) => (format === 'ff' ? connected?.write(formatMarks(event)) : undefined),
+          })
         : () => undefined;
       let replayed: RevisionEvent[];
       try {
@@ -151,6 +157,7 @@ export function registerStreamRoutes(app: FastifyInstance, deps: StreamRouteDeps
       }
       send = (event) => connection.write(formatEvent(event, format));
       for (const event of held) send(event);
+      connected = connection;
       connection.onClose(unsubscribe);
       hub.add(connection);
       return reply;

@@ -24,6 +24,14 @@ export function formatEvent(event: RevisionEvent, format: StreamFormat): string 
   return `id: ${event.revision}\nevent: ${format === 'ff' ? 'revision' : 'message'}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
+/**
+ * `event: marks` (format `ff` only): drift marks changed with no new
+ * revision. No `id:` line, so a resuming client's Last-Event-ID stays the
+ * last revision it saw.
+ */
+export const formatMarks = (event: { tenant: string; revision: number }): string =>
+  `event: marks\ndata: ${JSON.stringify({ tenant: event.tenant, revision: event.revision })}\n\n`;
+
 /** A comment line: ignored by every SSE parser, keeps proxies from timing the connection out. */
 export const formatComment = (text: string): string => `: ${text.replace(/[\r\n]+/g, ' ')}\n\n`;
 
