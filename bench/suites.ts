@@ -22,7 +22,7 @@ export const BENCH_SUITES: readonly BenchSuite[] = [
   { name: 'live', script: 'dist/bench/live/main.js', measures: 'propagation latency and index build' },
   { name: 'postgres', script: 'dist/bench/postgres/main.js', measures: 'PostgreSQL beside SQLite: first apply of 5,000 flags, one-flag apply and PUT, propagation to another replica at 10,000 flags, evaluation throughput' },
   { name: 'sdk', script: 'dist/bench/sdk/main.js', measures: 'SDK vs the bare engine, the ff OpenFeature provider vs flagd in-process, SDK memory, apply → SDK visible' },
-  { name: 'refs', script: 'dist/bench/refs/main.js', measures: 'ff refs on a generated 100,000-file tree vs grep -rwF' },
+  { name: 'refs', script: 'dist/bench/refs/main.js', measures: 'ff refs on a generated 100,000-file tree, walk and git ls-files modes, vs grep -rwF' },
   { name: 'body', script: 'dist/bench/body/main.js', measures: 'the JSON body reader vs bare JSON.parse (evaluate and apply bodies)' },
   { name: 'experiments', script: 'dist/bench/experiments/main.js', measures: 'event ingestion events/s vs raw inserts; results for 1M exposures and 5M events vs a full scan; evaluation with the exposure observer' },
   { name: 'console', script: 'dist/bench/console/main.js', measures: 'the console in Chromium: navigation to first rows, 10,000-flag vs 20-flag tenant' },

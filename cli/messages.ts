@@ -142,6 +142,7 @@ export const messages = {
   exportEmpty: (tenant: string) => `the server holds nothing for tenant "${tenant}" (revision 0): nothing to export`,
   exportTargetInUse: (dir: string) => `${dir} already exists and is not empty: export into a new folder`,
   exported: (files: number, dir: string, revision: number) => `Exported ${plural(files, 'file')} to ${dir} (revision ${revision}).`,
+  exportedUsage: (file: string, evaluated: number, flags: number, days: number) => `Usage written to ${file}: ${evaluated} of ${plural(flags, 'flag')} evaluated in the last ${plural(days, 'day')}.`,
   driftExported: (resources: number, files: number, revision: number) =>
     resources === 0
       ? `No drift: the files already hold what the server has (revision ${revision}).`

@@ -5,7 +5,7 @@
 //   install    npm-install the pinned @ff/cli into the runner's temp folder, put it on PATH
 //   resolve    plan (pull_request) or apply (push, workflow_dispatch)
 //   plan       ff validate, ff plan --out for every tenant; one PR comment; the plans for upload
-//   lint       ff lint --format github: annotations on the pull request; fails at lint-fail-on
+//   lint       ff lint --format github (--usage with lint-usage): annotations on the pull request; fails at lint-fail-on
 //   find-plan  the reviewed plan of the commit being applied: its artifact and run
 //   apply      ff apply DIR --plan <reviewed> per tenant; a stale plan → a fresh plan, posted, not applied
 //
@@ -110,8 +110,12 @@ async function lint() {
   const dir = flagsDir();
   const failOn = input('lint-fail-on', 'error');
   if (!['error', 'warning', 'notice'].includes(failOn)) throw new ActionError(`lint-fail-on must be error, warning or notice, not ${failOn}`);
+  const withUsage = input('lint-usage', 'false');
+  if (!['true', 'false'].includes(withUsage)) throw new ActionError(`lint-usage must be true or false, not ${withUsage}`);
+  // Only --usage talks to the server; without it lint needs no credentials at all.
+  const usage = withUsage === 'true' ? { args: ['--usage'], env: { FF_SERVER: server(), FF_TOKEN: await ffToken(server()) } } : { args: [], env: {} };
   // Annotations go straight to the job log, where GitHub turns them into file:line marks on the pull request.
-  const r = await runFf(['lint', dir, '--format', 'github', '--fail-on', failOn], { inherit: true });
+  const r = await runFf(['lint', dir, '--format', 'github', '--fail-on', failOn, ...usage.args], { inherit: true, env: usage.env });
   setOutput('result', r.code === EXIT.ok ? 'passed' : 'failed');
   if (r.code !== EXIT.ok) throw new ActionError(`ff lint found problems at ${failOn} severity or above in ${dir} (see the annotations)`);
 }

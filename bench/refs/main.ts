@@ -2,8 +2,11 @@
 // scripts/gen-refs-tree.mjs (100,000 files, 500 flags by default) against
 // grep -rwF over the same files in the same run (ripgrep too when it is on
 // PATH: the anchor the goal names), with the reference count checked against
-// what the generator wrote. Figures, never pass/fail; the load average is
-// printed with them because on a shared machine it moves every figure.
+// what the generator wrote. Both ways ff lists files are timed: the walk that
+// applies .gitignore files (a plain folder), then, once the tree is made a Git
+// work tree (git init, git add), git ls-files — each with grep in the same
+// rounds as its anchor. Figures, never pass/fail; the load average is printed
+// with them because on a shared machine it moves every figure.
 //
 //   node dist/bench/refs/main.js [--quick] [--files N] [--flags N] [--runs N] [--seed N] [--out DIR] [--only refs]
 import { spawnSync } from 'node:child_process';
@@ -11,7 +14,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { timeCommands, type TimedCommand } from '../cli/timing.js';
+import { timeCommands, type CommandTiming, type TimedCommand } from '../cli/timing.js';
 import { describeMachine, machineInfo } from '../lib/machine.js';
 import { writeResult } from '../lib/output.js';
 import { projectRoot } from '../lib/root.js';
@@ -27,8 +30,21 @@ const { values } = parseArgs({
     runs: { type: 'string' },
     seed: { type: 'string', default: '1' },
     out: { type: 'string', default: 'bench-out' },
+    help: { type: 'boolean', default: false },
   },
 });
+if (values.help) {
+  console.log(
+    [
+      'node --expose-gc dist/bench/refs/main.js [--quick] [--files N] [--flags N] [--runs N] [--seed N] [--out DIR] [--only refs]',
+      '',
+      'Times ff refs on a tree from scripts/gen-refs-tree.mjs (default 100,000 files, 500 flags, 5 runs) against grep -rwF',
+      '(and rg when on PATH): first as a plain folder (the .gitignore walk), then as a Git work tree (git ls-files).',
+      '--quick: 1,000 files, 20 flags, 1 run — checks the harness, the figures mean nothing.',
+    ].join('\n'),
+  );
+  process.exit(0);
+}
 if (values.only !== undefined && values.only !== 'refs') process.exit(0);
 
 // --quick: checks the harness works; the figures mean nothing.
@@ -53,27 +69,48 @@ try {
   if (gen.status !== 0) throw new Error(`gen-refs-tree failed: ${gen.stderr}`);
   const expected = (JSON.parse(readFileSync(path.join(tree, 'expected.json'), 'utf8')) as { references: number }).references;
 
-  // Correctness first: the count ff refs reports must be the generator's.
-  const check = spawnSync(process.execPath, [path.join(root, 'bin/run.js'), 'refs', 'src', '--dir', 'flags', '--json'], { cwd: tree, encoding: 'utf8', maxBuffer: 1024 ** 3 });
-  const found = (JSON.parse(check.stdout) as { summary: { references: number } }).summary.references;
-
-  const commands: TimedCommand[] = [
-    { name: 'ff refs (every text file, .gitignore applied, 2 aliases)', command: process.execPath, args: [path.join(root, 'bin/run.js'), 'refs', 'src', '--dir', 'flags'], cwd: tree, runs },
-    { name: 'grep -rnwF -f keys (keys only, --exclude-dir=node_modules)', command: 'grep', args: ['-rnwIF', '-f', 'keys.txt', '--exclude-dir=node_modules', 'src'], cwd: tree, runs },
-  ];
-  if (spawnSync('rg', ['--version']).status === 0) {
-    commands.push({ name: 'rg -nwF -f keys (keys only)', command: 'rg', args: ['-nwF', '-f', 'keys.txt', 'src'], cwd: tree, runs });
-  }
-  const timings = timeCommands(commands, num(values.seed, 1));
-  const baseline = timings[1]!.medianMs;
-  console.log(`\nff refs on a generated tree: ${formatInteger(files)} files, ${formatInteger(flags)} flags; references found ${formatInteger(found)} of ${formatInteger(expected)} written`);
-  console.log(
+  const ffRefs = [path.join(root, 'bin/run.js'), 'refs', 'src', '--dir', 'flags'];
+  const grep: TimedCommand = { name: 'grep -rnwF -f keys (keys only, --exclude-dir=node_modules)', command: 'grep', args: ['-rnwIF', '-f', 'keys.txt', '--exclude-dir=node_modules', 'src'], cwd: tree, runs };
+  const hasRg = spawnSync('rg', ['--version']).status === 0;
+  const rg: TimedCommand = { name: 'rg -nwF -f keys (keys only)', command: 'rg', args: ['-nwF', '-f', 'keys.txt', 'src'], cwd: tree, runs };
+  /** Correctness first: the count ff refs reports must be the generator's, and it must say which way it listed. */
+  const check = (): number => {
+    const r = spawnSync(process.execPath, [...ffRefs, '--json'], { cwd: tree, encoding: 'utf8', maxBuffer: 1024 ** 3 });
+    return (JSON.parse(r.stdout) as { summary: { references: number } }).summary.references;
+  };
+  const table = (timings: CommandTiming[]) =>
     renderTable(
       [{ title: 'command' }, { title: 'median ms', align: 'right' }, { title: 'min ms', align: 'right' }, { title: 'vs grep', align: 'right' }],
-      timings.map((t) => [t.name + (t.exitCodes.some((c) => c !== 0 && c !== 1) ? ' (failed)' : ''), formatInteger(t.medianMs), formatInteger(t.minMs), formatRatio(t.medianMs / baseline)]),
-    ),
+      timings.map((t) => [t.name + (t.exitCodes.some((c) => c !== 0 && c !== 1) ? ' (failed)' : ''), formatInteger(t.medianMs), formatInteger(t.minMs), formatRatio(t.medianMs / timings[1]!.medianMs)]),
+    );
+
+  // 1. A plain folder: ff walks it, applying each .gitignore.
+  const found = check();
+  const walkTimings = timeCommands(
+    [{ name: 'ff refs, walk (every text file, .gitignore applied, 2 aliases)', command: process.execPath, args: ffRefs, cwd: tree, runs }, grep, ...(hasRg ? [rg] : [])],
+    num(values.seed, 1),
   );
-  const figures = { files, flags, expected, found, timings, goalMs: 2000 };
+  console.log(`\nff refs on a generated tree: ${formatInteger(files)} files, ${formatInteger(flags)} flags; references found ${formatInteger(found)} of ${formatInteger(expected)} written`);
+  console.log(`\nwalk mode (not a Git work tree), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}:`);
+  console.log(table(walkTimings));
+
+  // 2. The same files as a Git work tree: ff lists them with git ls-files (tracked + untracked, not ignored).
+  const gitEnv = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' };
+  const gitStarted = performance.now();
+  for (const args of [['init', '-q'], ['add', '-A']]) {
+    const r = spawnSync('git', args, { cwd: tree, encoding: 'utf8', env: gitEnv, maxBuffer: 1024 ** 3 });
+    if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
+  }
+  const gitSetupMs = Math.round(performance.now() - gitStarted);
+  const foundGit = check();
+  const gitTimings = timeCommands(
+    [{ name: 'ff refs, git ls-files (same files, 2 aliases)', command: process.execPath, args: ffRefs, cwd: tree, runs }, grep, ...(hasRg ? [rg] : [])],
+    num(values.seed, 1) + 1,
+  );
+  console.log(`\nGit work-tree mode (git init + git add took ${formatInteger(gitSetupMs)} ms, not timed below; references found ${formatInteger(foundGit)}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}:`);
+  console.log(table(gitTimings));
+  const timings = [...walkTimings, ...gitTimings];
+  const figures = { files, flags, expected, found, foundGit, gitSetupMs, walk: walkTimings, git: gitTimings, timings, goalMs: 2000 };
   process.stderr.write(`bench: wrote ${writeResult(path.resolve(root, String(values.out)), 'refs', machine, loadAtStart, figures)}\n`);
 } finally {
   rmSync(tree, { recursive: true, force: true });

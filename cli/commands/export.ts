@@ -15,11 +15,13 @@ export default class Export extends FfCommand {
   static override description = [
     'Writes OUT/TENANT/tenant.yaml, flags.yaml and segments.yaml in the canonical format, each starting with the editor\'s schema line. `ff validate` accepts them, and applying them back changes nothing: the way to move a tenant managed over REST into Git.',
     'Refuses to write into a tenant folder that already holds files.',
+    'With --usage FILE, also writes the evaluation usage of every exported flag (last evaluated at, evaluations per environment and per UTC day over --usage-days days) to FILE as JSON: beside the YAML, never in it, since counts that change every second have no place in files that are reviewed and diffed. Keep FILE outside the flags repository (or ignore it in Git).',
     "With --drift, OUT is an existing flags repository instead: every resource the server shows as drift (changed outside Git, e.g. a kill switch flipped in the console) is written back into the file that declares it, comments kept, so the change can be committed and reviewed; afterwards `ff plan` shows no drift. A resource only the server has goes into OUT/TENANT/flags.yaml.",
   ].join('\n\n');
 
   static override examples = [
     { description: 'Start a flags repository from the server.', command: '<%= config.bin %> <%= command.id %> --tenant acme --out flags' },
+    { description: 'Also write which flags are still evaluated, for the clean-up that follows.', command: '<%= config.bin %> <%= command.id %> --tenant acme --out flags --usage acme-usage.json' },
     { description: 'Write what was changed on the server outside Git back into the files.', command: '<%= config.bin %> <%= command.id %> --tenant acme --out flags --drift' },
   ];
 
@@ -30,6 +32,13 @@ export default class Export extends FfCommand {
       description: `Where the files' schema line points (a path relative to each file, or a URL). Default ${DEFAULT_SCHEMA_BASE}: a schemas/ folder beside the repository.`,
       helpValue: '<path|url>',
     }),
+    usage: Flags.file({
+      description: 'Also write the usage of the exported flags (GET /v1/usage with daily counts) to this JSON file, outside the YAML.',
+      helpValue: '<file>',
+      exclusive: ['drift'],
+    }),
+    // No oclif default: with one, dependsOn would refuse every export without --usage.
+    'usage-days': Flags.integer({ description: 'With --usage: the window, in UTC days up to today (default 30).', min: 1, max: 365, dependsOn: ['usage'], helpValue: '<days>' }),
     drift: Flags.boolean({ description: 'Write drifted resources back into the existing files of OUT (a flags repository) instead of exporting the whole tenant.', default: false }),
     server: serverFlag,
     token: tokenFlag,
@@ -50,9 +59,12 @@ export default class Export extends FfCommand {
       this.finish(ExitCode.ok);
       return;
     }
-    const report = await exportTenant(client, flags.tenant, flags.out, flags['schema-base']);
-    this.print(report.files.join('\n'));
+    const usageDays = flags['usage-days'] ?? 30;
+    const usage = flags.usage === undefined ? undefined : { file: flags.usage, days: usageDays };
+    const report = await exportTenant(client, flags.tenant, flags.out, flags['schema-base'], usage);
+    this.print([...report.files, ...(report.usage ? [report.usage.file] : [])].join('\n'));
     this.printError(messages.exported(report.files.length, report.dir, report.revision));
+    if (report.usage) this.printError(messages.exportedUsage(report.usage.file, report.usage.evaluated, report.usage.flags, usageDays));
     this.finish(ExitCode.ok);
   }
 }

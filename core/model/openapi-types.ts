@@ -4913,6 +4913,8 @@ export interface operations {
     getUsage: {
         parameters: {
             query?: {
+                /** @description Also the count of each UTC day of the window with evaluations, per environment (what ff export --usage writes). */
+                daily?: boolean;
                 /** @description Window of evaluation counts, in UTC days up to today. */
                 days?: number;
             };
@@ -4991,6 +4993,10 @@ export interface operations {
                             [key: string]: {
                                 environments: {
                                     [key: string]: {
+                                        /** @description With ?daily=true: UTC day (YYYY-MM-DD) to evaluations, days without any absent. */
+                                        daily?: {
+                                            [key: string]: number;
+                                        };
                                         evaluations: number;
                                         last_evaluated_at: string;
                                     };

@@ -873,6 +873,12 @@ export interface RefsConfig {
     [k: string]: [string, ...string[]] | undefined;
   };
   /**
+   * Regular expressions (JavaScript syntax) that reference a flag in a way no token shows, each with exactly one capture group: the captured text, when it is a key or one of its spellings (aliases, literals), is a reference. E.g. FF_([A-Z0-9_]+) with the upperSnakeCase alias finds FF_NEW_CHECKOUT.
+   *
+   * @maxItems 100
+   */
+  patterns?: string[];
+  /**
    * More paths to skip, in .gitignore syntax (on top of .gitignore itself).
    *
    * @maxItems 1000

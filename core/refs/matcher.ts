@@ -75,6 +75,8 @@ export class RefMatcher {
   readonly #lengths = new Uint8Array(257);
   /** Whether some spelling holds a dot: then dotted tokens need the slower whole-token path. */
   readonly #hasDots: boolean;
+  /** `patterns` of the config, compiled (validated when the config was read: one capture group each). */
+  readonly #patterns: RegExp[];
 
   constructor(keys: readonly string[], config: RefsConfig | undefined) {
     for (const key of keys) {
@@ -96,6 +98,8 @@ export class RefMatcher {
       else list.push(spelling);
     }
     this.#hasDots = [...this.#spellings.keys()].some((k) => k.includes('.'));
+    // `d`: the capture's own offset, so a reference points at the key, not at the start of the match.
+    this.#patterns = (config?.patterns ?? []).map((p) => new RegExp(p, 'dg'));
   }
 
   get spellings(): number {
@@ -104,7 +108,8 @@ export class RefMatcher {
 
   /** Every reference in `text`, in order. */
   scan(text: string): RefMatch[] {
-    return this.#hasDots ? this.#scanDotted(text) : this.scanBytes(new TextEncoder().encode(text));
+    if (this.#patterns.length > 0) return this.#withPatterns(this.#hasDots ? this.#scanDotted(text) : this.#scanTokens(new TextEncoder().encode(text)), text);
+    return this.#hasDots ? this.#scanDotted(text) : this.#scanTokens(new TextEncoder().encode(text));
   }
 
   /**
@@ -115,7 +120,13 @@ export class RefMatcher {
    * only for a line with a match.
    */
   scanBytes(bytes: Uint8Array): RefMatch[] {
+    // Patterns need the text; only a config that has some pays for decoding every file.
+    if (this.#patterns.length > 0) return this.scan(DECODER.decode(bytes));
     if (this.#hasDots) return this.#scanDotted(DECODER.decode(bytes));
+    return this.#scanTokens(bytes);
+  }
+
+  #scanTokens(bytes: Uint8Array): RefMatch[] {
     const found: RefMatch[] = [];
     const byHash = this.#byHash;
     const bloom = this.#bloom;
@@ -167,6 +178,39 @@ export class RefMatcher {
       start = -1;
     }
     return found;
+  }
+
+  /**
+   * The token matches plus every pattern match whose capture is a known
+   * spelling and is not already a token match at the same place, in order.
+   */
+  #withPatterns(tokens: RefMatch[], text: string): RefMatch[] {
+    const seen = new Set(tokens.map((m) => `${m.line}:${m.column}:${m.flag}`));
+    const extra: RefMatch[] = [];
+    let lineStarts: number[] | undefined;
+    for (const pattern of this.#patterns) {
+      pattern.lastIndex = 0;
+      for (const m of text.matchAll(pattern)) {
+        const captured = m[1];
+        const at = m.indices?.[1];
+        if (captured === undefined || at === undefined) continue;
+        const flag = this.#spellings.get(captured);
+        if (flag === undefined) continue;
+        lineStarts ??= lineStartsOf(text);
+        const index = lastAtMost(lineStarts, at[0]);
+        const lineStart = lineStarts[index]!;
+        const line = index + 1;
+        const column = at[0] - lineStart + 1;
+        const id = `${line}:${column}:${flag}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const end = text.indexOf('\n', lineStart);
+        const lineText = text.slice(lineStart, end === -1 ? text.length : end).trim();
+        extra.push({ flag, alias: captured, line, column, text: lineText.length > MAX_LINE_TEXT ? `${lineText.slice(0, MAX_LINE_TEXT - 1)}…` : lineText });
+      }
+    }
+    if (extra.length === 0) return tokens;
+    return [...tokens, ...extra].sort((a, b) => a.line - b.line || a.column - b.column);
   }
 
   /** Some spelling holds a dot: tokens include dots, and a dotted token is also tried piece by piece. */
@@ -227,4 +271,22 @@ export class RefMatcher {
     }
     return hits;
   }
+}
+
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** Index of the last of the sorted `values` that is ≤ `x` (values[0] is 0 ≤ x). */
+function lastAtMost(values: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (values[mid]! <= x) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }

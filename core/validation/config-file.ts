@@ -6,15 +6,21 @@ import { parseYaml } from '../yaml/parse.js';
 import { diagnosticAt } from '../yaml/positions.js';
 import { schemaIssues } from './schema-check.js';
 import type { SchemaKind } from './schemas.js';
+import type { Issue } from './issue.js';
 import type { Diagnostic } from './types.js';
 
 export type ConfigRead<T> = { ok: true; config: T } | { ok: false; diagnostics: Diagnostic[] };
 
-export function readConfigFile<T>(text: string, file: string, kind: SchemaKind): ConfigRead<T> {
+/**
+ * `check` runs on a value the schema accepted: what a schema cannot say (a
+ * pattern that must compile), reported at its position like a schema issue.
+ */
+export function readConfigFile<T>(text: string, file: string, kind: SchemaKind, check?: (config: T) => Issue[]): ConfigRead<T> {
   const parsed = parseYaml(text, file);
   if (!parsed.ok) return { ok: false, diagnostics: parsed.diagnostics.filter((d) => d.severity === 'error') };
   const value = parsed.empty ? { version: 1 } : parsed.value;
-  const issues = schemaIssues(kind, value);
+  let issues = schemaIssues(kind, value);
+  if (issues.length === 0 && check !== undefined) issues = check(value as T);
   if (issues.length === 0) return { ok: true, config: value as T };
   const document = parsed.document;
   return {

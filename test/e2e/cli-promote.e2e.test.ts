@@ -108,4 +108,27 @@ describe('ff promote', () => {
     expect(same.code).toBe(1);
     expect(await readFile(file(), 'utf8')).toBe(FLAGS);
   });
+
+  it('takes the repository as the last argument when it is a directory, as the issue writes it; --dir makes every argument a key', async () => {
+    // Run from the folder holding ./flags, with the directory last.
+    const r = await runFf(['promote', 'checkout', '--from', 'staging', '--to', 'prod', 'flags'], { cwd: tmp.path });
+    expect(r.stderr).toBe('Promoted checkout from staging to prod (1 file rewritten).\n');
+    expect(r.code).toBe(0);
+    expect(await readFile(file(), 'utf8')).toContain('      prod:\n        enabled: true # on for QA\n');
+    // An absolute path, after flags of the command, reads the same.
+    const again = await runFf(['promote', 'checkout', '--from', 'staging', '--to', 'prod', '--dry-run', dir]);
+    expect(again.stderr).toBe('Nothing to promote: prod already has the configuration of staging.\n');
+    // A lone argument is always the flag, even when a directory of that name exists: FLAG is required.
+    const lone = await runFf(['promote', 'flags', '--from', 'staging', '--to', 'prod'], { cwd: tmp.path });
+    expect(lone.code).toBe(1);
+    expect(lone.stderr).toContain('UNKNOWN_FLAG');
+    // With --dir the last argument is a key even though ./flags exists.
+    const explicit = await runFf(['promote', 'checkout', 'flags', '--from', 'staging', '--to', 'prod', '--dir', dir], { cwd: tmp.path });
+    expect(explicit.code).toBe(1);
+    expect(explicit.stderr).toContain('UNKNOWN_FLAG');
+    expect(explicit.stderr).toContain('"flags"');
+    // A last argument that is no directory stays a key.
+    const missing = await runFf(['promote', 'checkout', 'no-such-dir', '--from', 'staging', '--to', 'prod', '--dir', dir]);
+    expect(missing.stderr).toContain('"no-such-dir"');
+  });
 });

@@ -81,5 +81,26 @@ describe('ff refs by hand', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('REFS_CONFIG_INVALID');
     expect(bad.stderr).toContain('.ff-refs.yaml:2:');
+    // A pattern that does not compile is named at its own line and column, before any file is read.
+    await writeFiles(root, { '.ff-refs.yaml': 'version: 1\npatterns:\n  - "FF_([A-Z_]+"\n' });
+    const regex = await runFf(['refs', root, '--flag', 'x']);
+    expect(regex.code).toBe(1);
+    expect(regex.stderr).toContain('REFS_CONFIG_INVALID');
+    expect(regex.stderr).toMatch(/\.ff-refs\.yaml:3:5 .*REGEX_INVALID/);
+  });
+
+  it('finds what a configured pattern captures, beside the token matches', async () => {
+    const root = join(tmp.path, 'patterns');
+    await writeFiles(root, {
+      'src/env.ts': 'const on = process.env.FF_DARK_MODE === "1"; // dark-mode\n',
+      '.ff-refs.yaml': 'version: 1\naliases: [upperSnakeCase]\npatterns: ["FF_([A-Z0-9_]+)"]\n',
+    });
+    const r = await runFf(['refs', root, '--flag', 'dark-mode', '--json']);
+    expect(r.code).toBe(0);
+    const refs = (JSON.parse(r.stdout) as { references: { line: number; column: number; alias: string }[] }).references;
+    expect(refs.map((x) => [x.line, x.column, x.alias])).toEqual([
+      [1, 27, 'DARK_MODE'],
+      [1, 49, 'dark-mode'],
+    ]);
   });
 });

@@ -71,6 +71,9 @@ describe('github-action/action.yml', () => {
     expect(lint.if).toContain('!cancelled()');
     expect(action.inputs.lint!.default).toBe('true');
     expect(action.inputs['lint-fail-on']!.default).toBe('error');
+    // Usage needs the server: off unless asked, and then with the same credentials as the plan.
+    expect(action.inputs['lint-usage']!.default).toBe('false');
+    expect(Object.keys(lint.env ?? {})).toEqual(expect.arrayContaining(['INPUT_LINT_USAGE', 'INPUT_SERVER', 'INPUT_TOKEN', 'INPUT_OIDC_AUDIENCE']));
   });
 
   it('uploads the plan for the merge, and downloads it from the pull request’s run', () => {

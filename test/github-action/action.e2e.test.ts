@@ -123,13 +123,14 @@ describe.each(storeMatrix())('the GitHub Action against the $store store', ({ st
     const head = repo.commit(`Pull request #${n}`);
     repo.git('checkout', '-q', 'main');
     github.pullsByCommit.set(head, [{ number: n, head: { sha: head }, merge_commit_sha: null, merged_at: null }]);
-    const plan = () =>
+    const plan = (inputs?: Record<string, string>) =>
       runJob({
         event: 'pull_request',
         sha: 'f'.repeat(40), // GitHub's test merge: the action must plan the head, not this
         checkout: head,
         payload: { pull_request: { number: n, head: { sha: head } } },
         claims: prClaims(n),
+        ...(inputs ? { inputs } : {}),
       });
     return { n, head, plan };
   }
@@ -281,6 +282,25 @@ describe.each(storeMatrix())('the GitHub Action against the $store store', ({ st
       // Lint judges valid files only: it did not run.
       expect(planned.steps.find((s) => s.name === 'Lint')?.outcome).toBe('skipped');
       expect(github.artifacts.map((a) => a.name)).not.toContain(`ff-plan-${six.head}`);
+    });
+
+    it('lint-usage: ff lint --usage asks the server with the plan’s credentials, and reports a flag nobody evaluated', async () => {
+      const seven = await openPull(7, async (r) => {
+        // First committed long ago, so lint judges its usage (a flag newer than unusedDays is not judged).
+        await r.write({ 'flags/acme/old.yaml': 'version: 1\nflags:\n  - key: old-flag\n    owner: web\n    kind: permission\n    type: boolean\n    variants: { on: true, off: false }\n    offVariant: off\n' });
+        r.git('add', '-A');
+        execFileSync('git', ['commit', '-q', '-m', 'An old flag'], { cwd: r.path, env: { ...process.env, GIT_AUTHOR_DATE: '2025-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2025-01-01T00:00:00Z' } });
+        await r.write({ 'README.md': '# flags, with an old flag\n' });
+      });
+      const planned = await seven.plan({ 'lint-usage': 'true' });
+      expect(planned.steps.find((s) => s.name === 'Lint')?.outcome, planned.steps.map((s) => `${s.name}: ${s.outcome}\n${s.stderr}`).join('\n')).toBe('success');
+      expect(planned.outputs).toMatchObject({ lint: 'passed' });
+      expect(planned.stdout).toMatch(/^::warning file=flags\/acme\/old\.yaml,line=\d+,col=\d+,.*title=LINT_NOT_EVALUATED::.*old-flag/m);
+
+      // Anything but true or false is refused, before ff runs.
+      const wrong = await seven.plan({ 'lint-usage': 'yes' });
+      expect(wrong.steps.find((s) => s.name === 'Lint')?.outcome).toBe('failure');
+      expect(wrong.steps.find((s) => s.name === 'Lint')?.stderr + wrong.stdout).toContain('lint-usage must be true or false, not yes');
     });
   });
 });

@@ -1,7 +1,7 @@
 // How ff refs recognises a flag key in text: whole tokens only, aliases and
 // literals from the configuration, dotted keys, positions in characters.
 import { describe, expect, it } from 'vitest';
-import { aliasOf, RefMatcher } from '../../core/refs/index.js';
+import { aliasOf, readRefsConfig, RefMatcher } from '../../core/refs/index.js';
 
 const find = (matcher: RefMatcher, text: string) => matcher.scan(text).map((m) => [m.flag, m.alias, m.line, m.column]);
 
@@ -62,5 +62,58 @@ describe('RefMatcher', () => {
       ['flag-19999', 'flag-19999', 1, 1],
       ['flag-0', 'flag-0', 1, 23],
     ]);
+  });
+});
+
+describe('RefMatcher patterns', () => {
+  it('finds the key a pattern captures inside a longer token, at the capture, in order with the token matches', () => {
+    const m = new RefMatcher(['new-checkout', 'beta'], { version: 1, aliases: ['upperSnakeCase'], patterns: ['FF_([A-Z0-9_]+)', String.raw`isOn\(Flag\.(\w+)\)`] });
+    const text = 'const on = process.env.FF_NEW_CHECKOUT; beta\nif (isOn(Flag.beta)) {} FF_UNKNOWN\n';
+    expect(find(m, text)).toEqual([
+      ['new-checkout', 'NEW_CHECKOUT', 1, 27],
+      ['beta', 'beta', 1, 41],
+      // The token matcher already finds beta here: one reference, not two.
+      ['beta', 'beta', 2, 15],
+    ]);
+    expect(m.scan(text)[0]!.text).toBe('const on = process.env.FF_NEW_CHECKOUT; beta');
+    // Bytes and text give the same answer.
+    expect(m.scanBytes(new TextEncoder().encode(text))).toEqual(m.scan(text));
+  });
+
+  it('ignores a capture that is no key or spelling, and keeps dotted keys working beside patterns', () => {
+    const m = new RefMatcher(['checkout.v2'], { version: 1, patterns: [String.raw`flag:"([^"]+)"`] });
+    expect(find(m, 'flag:"nope" flag:"checkout.v2"\nuse(checkout.v2)\n')).toEqual([
+      ['checkout.v2', 'checkout.v2', 1, 19],
+      ['checkout.v2', 'checkout.v2', 2, 5],
+    ]);
+  });
+});
+
+describe('.ff-refs.yaml patterns', () => {
+  it('accepts patterns with one capture group (named or not)', () => {
+    const read = readRefsConfig('version: 1\npatterns:\n  - FF_([A-Z_]+)\n  - "(?:use|get)Flag\\\\((?<key>[a-z-]+)\\\\)"\n', '.ff-refs.yaml');
+    expect(read).toMatchObject({ ok: true, config: { patterns: ['FF_([A-Z_]+)', String.raw`(?:use|get)Flag\((?<key>[a-z-]+)\)`] } });
+  });
+
+  it('refuses a pattern that does not compile, or has no or several capture groups, at the pattern’s line and column', () => {
+    const read = readRefsConfig('version: 1\npatterns:\n  - FF_([A-Z_]+\n  - FF_[A-Z_]+\n  - "(a)(b)"\n', '.ff-refs.yaml');
+    expect(read.ok).toBe(false);
+    if (read.ok) return;
+    expect(read.diagnostics.map((d) => [d.code, d.line, d.column, d.path])).toEqual([
+      ['REGEX_INVALID', 3, 5, '/patterns/0'],
+      ['REGEX_INVALID', 4, 5, '/patterns/1'],
+      ['REGEX_INVALID', 5, 5, '/patterns/2'],
+    ]);
+    expect(read.diagnostics[0]!.message).toContain('pattern "FF_([A-Z_]+" is not a JavaScript regular expression: ');
+    expect(read.diagnostics[1]!.message).toContain('has 0 capture groups; it needs exactly one');
+    expect(read.diagnostics[2]!.message).toContain('has 2 capture groups');
+  });
+
+  it('reports schema errors before pattern checks (a pattern that is not a string)', () => {
+    const read = readRefsConfig('version: 1\npatterns:\n  - 3\n  - "("\n', '.ff-refs.yaml');
+    expect(read.ok).toBe(false);
+    if (read.ok) return;
+    expect(read.diagnostics).toHaveLength(1);
+    expect(read.diagnostics[0]!.line).toBe(3);
   });
 });

@@ -57,6 +57,15 @@ describe.each(storeMatrix())('usage through the server on the $store store', ({ 
       expect(checkout.environments.development.evaluations).toBe(1);
       expect(Date.now() - Date.parse(checkout.last_evaluated_at)).toBeLessThan(3_600_000);
       expect(usage.json.flags['banner-text']).toMatchObject({ evaluations: 1, environments: { production: { evaluations: 1 } } });
+      // ?daily=true adds each UTC day's count per environment; without it there is none.
+      expect(checkout.environments.production.daily).toBeUndefined();
+      const today = new Date().toISOString().slice(0, 10);
+      const daily = await s.call('GET', '/v1/usage?daily=true');
+      expect(daily.json.flags['new-checkout'].environments).toEqual({
+        production: { ...checkout.environments.production, daily: { [today]: 3 } },
+        development: { ...checkout.environments.development, daily: { [today]: 1 } },
+      });
+      expect((await s.call('GET', '/v1/usage?daily=maybe')).status).toBe(400);
 
       const flags = await s.call('GET', '/v1/flags');
       const byKey = Object.fromEntries(flags.json.items.map((i: { data: { key: string }; usage: unknown }) => [i.data.key, i.usage]));
@@ -191,6 +200,7 @@ describe('UsageRecorder', () => {
         written.push(mergeIncrements(batch));
       },
       summary: async () => [],
+      days: async () => [],
       purge: async () => 0,
     };
     let now = Date.parse('2026-05-01T23:59:59.000Z');

@@ -1,4 +1,4 @@
-import { mergeIncrements, toFlagUsage, type FlagUsage, type UsageIncrement, type UsageStore } from '../../features/usage/usage-store.js';
+import { mergeIncrements, toFlagUsage, type DayUsage, type FlagUsage, type UsageIncrement, type UsageStore } from '../../features/usage/usage-store.js';
 import type { PgDatabase } from './database.js';
 
 /** Rows per INSERT statement (6 parameters each, far below PostgreSQL's 65,535). */
@@ -55,6 +55,14 @@ export class PgUsageStore implements UsageStore {
       flags === undefined ? [sinceDay, tenant] : [sinceDay, tenant, [...flags]],
     );
     return rows.map(toFlagUsage);
+  }
+
+  async days(tenant: string, sinceDay: string): Promise<DayUsage[]> {
+    const { rows } = await this.pg.db().query<{ flag: string; environment: string; day: string; count: string | number }>(
+      'SELECT flag, environment, day, count FROM usage_days WHERE tenant = $1 AND day >= $2 ORDER BY flag, environment, day',
+      [tenant, sinceDay],
+    );
+    return rows.map((r) => ({ flag: r.flag, environment: r.environment, day: String(r.day), count: Number(r.count) }));
   }
 
   async purge(beforeDay: string): Promise<number> {

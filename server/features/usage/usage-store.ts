@@ -26,6 +26,15 @@ export interface FlagUsage {
   lastEvaluatedAt: string;
 }
 
+/** Evaluations of one flag in one environment on one UTC day, as stored. */
+export interface DayUsage {
+  flag: string;
+  environment: string;
+  /** YYYY-MM-DD. */
+  day: string;
+  count: number;
+}
+
 /**
  * Usage counts per (tenant, environment, flag, day). Asynchronous from the
  * start: it is written in the background, never on an evaluation's path, and
@@ -40,6 +49,8 @@ export interface UsageStore {
   add(increments: readonly UsageIncrement[]): Promise<void>;
   /** Every flag (or only those of `flags`) and environment of `tenant` with recorded usage, by flag then environment. */
   summary(tenant: string, sinceDay: string, flags?: readonly string[]): Promise<FlagUsage[]>;
+  /** The rows of `tenant` from `sinceDay` (inclusive), by flag, environment, day. */
+  days(tenant: string, sinceDay: string): Promise<DayUsage[]>;
   /** Removes the rows of days before `beforeDay`; returns how many. */
   purge(beforeDay: string): Promise<number>;
 }
@@ -88,6 +99,9 @@ export class SqliteUsageStore implements Synchronous<UsageStore> {
          FROM usage_days WHERE tenant = ? AND flag IN (SELECT value FROM json_each(?))
          GROUP BY flag, environment ORDER BY flag, environment`,
       ),
+      days: db.prepare<[string, string], DayUsage>(
+        `SELECT flag, environment, day, count FROM usage_days WHERE tenant = ? AND day >= ? ORDER BY flag, environment, day`,
+      ),
       purge: db.prepare('DELETE FROM usage_days WHERE day < ?'),
     };
   }
@@ -104,6 +118,10 @@ export class SqliteUsageStore implements Synchronous<UsageStore> {
   summary(tenant: string, sinceDay: string, flags?: readonly string[]): FlagUsage[] {
     const rows = flags === undefined ? this.stmts.summary.all(sinceDay, tenant) : this.stmts.summaryOf.all(sinceDay, tenant, JSON.stringify(flags));
     return rows.map(toFlagUsage);
+  }
+
+  days(tenant: string, sinceDay: string): DayUsage[] {
+    return this.stmts.days.all(tenant, sinceDay);
   }
 
   purge(beforeDay: string): number {
