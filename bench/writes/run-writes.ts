@@ -57,6 +57,18 @@ export interface WritesOptions {
 
 const timing = (xs: number[]): Timing => ({ samples: xs.length, medianMs: median(xs), p99Ms: percentile(xs, 99) });
 
+const gc = (globalThis as { gc?: () => void }).gc;
+/**
+ * Collects what the previous phase left (a first or whole-state apply
+ * leaves hundreds of MB of parsed JSON) so the next phase's timings are
+ * its own work, not that garbage's collection. Needs --expose-gc, which
+ * `make bench` passes; without it the figures are noisier, not wrong.
+ */
+function settle(): void {
+  gc?.();
+  gc?.();
+}
+
 export function generate(root: string, work: string, flags: number, seed: number): Promise<TenantState> {
   const out = path.join(work, `repo-${flags}`);
   const gen = spawnSync(process.execPath, [path.join(root, 'scripts', 'gen-repo.mjs'), '--out', out, '--flags', String(flags), '--tenants', '1', '--seed', String(seed)], { encoding: 'utf8' });
@@ -152,9 +164,11 @@ async function measureTenant(state: TenantState, work: string, o: WritesOptions)
   let app: FastifyInstance | undefined;
   for (let i = 0; i < o.firstApplies; i++) {
     const dir = mkdtempSync(path.join(work, `db-${n}-`));
+    settle();
     raw.push(rawInsert(dir, state));
     await app?.close();
     app = await openApp(dir);
+    settle();
     const r = await inject(app, token, state.tenant, 'POST', '/v1/apply', { state: toBody(state), base_revision: 0, commit: commit(1), allow_delete: true });
     first.push(r.ms);
   }
@@ -162,6 +176,7 @@ async function measureTenant(state: TenantState, work: string, o: WritesOptions)
   try {
     const target = state.flags[Math.floor(n / 2)] as Flag;
     const put: number[] = [];
+    settle();
     for (let i = 0; i < o.samples; i++) {
       put.push((await inject(live, token, state.tenant, 'PUT', `/v1/flags/${target.key}?force=true`, edited(target, i))).ms);
     }
@@ -171,12 +186,14 @@ async function measureTenant(state: TenantState, work: string, o: WritesOptions)
     let revision = (await inject(live, token, state.tenant, 'GET', '/v1/state/manifest')).json.revision as number;
     // Each kind in its own loop: a whole-state apply parses 8 MB and leaves
     // garbage that would be collected during, and charged to, the next write.
+    settle();
     for (let i = 0; i < o.samples; i++) {
       const flags = state.flags.map((f) => (f === target ? edited(target, i) : f));
       const r = await inject(live, token, state.tenant, 'POST', '/v1/apply', { state: { ...toBody(state), flags }, base_revision: revision, commit: commit(i + 2), allow_delete: true });
       whole.push(r.ms);
       revision = r.json.revision as number;
     }
+    settle();
     for (let i = 0; i < o.samples; i++) {
       // The CLI's apply: a manifest probe, then the delta (one flag).
       const m = await inject(live, token, state.tenant, 'GET', '/v1/state/manifest');
