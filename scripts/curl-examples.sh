@@ -229,6 +229,11 @@ call 200 GET /v1/state "${JWT[@]}"
 expect_body '"resources"'
 call 200 GET /v1/state/manifest "${JWT[@]}"
 expect_body '"flags":{'
+# The same for the buckets whose digest differs from the client's (ff plan sends its files' 256 digests;
+# digests of zeros match no bucket, so every bucket is listed).
+ZEROS=$(printf '"%064d",' $(yes 0 | head -n 256))
+call 200 POST /v1/state/manifest "${JWT[@]}" "${JSON[@]}" -d "{\"buckets\":[${ZEROS%,}]}"
+expect_body '"buckets":[0,1,2,'
 call 200 GET "/v1/usage?days=30" "${JWT[@]}"
 expect_body '"since":"'
 # A dry run returns the plan and writes nothing (here: a state without flags or segments).

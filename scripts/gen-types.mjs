@@ -15,7 +15,7 @@ import path from 'node:path';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const GENERATED_PATH = path.join(root, 'core/model/schema-types.ts');
 export const OPENAPI_TYPES_PATH = path.join(root, 'core/model/openapi-types.ts');
-const KINDS = ['flags-file', 'tenant', 'plan', 'apply-request', 'state-manifest', 'metric-events', 'exposures-upload', 'ci-access', 'lint-config', 'codeowners-config', 'refs-config'];
+const KINDS = ['flags-file', 'tenant', 'plan', 'apply-request', 'state-manifest', 'state-manifest-request', 'metric-events', 'exposures-upload', 'ci-access', 'lint-config', 'codeowners-config', 'refs-config'];
 
 export async function generate() {
   const parts = [

@@ -124,11 +124,11 @@ export async function runGitopsBench(options: GitopsBenchOptions): Promise<Gitop
     const validateRow = merge('ff validate', 'load and validate the files (the baseline)', [...byName(emptyPhase, 'validate'), ...byName(steadyPhase, 'validate')]);
     const rows = [
       validateRow,
-      merge('ff plan (all creates)', 'validate + GET /v1/state + dry run against an empty tenant', byName(emptyPhase, 'plan-creates')),
+      merge('ff plan (all creates)', 'validate + manifest probe + dry run against an empty tenant', byName(emptyPhase, 'plan-creates')),
       merge('ff apply (all creates)', `first apply: ${options.flags} flags written, audited, indexed`, firstApplies),
       merge('ff plan (no change)', 'validate + dry run against the applied state', byName(steadyPhase, 'plan-nochange')),
       merge('ff plan (one flag changed)', 'one update among all flags', onePlans),
-      merge('ff apply (one flag changed)', 'validate + git + GET /v1/state + apply of one update', oneApplies),
+      merge('ff apply (one flag changed)', 'validate + git + plan + manifest probe + delta apply of one update', oneApplies),
     ].map((row) => ({ ...row, ratioToValidate: row.medianMs / validateRow.medianMs }));
     return {
       repository: {

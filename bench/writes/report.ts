@@ -24,8 +24,10 @@ export function renderWrites(figures: readonly TenantFigures[]): string {
     [
       row('PUT /v1/flags/{key}, one flag changed', (f) => f.put, '≤ 2×'),
       row('POST /v1/apply, whole state in the body, one flag changed', (f) => f.applyWhole, '≤ 60 ms, ≤ 3×'),
-      row('POST /v1/apply as ff apply sends it: a delta of one flag', (f) => f.applyDelta, '≤ 60 ms, ≤ 3×'),
-      row('GET /v1/state/manifest (ff plan/apply\'s probe; client JSON parse included)', (f) => f.manifest, ''),
+      row('POST /v1/apply as ff apply sends it: a delta of one flag', (f) => f.applyDelta, ''),
+      row('POST /v1/state/manifest, bucket digests (ff plan/apply\'s probe)', (f) => f.manifest, ''),
+      row('ff apply\'s whole round: the probe, then the delta', (f) => f.applyRound, '≤ 60 ms, ≤ 3×'),
+      row('GET /v1/state/manifest, every hash (an older CLI\'s probe)', (f) => f.wholeManifest, ''),
       row('first POST /v1/apply (every flag a create)', (f) => f.firstApply, ''),
     ],
   );

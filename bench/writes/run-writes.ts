@@ -12,6 +12,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { contentHash, manifestBucketsOf } from '../../core/diff/index.js';
 import type { Flag, TenantState } from '../../core/model/index.js';
 import { loadRepository } from '../../core/repo/index.js';
 import { buildApp } from '../../server/app.js';
@@ -42,8 +43,12 @@ export interface TenantFigures {
   applyWhole: Timing;
   /** POST /v1/apply as the CLI sends it: the delta (one flag) against the manifest. */
   applyDelta: Timing;
-  /** GET /v1/state/manifest after each change: the probe ff plan and ff apply make first. */
+  /** POST /v1/state/manifest with the desired state's bucket digests: the probe ff plan and ff apply make first. */
   manifest: Timing;
+  /** ff apply's round, each sample: the probe, then the delta. */
+  applyRound: Timing;
+  /** GET /v1/state/manifest after each change: the whole manifest (an older CLI's probe). */
+  wholeManifest: Timing;
 }
 
 export interface WritesOptions {
@@ -183,6 +188,10 @@ async function measureTenant(state: TenantState, work: string, o: WritesOptions)
     const whole: number[] = [];
     const delta: number[] = [];
     const probe: number[] = [];
+    const wholeProbe: number[] = [];
+    const round: number[] = [];
+    // The client's bucket digests (its work, outside the timings): the state, with the target as each round edits it.
+    const desiredBuckets = manifestBucketsOf(state);
     let revision = (await inject(live, token, state.tenant, 'GET', '/v1/state/manifest')).json.revision as number;
     // Each kind in its own loop: a whole-state apply parses 8 MB and leaves
     // garbage that would be collected during, and charged to, the next write.
@@ -196,17 +205,21 @@ async function measureTenant(state: TenantState, work: string, o: WritesOptions)
     settle();
     for (let i = 0; i < o.samples; i++) {
       // The CLI's apply: a manifest probe, then the delta (one flag).
-      const m = await inject(live, token, state.tenant, 'GET', '/v1/state/manifest');
+      const next = edited(target, i + 1);
+      desiredBuckets.set('flag', next.key, contentHash(next));
+      wholeProbe.push((await inject(live, token, state.tenant, 'GET', '/v1/state/manifest')).ms);
+      const m = await inject(live, token, state.tenant, 'POST', '/v1/state/manifest', { buckets: desiredBuckets.digestList() });
       probe.push(m.ms);
       const d = await inject(live, token, state.tenant, 'POST', '/v1/apply', {
-        delta: { ...(state.name === undefined ? {} : { name: state.name }), environments: state.environments, upsert: { flags: [edited(target, i + 1)], segments: [] }, delete: { flags: [], segments: [] } },
+        delta: { ...(state.name === undefined ? {} : { name: state.name }), environments: state.environments, upsert: { flags: [next], segments: [] }, delete: { flags: [], segments: [] } },
         base_revision: m.json.revision as number,
         commit: commit(i + 1000),
         allow_delete: true,
       });
       delta.push(d.ms);
+      round.push(m.ms + d.ms);
     }
-    return { flags: n, firstApply: timing(first), rawInsert: timing(raw), put: timing(put), applyWhole: timing(whole), applyDelta: timing(delta), manifest: timing(probe) };
+    return { flags: n, firstApply: timing(first), rawInsert: timing(raw), put: timing(put), applyWhole: timing(whole), applyDelta: timing(delta), manifest: timing(probe), applyRound: timing(round), wholeManifest: timing(wholeProbe) };
   } finally {
     await live.close();
   }

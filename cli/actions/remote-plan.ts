@@ -1,4 +1,5 @@
-import type { ApplyRequest, Commit, Plan, StateDelta, StateManifest } from '../../core/model/schema-types.js';
+import type { ManifestBuckets, ResourceKind } from '../../core/diff/index.js';
+import type { ApplyRequest, Commit, Plan, StateDelta, StateManifest, StateManifestRequest } from '../../core/model/schema-types.js';
 import type { TenantState } from '../../core/model/index.js';
 import { CliError } from '../errors.js';
 import type { ApiClient } from '../http/client.js';
@@ -39,40 +40,63 @@ export interface PlanCall {
 /** How often a plan is retried when the tenant moved between the manifest and the plan request. */
 const PLAN_ATTEMPTS = 3;
 
-export function fetchManifest(client: ApiClient, tenant: string, signal?: AbortSignal): Promise<StateManifest> {
-  return client.get<StateManifest>('/v1/state/manifest', { tenant, ...(signal === undefined ? {} : { signal }) });
+/** The desired state's content hashes in buckets: computed once per state object (ff apply plans, then applies, the same state). */
+const localManifests = new WeakMap<TenantState, ManifestBuckets>();
+
+async function localManifest(state: TenantState): Promise<ManifestBuckets> {
+  let local = localManifests.get(state);
+  if (local === undefined) {
+    const { manifestBucketsOf } = await import('../../core/diff/index.js');
+    local = manifestBucketsOf(state);
+    localManifests.set(state, local);
+  }
+  return local;
+}
+
+/**
+ * The server's manifest of what may differ from `state`: POST
+ * /v1/state/manifest with the state's bucket digests, answered with the
+ * documents of the differing buckets only (a one-flag change moves one
+ * bucket, whatever the tenant's size). A server without that route (older
+ * than this CLI) answers 404: then the whole manifest.
+ */
+export async function fetchManifest(client: ApiClient, tenant: string, state: TenantState): Promise<StateManifest> {
+  const body: StateManifestRequest = { buckets: (await localManifest(state)).digestList() };
+  try {
+    return await client.post<StateManifest>('/v1/state/manifest', { tenant, body });
+  } catch (error) {
+    if (!(error instanceof ServerRefusal && (error.status === 404 || error.status === 405))) throw error;
+    return client.get<StateManifest>('/v1/state/manifest', { tenant });
+  }
 }
 
 /**
  * The desired state as a change to the server's state the manifest
  * describes: the documents whose content hash differs (or that the server
  * lacks), the keys the files no longer declare, and the whole environments
- * list and name. The server plans it exactly as the whole state; the request
- * carries O(change), not O(tenant).
+ * list and name; a manifest of some buckets only speaks for the documents
+ * in them, every other bucket being the same on both sides. The server
+ * plans it exactly as the whole state; the request carries O(change), not
+ * O(tenant).
  */
 export async function deltaOf(state: TenantState, manifest: StateManifest): Promise<StateDelta> {
-  const { contentHash } = await import('../../core/diff/index.js');
-  // A document the server lacks is changed without hashing it (every one, when the tenant is empty).
-  const changed = <T extends { key: string }>(docs: readonly T[], hashes: StateManifest['flags']) =>
-    docs.filter((d) => {
-      const held = hashes[d.key];
-      return held === undefined || held !== contentHash(d);
-    });
-  const absent = (docs: readonly { key: string }[], hashes: StateManifest['flags']) => {
-    const declared = new Set(docs.map((d) => d.key));
-    return Object.keys(hashes).filter((key) => !declared.has(key));
-  };
+  const { manifestCovers } = await import('../../core/diff/index.js');
+  const local = await localManifest(state);
+  const covered = manifestCovers(manifest);
+  const changed = <T extends { key: string }>(kind: ResourceKind, docs: readonly T[], held: StateManifest['flags']) =>
+    docs.filter((d) => covered(kind, d.key) && held[d.key] !== local.get(kind, d.key));
+  const absent = (kind: ResourceKind, held: StateManifest['flags']) => Object.keys(held).filter((key) => local.get(kind, key) === undefined);
   const delta: StateDelta = {
     environments: state.environments,
-    upsert: { flags: changed(state.flags, manifest.flags), segments: changed(state.segments, manifest.segments) },
-    delete: { flags: absent(state.flags, manifest.flags), segments: absent(state.segments, manifest.segments) },
+    upsert: { flags: changed('flag', state.flags, manifest.flags), segments: changed('segment', state.segments, manifest.segments) },
+    delete: { flags: absent('flag', manifest.flags), segments: absent('segment', manifest.segments) },
   };
   // Experiments only when there are some, on either side: a server without them refuses the field.
   const experiments = state.experiments ?? [];
   const held = manifest.experiments ?? {};
   if (experiments.length > 0 || Object.keys(held).length > 0) {
-    delta.upsert.experiments = changed(experiments, held);
-    delta.delete.experiments = absent(experiments, held);
+    delta.upsert.experiments = changed('experiment', experiments, held);
+    delta.delete.experiments = absent('experiment', held);
   }
   if (state.name !== undefined) delta.name = state.name;
   return delta;
@@ -82,13 +106,12 @@ const isStale = (error: unknown) => error instanceof ServerRefusal && error.apiC
 
 /**
  * One POST /v1/plan: what applying `state` would change now, computed by the
- * server, written nowhere. Sent as a delta against the manifest (`first`:
- * one already requested, else read now); if the tenant moved in between, the
- * manifest is read again.
+ * server, written nowhere. Sent as a delta against the manifest; if the
+ * tenant moved in between, the manifest is read again.
  */
-export async function postPlan(client: ApiClient, call: PlanCall, first?: Promise<StateManifest>): Promise<Plan> {
+export async function postPlan(client: ApiClient, call: PlanCall): Promise<Plan> {
   for (let attempt = 1; ; attempt++) {
-    const manifest = await (attempt === 1 && first !== undefined ? first : fetchManifest(client, call.tenant));
+    const manifest = await fetchManifest(client, call.tenant, call.state);
     const body = { delta: await deltaOf(call.state, manifest), base_revision: manifest.revision, environments: call.environments };
     try {
       const response = await client.post<PlanResponse>('/v1/plan', { tenant: call.tenant, body });
@@ -116,7 +139,7 @@ export interface ApplyCall extends PlanCall {
  * longer at baseRevision either, and the apply is refused as stale.
  */
 export async function postApply(client: ApiClient, call: ApplyCall): Promise<ApplyResponse> {
-  const manifest = await fetchManifest(client, call.tenant);
+  const manifest = await fetchManifest(client, call.tenant, call.state);
   const body: ApplyRequest = {
     delta: await deltaOf(call.state, manifest),
     environments: call.environments as ApplyRequest['environments'],
@@ -140,22 +163,9 @@ export async function postApply(client: ApiClient, call: ApplyCall): Promise<App
  * apply still refuses them without --allow-delete.
  */
 export async function planRemote(request: PlanRequest): Promise<PlanOutcome> {
-  // The tenant is known before the files are read, so the manifest is
-  // requested while they are loaded and validated: the wait hides under
-  // validation. Its outcome, an error included, is looked at only once the
-  // files passed (the same errors, in the same order, as reading it after);
-  // otherwise the request is ended so the process does not wait for it.
-  const unwanted = new AbortController();
-  const manifest = fetchManifest(request.client, request.tenant, unwanted.signal);
-  manifest.catch(() => undefined);
-  const desired = await loadDesiredState(request.dir, request.tenant, request.environments).catch((error: unknown) => {
-    unwanted.abort();
-    throw error;
-  });
-  if (!desired.ok) {
-    unwanted.abort();
-    return desired;
-  }
-  const plan = await postPlan(request.client, { tenant: request.tenant, state: desired.state, environments: request.environments }, manifest);
+  // The manifest request carries the files' bucket digests: it waits for them.
+  const desired = await loadDesiredState(request.dir, request.tenant, request.environments);
+  if (!desired.ok) return desired;
+  const plan = await postPlan(request.client, { tenant: request.tenant, state: desired.state, environments: request.environments });
   return { ok: true, report: desired.report, plan, desired: desired.state, filesHash: desired.filesHash };
 }

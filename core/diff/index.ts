@@ -7,3 +7,4 @@ export { flagRisks, shares } from './risks.js';
 export type { Change, Commit, Drift, FieldChange, Plan, Risk } from '../model/schema-types.js';
 export { IN_USE_CODES, TOP_REFERENCES, inUseDeletions, markDeletionsInUse, markDeletionsReferenced } from './in-use.js';
 export type { CodeReference, FlagUsageEvidence } from './in-use.js';
+export { MANIFEST_BUCKETS, MANIFEST_FIELD, MANIFEST_KINDS, ManifestBuckets, manifestBucket, manifestBucketsOf, manifestCovers } from './manifest-buckets.js';

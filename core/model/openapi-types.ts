@@ -590,7 +590,11 @@ export interface paths {
          */
         get: operations["getStateManifest"];
         put?: never;
-        post?: never;
+        /**
+         * The content hashes of the documents in the buckets whose digest differs from the client’s (O(change), where GET is O(tenant))
+         * @description Scopes: `flags:read` or `plan` or `apply`.
+         */
+        post: operations["postStateManifest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4806,8 +4810,119 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description POST only: the buckets listed, those whose digest differs from the request’s. */
+                        buckets?: number[];
                         /** @description Document key → content hash (sha256 of the canonical JSON). */
                         environments: {
+                            [key: string]: string;
+                        };
+                        /** @description Document key → content hash (sha256 of the canonical JSON). */
+                        experiments?: {
+                            [key: string]: string;
+                        };
+                        /** @description Document key → content hash (sha256 of the canonical JSON). */
+                        flags: {
+                            [key: string]: string;
+                        };
+                        revision: number;
+                        /** @description Document key → content hash (sha256 of the canonical JSON). */
+                        segments: {
+                            [key: string]: string;
+                        };
+                        tenant: string;
+                    };
+                };
+            };
+        };
+    };
+    postStateManifest: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The tenant acted on; the token must cover it.
+                 * @example acme
+                 */
+                "x-tenant-id": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Body of POST /v1/state/manifest: the digest of each bucket of the client's desired state (core/diff ManifestBuckets: SHA-256 of the bucket's sorted `kind NUL key NUL content-hash` lines), so the server answers with the documents of the buckets that differ only. */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description One hex SHA-256 digest per bucket, in bucket order: exactly 256 (core/diff MANIFEST_BUCKETS). */
+                    buckets: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The one error body of every 4xx/5xx response. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description Stable, machine-readable code (docs/api.md). */
+                            code: string;
+                            details: ({
+                                code?: string;
+                                key?: string;
+                                message?: string;
+                                /** @description JSON pointer into the request body (or into `resource`/`key`). */
+                                path?: string;
+                                resource?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description The one error body of every 4xx/5xx response. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description Stable, machine-readable code (docs/api.md). */
+                            code: string;
+                            details: ({
+                                code?: string;
+                                key?: string;
+                                message?: string;
+                                /** @description JSON pointer into the request body (or into `resource`/`key`). */
+                                path?: string;
+                                resource?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description POST only: the buckets listed, those whose digest differs from the request’s. */
+                        buckets?: number[];
+                        /** @description Document key → content hash (sha256 of the canonical JSON). */
+                        environments: {
+                            [key: string]: string;
+                        };
+                        /** @description Document key → content hash (sha256 of the canonical JSON). */
+                        experiments?: {
                             [key: string]: string;
                         };
                         /** @description Document key → content hash (sha256 of the canonical JSON). */

@@ -612,7 +612,7 @@ export interface StateDelta {
 }
 
 /**
- * Body of GET /v1/state/manifest: the tenant's current revision and the content hash (core/diff documentHash: sha256 of the canonical JSON) of every active document, so a client sends only the documents that differ (the delta of POST /v1/plan and /v1/apply).
+ * Body of GET /v1/state/manifest: the tenant's current revision and the content hash (core/diff documentHash: sha256 of the canonical JSON) of every active document, so a client sends only the documents that differ (the delta of POST /v1/plan and /v1/apply). POST /v1/state/manifest answers with the same shape, listing only the documents of the buckets named in `buckets`.
  */
 
 export interface StateManifest {
@@ -625,6 +625,10 @@ export interface StateManifest {
   flags: ContentHashes;
   segments: ContentHashes;
   experiments?: ContentHashes;
+  /**
+   * Only in the answer to POST /v1/state/manifest: the buckets (core/diff manifestBucket) whose digest differs from the one the client sent, in ascending order. The hash maps list exactly the documents of these buckets; every bucket not listed holds the same documents with the same hashes on both sides.
+   */
+  buckets?: number[];
 }
 /**
  * Document key → content hash.
@@ -632,6 +636,20 @@ export interface StateManifest {
 
 export interface ContentHashes {
   [k: string]: string | undefined;
+}
+
+/**
+ * Body of POST /v1/state/manifest: the digest of each bucket of the client's desired state (core/diff ManifestBuckets: SHA-256 of the bucket's sorted `kind NUL key NUL content-hash` lines), so the server answers with the documents of the buckets that differ only.
+ */
+
+export interface StateManifestRequest {
+  /**
+   * One hex SHA-256 digest per bucket, in bucket order: exactly 256 (core/diff MANIFEST_BUCKETS).
+   *
+   * @minItems 256
+   * @maxItems 256
+   */
+  buckets: string[];
 }
 
 /**

@@ -2,6 +2,8 @@
 // derives the ids). They are what "Try it out" in /docs sends, so each is a
 // request that succeeds against the example tenant `acme` of flags/; the
 // OpenAPI test lints them against the schemas (no-invalid-media-type-examples).
+import { manifestBucketsOf } from '../../core/diff/index.js';
+import type { TenantState } from '../../core/model/index.js';
 
 const checkoutFlag = {
   key: 'new-checkout',
@@ -59,6 +61,7 @@ export const REQUEST_EXAMPLES: Readonly<Record<string, Record<string, unknown>>>
   postEnvironments: { staging: stagingEnvironment },
   putEnvironmentsByKey: { rename: { ...stagingEnvironment, name: 'Staging (EU)' } },
   postApiKeys: { webProduction: { name: 'web frontend (production)', environment: 'production' } },
+  postStateManifest: { digestsOfTheFiles: { buckets: manifestBucketsOf({ tenant: 'acme', ...desiredState } as unknown as TenantState).digestList() } },
   postPlan: { wholeTenant: { state: desiredState } },
   postApply: {
     apply: { state: desiredState, base_revision: 7, commit },

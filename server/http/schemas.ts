@@ -11,6 +11,19 @@ export function schemaDef(file: string, name: string): Record<string, unknown> {
   return def;
 }
 
+/**
+ * A whole file of schemas/ as a route's body schema, without the draft
+ * marker the route validator does not need, and without `tsType`: a hint to
+ * the type generator (scripts/gen-types.mjs), no JSON Schema keyword, which
+ * OpenAPI would show as an error.
+ */
+export function bodySchemaFile(file: string): Record<string, unknown> {
+  const { $schema: _draft, ...schema } = JSON.parse(readFileSync(path.join(schemasDir(), file), 'utf8'), (key, value: unknown) =>
+    key === 'tsType' ? undefined : value,
+  ) as Record<string, unknown>;
+  return schema;
+}
+
 export const errorResponse = {
   type: 'object',
   description: 'The one error body of every 4xx/5xx response.',

@@ -66,13 +66,13 @@ describe('talking to the server', () => {
 
   it('reports a failing server (5xx) in one line with its request id', async () => {
     const line = oneLine(await ffAgainst(failing.url, 'x')(['plan', dir, '-t', 'shop']), 'SERVER_ERROR');
-    expect(line).toBe(`Error SERVER_ERROR: the server at ${failing.url} failed on GET /v1/state/manifest (503 INTERNAL, request id abc-123); its log has the cause`);
+    expect(line).toBe(`Error SERVER_ERROR: the server at ${failing.url} failed on POST /v1/state/manifest (503 INTERNAL, request id abc-123); its log has the cause`);
   });
 });
 
 describe('the files before the server', () => {
-  // `ff plan` asks the server for its manifest while it validates the files;
-  // what the files say is still reported first, and alone.
+  // What the files say is reported first, and alone: `ff plan` asks the
+  // server nothing until they passed.
   it('reports invalid files, not the server, whether it fails, is unreachable or never answers', async () => {
     const servers = [failing.url, `http://127.0.0.1:${await closedPort()}`, silent.url];
     for (const url of servers) {

@@ -2,7 +2,7 @@
 // the server plans exactly what the whole state the delta stands for plans,
 // and refuses a delta that cannot have one meaning.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contentHash } from '../../core/diff/index.js';
+import { MANIFEST_BUCKETS, contentHash, manifestBucket, manifestBucketsOf } from '../../core/diff/index.js';
 import type { Flag, TenantState } from '../../core/model/index.js';
 import { commit, desiredOf } from './helpers/apply.js';
 import { ALPHA } from './helpers/fixtures.js';
@@ -71,5 +71,57 @@ describe.each(storeMatrix())('$store: deltas against the manifest', ({ store }) 
     const stale = await s.call('POST', '/v1/apply', { body: { delta, base_revision: m.revision - 1, commit: commit('stale') } });
     expect(stale.status).toBe(409);
     expect(stale.json.error.code).toBe('STALE_PLAN');
+  });
+
+  const digestsOf = (state: TenantState): string[] => manifestBucketsOf(state).digestList();
+  const serverState = async () => (await s.call('GET', '/v1/state')).json.state as TenantState;
+  /** The whole manifest's entries of one kind that fall in these buckets. */
+  const inBuckets = (hashes: Record<string, string>, kind: 'flag' | 'segment', buckets: number[]) =>
+    Object.fromEntries(Object.entries(hashes).filter(([key]) => buckets.includes(manifestBucket(kind, key))));
+
+  it('POST /v1/state/manifest lists nothing when every bucket digest matches', async () => {
+    const whole = await manifest();
+    const r = await s.call('POST', '/v1/state/manifest', { body: { buckets: digestsOf(await serverState()) } });
+    expect(r.status).toBe(200);
+    expect(r.json).toEqual({ tenant: ALPHA.tenant, revision: whole.revision, environments: {}, flags: {}, segments: {}, experiments: {}, buckets: [] });
+  });
+
+  it('POST /v1/state/manifest lists exactly the documents of the buckets that differ, as the whole manifest has them', async () => {
+    const current = await serverState();
+    const [first, ...rest] = current.flags as [Flag, ...Flag[]];
+    const dropped = rest[0] as Flag;
+    const desired: TenantState = { ...current, flags: [{ ...first, description: 'edited locally' }, ...rest.slice(1), { ...first, key: 'only-in-the-files' }] };
+    const expected = [...new Set([first.key, dropped.key, 'only-in-the-files'].map((k) => manifestBucket('flag', k)))].sort((a, b) => a - b);
+    const whole = await manifest();
+    const r = await s.call('POST', '/v1/state/manifest', { body: { buckets: digestsOf(desired) } });
+    expect(r.status).toBe(200);
+    expect(r.json.buckets).toEqual(expected);
+    expect(r.json.flags).toEqual(inBuckets(whole.flags, 'flag', expected));
+    expect(r.json.flags[dropped.key]).toBe(whole.flags[dropped.key]);
+    expect(r.json.segments).toEqual(inBuckets(whole.segments, 'segment', expected));
+  });
+
+  it('POST /v1/state/manifest follows writes: a digest sent before a write names the bucket the write changed', async () => {
+    const before = await serverState();
+    const digests = digestsOf(before);
+    const flag = before.flags[1] as Flag;
+    const put = await s.call('PUT', `/v1/flags/${flag.key}?force=true`, { body: { ...flag, description: 'changed on the server' }, headers: { 'if-match': '*' } });
+    expect(put.status).toBe(200);
+    const whole = await manifest();
+    const r = await s.call('POST', '/v1/state/manifest', { body: { buckets: digests } });
+    expect(r.json.revision).toBe(whole.revision);
+    expect(r.json.buckets).toEqual([manifestBucket('flag', flag.key)]);
+    expect(r.json.flags[flag.key]).toBe(whole.flags[flag.key]);
+    expect(r.json.flags[flag.key]).not.toBe(contentHash(flag));
+  });
+
+  it('POST /v1/state/manifest refuses a body that is not one digest per bucket (422 SCHEMA_VALIDATION_FAILED)', async () => {
+    const good = new Array<string>(MANIFEST_BUCKETS).fill('a'.repeat(64));
+    const bodies = [{}, { buckets: good.slice(1) }, { buckets: [...good, good[0]] }, { buckets: [...good.slice(1), 'A'.repeat(64)] }, { buckets: [...good.slice(1), 'a'.repeat(63)] }, { buckets: good, extra: 1 }];
+    for (const body of bodies) {
+      const r = await s.call('POST', '/v1/state/manifest', { body });
+      expect(r.status, JSON.stringify(body).slice(0, 80)).toBe(422);
+      expect(r.json.error).toMatchObject({ code: 'SCHEMA_VALIDATION_FAILED', message: expect.any(String), details: [expect.objectContaining({ code: expect.stringMatching(/^schema\./) })] });
+    }
   });
 });

@@ -1,5 +1,6 @@
 // Every registered route, enumerated with an onRoute hook,
 // against an explicit table. A route missing from the table fails the test.
+import { MANIFEST_BUCKETS } from '../../core/diff/index.js';
 import type { RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteAuth } from '../../server/auth/route-auth.js';
@@ -137,6 +138,13 @@ const ROUTES: Record<string, Entry> = {
 
   'GET /v1/state': { auth: 'jwt', scope: 'flags:read', alsoAccepted: ['plan', 'apply'], object: null, request: () => ({ url: '/v1/state' }) },
   'GET /v1/state/manifest': { auth: 'jwt', scope: 'flags:read', alsoAccepted: ['plan', 'apply'], object: null, request: () => ({ url: '/v1/state/manifest' }) },
+  'POST /v1/state/manifest': {
+    auth: 'jwt',
+    scope: 'flags:read',
+    alsoAccepted: ['plan', 'apply'],
+    object: null,
+    request: () => ({ url: '/v1/state/manifest', body: { buckets: new Array(MANIFEST_BUCKETS).fill('0'.repeat(64)) } }),
+  },
   'GET /v1/usage': { auth: 'jwt', scope: 'flags:read', alsoAccepted: ['plan', 'apply'], object: null, request: () => ({ url: '/v1/usage' }) },
   'POST /v1/plan': {
     auth: 'jwt',

@@ -1,22 +1,11 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ExposuresUpload, MetricEventsRequest } from '../../../core/model/schema-types.js';
-import { schemasDir } from '../../../core/validation/index.js';
 import { evaluationRoute, jwtReadRoute } from '../../auth/route-auth.js';
 import { tenantOf } from '../../http/request-context.js';
-import { errorResponses } from '../../http/schemas.js';
+import { bodySchemaFile, errorResponses } from '../../http/schemas.js';
 import type { EvaluationIndex } from '../../evaluation-index/evaluation-index.js';
 import { resolveSnapshot } from '../evaluate/resolve-snapshot.js';
 import type { ExperimentService } from './experiment-service.js';
-
-type Json = Record<string, unknown>;
-
-/** A request schema of schemas/, without the draft marker the route validator does not need. */
-function bodySchema(file: string): Json {
-  const { $schema: _draft, ...schema } = JSON.parse(readFileSync(path.join(schemasDir(), file), 'utf8')) as Json;
-  return schema;
-}
 
 /** A batch of 1,000 events of ordinary size fits; anything larger is 413 PAYLOAD_TOO_LARGE. */
 export const EVENTS_BODY_LIMIT = 1024 * 1024;
@@ -32,7 +21,7 @@ export function registerExperimentRoutes(app: FastifyInstance, deps: { index: Ev
     schema: {
       tags: ['experiments'],
       summary: 'Record a batch of metric events (idempotent per event id)',
-      body: bodySchema('metric-events.schema.json'),
+      body: bodySchemaFile('metric-events.schema.json'),
       response: {
         202: {
           type: 'object',
@@ -55,7 +44,7 @@ export function registerExperimentRoutes(app: FastifyInstance, deps: { index: Ev
     schema: {
       tags: ['experiments'],
       summary: 'Upload exposures an SDK recorded while evaluating locally (buffered, deduplicated per unit)',
-      body: bodySchema('exposures-upload.schema.json'),
+      body: bodySchemaFile('exposures-upload.schema.json'),
       response: {
         202: {
           type: 'object',

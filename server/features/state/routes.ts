@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import type { StateManifestRequest } from '../../../core/model/schema-types.js';
 import { jwtRoute } from '../../auth/route-auth.js';
 import { tenantOf } from '../../http/request-context.js';
-import { errorResponses } from '../../http/schemas.js';
+import { bodySchemaFile, errorResponses } from '../../http/schemas.js';
 import type { Stores } from '../../stores.js';
 import { ManifestService } from './manifest.js';
 import { toStateView } from './state-view.js';
@@ -65,11 +66,32 @@ export function registerStateRoutes(app: FastifyInstance, deps: { stores: Stores
       void reply.type('application/json; charset=utf-8').serializer((body: string) => body).send(await manifests.manifest(tenantOf(request)));
     },
   });
+  // A read with a body: the client's bucket digests. What ff plan and ff apply call.
+  app.post<{ Body: StateManifestRequest }>('/v1/state/manifest', {
+    config: { auth: jwtRoute('flags:read', 'plan', 'apply') },
+    schema: {
+      tags: ['gitops'],
+      summary: 'The content hashes of the documents in the buckets whose digest differs from the client’s (O(change), where GET is O(tenant))',
+      body: bodySchemaFile('state-manifest-request.schema.json'),
+      response: { 200: manifestResponse, ...errorResponses },
+    },
+    handler: async (request, reply) => {
+      void reply.type('application/json; charset=utf-8').serializer((body: string) => body).send(await manifests.differing(tenantOf(request), request.body.buckets));
+    },
+  });
 }
 
 const hashes = { type: 'object', additionalProperties: { type: 'string' }, description: 'Document key → content hash (sha256 of the canonical JSON).' };
 const manifestResponse = {
   type: 'object',
   required: ['tenant', 'revision', 'environments', 'flags', 'segments'],
-  properties: { tenant: { type: 'string' }, revision: { type: 'integer' }, environments: hashes, flags: hashes, segments: hashes },
+  properties: {
+    tenant: { type: 'string' },
+    revision: { type: 'integer' },
+    environments: hashes,
+    flags: hashes,
+    segments: hashes,
+    experiments: hashes,
+    buckets: { type: 'array', items: { type: 'integer' }, description: 'POST only: the buckets listed, those whose digest differs from the request’s.' },
+  },
 };
